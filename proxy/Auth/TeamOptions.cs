@@ -1,0 +1,11 @@
+namespace LlmGateway.Auth;
+
+/// <summary>A team, bound from <c>Gateway:Teams:{name}</c>. Capabilities add their own sub-sections (Budget, RateLimit, Cache).</summary>
+public sealed record TeamOptions
+{
+    /// <summary>SHA-256 hex digests of the team's keys (create one with <c>LlmGateway keys new</c>).</summary>
+    public List<string> KeySha256 { get; init; } = [];
+
+    /// <summary>Models the team may use; empty means all.</summary>
+    public List<string> Models { get; init; } = [];
+}

@@ -1,0 +1,24 @@
+using LlmGateway.Gateway;
+
+namespace LlmGateway.Demo;
+
+/// <summary>Runs the fake upstream beside the gateway when <c>Gateway:DemoUpstream:Enabled</c> is true.</summary>
+internal sealed class DemoUpstreamService(GatewayConfigStore config, ILogger<DemoUpstreamService> logger) : IHostedService
+{
+    private FakeUpstream? _upstream;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var demo = config.Current.Options.DemoUpstream;
+        if (!demo.Enabled)
+            return;
+        _upstream = await FakeUpstream.StartAsync(new FakeUpstreamOptions { LatencyMs = demo.LatencyMs, ChunkDelayMs = demo.ChunkDelayMs }, demo.Url, cancellationToken);
+        GatewayLog.DemoUpstreamStarted(logger, _upstream.Url);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_upstream is not null)
+            await _upstream.DisposeAsync();
+    }
+}

@@ -1,0 +1,21 @@
+namespace LlmGateway.Demo;
+
+/// <summary>
+/// How the fake upstream behaves. Each value can also be set per request with a header
+/// (<c>x-fake-latency-ms</c>, <c>x-fake-chunk-delay-ms</c>, <c>x-fake-status</c>,
+/// <c>x-fake-reset-after-chunks</c>, <c>x-fake-finish-reason</c>, <c>x-fake-no-usage</c>), which the gateway forwards.
+/// </summary>
+public sealed record FakeUpstreamOptions
+{
+    /// <summary>Delay before the response headers.</summary>
+    public int LatencyMs { get; init; }
+
+    /// <summary>Delay between SSE chunks.</summary>
+    public int ChunkDelayMs { get; init; }
+
+    /// <summary>Answer every request with this HTTP status and an OpenAI-shaped error.</summary>
+    public int? FailStatus { get; init; }
+
+    /// <summary>Keep the last requests for inspection (tests).</summary>
+    public bool RecordRequests { get; init; }
+}

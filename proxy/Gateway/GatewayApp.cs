@@ -1,0 +1,52 @@
+using LlmGateway.Auth;
+using LlmGateway.Demo;
+using LlmGateway.Routing;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+
+namespace LlmGateway.Gateway;
+
+/// <summary>Builds the gateway: services of every capability, then the request pipeline in the order of DESIGN.md.</summary>
+public static class GatewayApp
+{
+    /// <param name="args">Command-line arguments (<c>--urls</c>, <c>--config</c>, and configuration overrides).</param>
+    /// <param name="configure">Lets tests and benchmarks add configuration or replace services.</param>
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Configuration.AddGatewayConfigFile();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        configure?.Invoke(builder);
+
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<GatewayConfigStore>();
+        services.AddHealthChecks().AddCheck<ConfigHealthCheck>("config", tags: ["ready"]);
+        services.AddGatewayRouting();
+        services.AddHostedService<DemoUpstreamService>();
+        services.AddOptions<HostOptions>().Configure<GatewayConfigStore>((host, config) => host.ShutdownTimeout = config.Current.Options.ShutdownTimeout);
+
+        var app = builder.Build();
+        // Fail fast: build the configuration now so every error is listed before anything listens.
+        app.Services.GetRequiredService<GatewayConfigStore>();
+        MapPipeline(app);
+        return app;
+    }
+
+    private static void MapPipeline(WebApplication app)
+    {
+        app.UseMiddleware<RequestTrackingMiddleware>();
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/v1"), v1 => v1.UseMiddleware<TeamKeyAuthMiddleware>());
+        app.UseRouting();
+        app.MapModels();
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.UseMiddleware<RequestParsingMiddleware>();
+            proxy.UseMiddleware<FailoverMiddleware>();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
+    }
+}

@@ -1,0 +1,20 @@
+namespace LlmGateway.Gateway;
+
+/// <summary>Log messages of the request path and configuration (event ids 1000-1099). Never keys or prompt text.</summary>
+internal static partial class GatewayLog
+{
+    [LoggerMessage(1000, LogLevel.Information, "Configuration reloaded: generation {Generation}, {Providers} providers, {Models} models", EventName = "ConfigReloaded")]
+    public static partial void ConfigReloaded(ILogger logger, long generation, int providers, int models);
+
+    [LoggerMessage(1001, LogLevel.Error, "Configuration reload rejected, keeping the last good configuration ({Count} errors): {Errors}", EventName = "ConfigReloadRejected")]
+    public static partial void ConfigReloadRejected(ILogger logger, int count, string errors);
+
+    [LoggerMessage(1002, LogLevel.Information, "{Method} {Path} {Status} team={Team} model={Model} provider={Provider} {ElapsedMs:0.000} ms request_id={RequestId}", EventName = "Request")]
+    public static partial void Request(ILogger logger, string method, string path, int status, string team, string model, string provider, double elapsedMs, string requestId);
+
+    [LoggerMessage(1003, LogLevel.Error, "Unhandled error on {Method} {Path} request_id={RequestId}", EventName = "UnhandledError")]
+    public static partial void UnhandledError(ILogger logger, Exception exception, string method, string path, string requestId);
+
+    [LoggerMessage(1004, LogLevel.Information, "Demo upstream listening on {Url} (fake answers, no API key needed)", EventName = "DemoUpstreamStarted")]
+    public static partial void DemoUpstreamStarted(ILogger logger, string url);
+}

@@ -1,0 +1,25 @@
+using LlmGateway.Auth;
+using LlmGateway.Demo;
+using LlmGateway.Routing;
+
+namespace LlmGateway.Gateway;
+
+/// <summary>The <c>Gateway</c> configuration section: the user-facing contract.</summary>
+public sealed record GatewayOptions
+{
+    public const string Section = "Gateway";
+
+    public Dictionary<string, ProviderOptions> Providers { get; init; } = new(StringComparer.OrdinalIgnoreCase);
+    public Dictionary<string, ModelOptions> Models { get; init; } = new(StringComparer.OrdinalIgnoreCase);
+    public Dictionary<string, TeamOptions> Teams { get; init; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Provider for <c>/v1/*</c> calls that name no model (files, batches, ...). Default: the first provider.</summary>
+    public string? DefaultProvider { get; init; }
+
+    public LimitsOptions Limits { get; init; } = new();
+
+    public DemoUpstreamOptions DemoUpstream { get; init; } = new();
+
+    /// <summary>How long shutdown waits for in-flight requests and streams. Default 30 s.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,27 @@
+using LlmGateway.Gateway;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Transforms;
+
+namespace LlmGateway.Routing;
+
+internal static class RoutingServiceCollectionExtensions
+{
+    public static IServiceCollection AddGatewayRouting(this IServiceCollection services)
+    {
+        services.AddSingleton(sp =>
+        {
+            var routing = sp.GetRequiredService<GatewayConfigStore>().Current.Routing;
+            return new InMemoryConfigProvider(ProxyConfigFactory.Routes(routing), ProxyConfigFactory.Clusters(routing));
+        });
+        services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<InMemoryConfigProvider>());
+        services.AddHostedService<ProxyConfigUpdater>();
+        services.AddReverseProxy().AddTransforms(builder =>
+        {
+            // Client IPs and hosts are not the provider's business.
+            builder.UseDefaultForwarders = false;
+            builder.AddRequestTransform(ProviderTransforms.ApplyRequest);
+            builder.AddResponseTransform(ProviderTransforms.ApplyResponse);
+        });
+        return services;
+    }
+}
