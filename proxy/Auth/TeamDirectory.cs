@@ -11,9 +11,10 @@ internal sealed class TeamDirectory
 
     public bool TryFind(string sha256Hex, out TeamIdentity identity) => _byDigest.TryGetValue(sha256Hex, out identity!);
 
-    public static TeamDirectory Build(Gateway.GatewayOptions options, Routing.RoutingTable? routing, List<string> errors)
+    public static TeamDirectory Build(Gateway.GatewayOptions options, List<string> errors)
     {
         var byDigest = new Dictionary<string, TeamIdentity>(StringComparer.OrdinalIgnoreCase);
+        var modelNames = options.Models.Keys.Concat(options.Models.Values.SelectMany(m => m.Aliases)).ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var (team, t) in options.Teams)
         {
             var key = $"Gateway:Teams:{team}";
@@ -29,11 +30,9 @@ internal sealed class TeamDirectory
                 else
                     byDigest[digest] = new TeamIdentity(team, TeamKeys.KeyId(digest), t);
             }
-            if (routing is null)
-                continue;
             for (var i = 0; i < t.Models.Count; i++)
             {
-                if (!routing.TryResolve(t.Models[i], out _))
+                if (!modelNames.Contains(t.Models[i]))
                     errors.Add($"{key}:Models:{i}: model '{t.Models[i]}' is not defined under Gateway:Models.");
             }
         }

@@ -233,6 +233,8 @@ internal sealed class FakeReply(string id, long created, string model, string an
         if (behaviour.ResetAfterChunks is { } limit && sent >= limit)
         {
             await context.Response.Body.FlushAsync();
+            // Let what was sent reach the wire before the reset.
+            await Task.Delay(100);
             context.Abort();
             return false;
         }

@@ -19,12 +19,34 @@ internal static class GatewayStateBuilder
             errors.Add(ex.Message);
             return null;
         }
+        // The binder silently drops a dictionary entry whose value does not convert; bind those again to name the key.
+        ReportDroppedEntries(configuration, "Providers", options.Providers, errors);
+        ReportDroppedEntries(configuration, "Models", options.Models, errors);
+        ReportDroppedEntries(configuration, "Teams", options.Teams, errors);
         if (options.Limits.MaxBodyBytes <= 0)
             errors.Add("Gateway:Limits:MaxBodyBytes: must be positive.");
         if (options.ShutdownTimeout < TimeSpan.Zero)
             errors.Add("Gateway:ShutdownTimeout: must not be negative.");
         var routing = RoutingTable.TryBuild(options, configuration, errors);
-        var teams = TeamDirectory.Build(options, routing, errors);
+        var teams = TeamDirectory.Build(options, errors);
         return errors.Count == 0 && routing is not null ? new GatewayState(options, routing, teams, generation) : null;
+    }
+
+    private static void ReportDroppedEntries<T>(IConfiguration configuration, string section, Dictionary<string, T> bound, List<string> errors)
+    {
+        foreach (var child in configuration.GetSection($"{GatewayOptions.Section}:{section}").GetChildren())
+        {
+            if (bound.ContainsKey(child.Key))
+                continue;
+            try
+            {
+                child.Get<T>();
+                errors.Add($"{child.Path}: could not be read.");
+            }
+            catch (InvalidOperationException ex)
+            {
+                errors.Add(ex.Message);
+            }
+        }
     }
 }

@@ -1,0 +1,96 @@
+using LlmGateway.Demo;
+using LlmGateway.Tests.Infrastructure;
+
+namespace LlmGateway.Tests.Gateway;
+
+public sealed class ErrorShapeTests : IAsyncLifetime
+{
+    private FakeUpstream _upstream = null!;
+    private GatewayHost _gateway = null!;
+
+    public async Task InitializeAsync()
+    {
+        _upstream = await FakeUpstream.StartAsync(new FakeUpstreamOptions { RecordRequests = true });
+        var settings = GatewayHost.BasicSettings(_upstream.BaseUrl);
+        settings["Gateway:Limits:MaxBodyBytes"] = "2048";
+        _gateway = await GatewayHost.StartAsync(settings);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
+        await _upstream.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Missing_key_is_401()
+    {
+        using var response = await _gateway.Client(key: null).PostAsync("/v1/chat/completions", Json.Chat("mini", "hi"));
+        await Json.AssertOpenAiErrorAsync(response, 401, code: "missing_api_key");
+        Assert.Empty(_upstream.Requests);
+    }
+
+    [Fact]
+    public async Task Unknown_key_is_401_also_on_models()
+    {
+        using var chat = await _gateway.Client("sk-gw-wrong").PostAsync("/v1/chat/completions", Json.Chat("mini", "hi"));
+        using var models = await _gateway.Client("sk-gw-wrong").GetAsync("/v1/models");
+        await Json.AssertOpenAiErrorAsync(chat, 401, code: "invalid_api_key");
+        await Json.AssertOpenAiErrorAsync(models, 401, code: "invalid_api_key");
+    }
+
+    [Fact]
+    public async Task A_model_outside_the_teams_list_is_403()
+    {
+        using var response = await _gateway.Client(GatewayHost.OtherTeamKey).PostAsync("/v1/chat/completions", Json.Chat("mini", "hi"));
+        await Json.AssertOpenAiErrorAsync(response, 403, code: "model_not_allowed", param: "model");
+        Assert.Empty(_upstream.Requests);
+    }
+
+    [Fact]
+    public async Task Unknown_model_is_404()
+    {
+        using var response = await _gateway.Client().PostAsync("/v1/chat/completions", Json.Chat("gpt-9", "hi"));
+        await Json.AssertOpenAiErrorAsync(response, 404, code: "model_not_found", param: "model");
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_body_over_the_limit_is_413_with_or_without_content_length(bool chunked)
+    {
+        var question = new string('x', 4096);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Json.Chat("mini", question) };
+        if (chunked)
+            request.Headers.TransferEncodingChunked = true;
+        using var response = await _gateway.Client().SendAsync(request);
+        await Json.AssertOpenAiErrorAsync(response, 413, code: "request_too_large");
+        Assert.Empty(_upstream.Requests);
+    }
+
+    [Theory]
+    [InlineData("{\"model\":", null)]
+    [InlineData("[1,2]", null)]
+    [InlineData("", null)]
+    [InlineData("{\"messages\":[]}", "model")]
+    [InlineData("{\"model\":42,\"messages\":[]}", "model")]
+    [InlineData("{\"model\":\"mini\"}", "messages")]
+    [InlineData("{\"model\":\"mini\",\"messages\":\"hi\"}", "messages")]
+    [InlineData("{\"model\":\"mini\",\"messages\":[],\"stream\":\"yes\"}", "stream")]
+    [InlineData("{\"model\":\"mini\",\"messages\":[],\"temperature\":\"hot\"}", "temperature")]
+    [InlineData("{\"model\":\"mini\",\"messages\":[],\"max_tokens\":1.5}", "max_tokens")]
+    public async Task Malformed_or_mistyped_bodies_are_400(string body, string? param)
+    {
+        using var response = await _gateway.Client().PostAsync("/v1/chat/completions", Json.Body(body));
+        await Json.AssertOpenAiErrorAsync(response, 400, param: param);
+        Assert.Empty(_upstream.Requests);
+    }
+
+    [Fact]
+    public async Task Health_endpoints_answer_without_a_key()
+    {
+        using var client = _gateway.Client(key: null);
+        Assert.Equal("Healthy", await client.GetStringAsync("/healthz"));
+        Assert.Equal("Healthy", await client.GetStringAsync("/readyz"));
+    }
+}

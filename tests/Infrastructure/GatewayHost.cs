@@ -1,0 +1,77 @@
+using System.Net.Http.Headers;
+using LlmGateway.Gateway;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace LlmGateway.Tests.Infrastructure;
+
+/// <summary>The real gateway on a loopback port (Kestrel on port 0), configured in memory.</summary>
+public sealed class GatewayHost : IAsyncDisposable
+{
+    public const string TeamKey = "sk-gw-test-team-a";
+    public const string OtherTeamKey = "sk-gw-test-team-b";
+    public const string ProviderKey = "sk-provider-secret-123";
+
+    private GatewayHost(WebApplication app, string url, CapturingLoggerProvider logs)
+    {
+        App = app;
+        Url = url;
+        Logs = logs;
+    }
+
+    public WebApplication App { get; }
+    public string Url { get; }
+    public CapturingLoggerProvider Logs { get; }
+
+    public static async Task<GatewayHost> StartAsync(IDictionary<string, string?> settings, Action<WebApplicationBuilder>? configure = null)
+    {
+        var logs = new CapturingLoggerProvider();
+        var app = GatewayApp.Create(["--urls", "http://127.0.0.1:0"], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+            builder.Logging.ClearProviders();
+            builder.Logging.SetMinimumLevel(LogLevel.Debug);
+            builder.Logging.AddProvider(logs);
+            configure?.Invoke(builder);
+        });
+        await app.StartAsync();
+        var url = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First().TrimEnd('/');
+        return new GatewayHost(app, url, logs);
+    }
+
+    /// <summary>Settings for one team (key <see cref="TeamKey"/>) and one provider at <paramref name="baseUrl"/>.</summary>
+    public static Dictionary<string, string?> BasicSettings(string baseUrl) => new()
+    {
+        ["Gateway:Providers:main:Kind"] = "openai",
+        ["Gateway:Providers:main:BaseUrl"] = baseUrl,
+        ["Gateway:Providers:main:ApiKeyEnv"] = "TEST_PROVIDER_KEY",
+        ["TEST_PROVIDER_KEY"] = ProviderKey,
+        ["Gateway:Models:gpt-4o-mini:Provider"] = "main",
+        ["Gateway:Models:gpt-4o-mini:UpstreamModel"] = "fake-model",
+        ["Gateway:Models:gpt-4o-mini:Aliases:0"] = "mini",
+        ["Gateway:Models:text-embedding-3-small:Provider"] = "main",
+        ["Gateway:Teams:team-a:KeySha256:0"] = Auth.TeamKeys.Sha256Hex(TeamKey),
+        ["Gateway:Teams:team-b:KeySha256:0"] = Auth.TeamKeys.Sha256Hex(OtherTeamKey),
+        ["Gateway:Teams:team-b:Models:0"] = "text-embedding-3-small",
+    };
+
+    public HttpClient Client(string? key = TeamKey)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(Url), Timeout = TimeSpan.FromSeconds(60) };
+        if (key is not null)
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}

@@ -1,0 +1,146 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using LlmGateway.Demo;
+using LlmGateway.Tests.Infrastructure;
+
+namespace LlmGateway.Tests.Routing;
+
+public sealed class FailoverTests : IAsyncLifetime
+{
+    private FakeUpstream _fallback = null!;
+
+    public async Task InitializeAsync() =>
+        _fallback = await FakeUpstream.StartAsync(new FakeUpstreamOptions { RecordRequests = true });
+
+    public async Task DisposeAsync() => await _fallback.DisposeAsync();
+
+    /// <summary>Model "primary" on <paramref name="primaryUrl"/> falls back to model "backup" on the healthy fake.</summary>
+    private Task<GatewayHost> StartGatewayAsync(string primaryUrl, string timeout = "00:00:30") => GatewayHost.StartAsync(new Dictionary<string, string?>
+    {
+        ["Gateway:Providers:first:BaseUrl"] = primaryUrl,
+        ["Gateway:Providers:first:Timeout"] = timeout,
+        ["Gateway:Providers:second:BaseUrl"] = _fallback.BaseUrl,
+        ["Gateway:Models:primary:Provider"] = "first",
+        ["Gateway:Models:primary:Fallbacks:0"] = "backup",
+        ["Gateway:Models:backup:Provider"] = "second",
+        ["Gateway:Models:backup:UpstreamModel"] = "backup-upstream",
+        ["Gateway:Teams:t:KeySha256:0"] = Auth.TeamKeys.Sha256Hex(GatewayHost.TeamKey),
+    });
+
+    [Theory]
+    [InlineData(500)]
+    [InlineData(503)]
+    [InlineData(429)]
+    public async Task A_retryable_status_falls_back_to_the_next_model(int status)
+    {
+        await using var failing = await FakeUpstream.StartAsync(new FakeUpstreamOptions { FailStatus = status, RecordRequests = true });
+        await using var gateway = await StartGatewayAsync(failing.BaseUrl);
+
+        using var response = await gateway.Client().PostAsync("/v1/chat/completions", Json.Chat("primary", "hello"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("backup-upstream", (await Json.ReadObjectAsync(response))["model"]!.GetValue<string>());
+        Assert.Single(failing.Requests);
+        Assert.Equal("backup-upstream", JsonNode.Parse(Assert.Single(_fallback.Requests).Body)!["model"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_timeout_falls_back_to_the_next_model()
+    {
+        await using var slow = await FakeUpstream.StartAsync(new FakeUpstreamOptions { LatencyMs = 10_000 });
+        await using var gateway = await StartGatewayAsync(slow.BaseUrl, timeout: "00:00:00.500");
+
+        using var response = await gateway.Client().PostAsync("/v1/chat/completions", Json.Chat("primary", "hello"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Single(_fallback.Requests);
+    }
+
+    [Fact]
+    public async Task A_connect_failure_falls_back_to_the_next_model()
+    {
+        await using var gateway = await StartGatewayAsync($"http://127.0.0.1:{UnusedPort()}/v1");
+
+        using var response = await gateway.Client().PostAsync("/v1/chat/completions", Json.Chat("primary", "hello"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Single(_fallback.Requests);
+    }
+
+    [Fact]
+    public async Task No_fallback_is_taken_once_bytes_reached_the_client()
+    {
+        await using var breaking = await FakeUpstream.StartAsync(new FakeUpstreamOptions());
+        await using var gateway = await StartGatewayAsync(breaking.BaseUrl);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Json.Chat("primary", "one two three", stream: true) };
+        request.Headers.Add("x-fake-reset-after-chunks", "3");
+
+        using var response = await gateway.Client().SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        var events = new List<string>();
+        var broken = await Record.ExceptionAsync(async () =>
+        {
+            await foreach (var data in Sse.ReadDataAsync(await response.Content.ReadAsStreamAsync()))
+                events.Add(data);
+        });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.NotNull(broken);
+        Assert.Equal(3, events.Count);
+        Assert.DoesNotContain("[DONE]", events);
+        Assert.Empty(_fallback.Requests);
+    }
+
+    [Fact]
+    public async Task When_no_fallback_remains_the_providers_error_is_passed_through_unchanged()
+    {
+        await using var failing = await FakeUpstream.StartAsync(new FakeUpstreamOptions { FailStatus = 503 });
+        await using var gateway = await GatewayHost.StartAsync(GatewayHost.BasicSettings(failing.BaseUrl));
+
+        using var response = await gateway.Client().PostAsync("/v1/chat/completions", Json.Chat("mini", "hello"));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("{\"error\":{\"message\":\"fake upstream error 503\",\"type\":\"server_error\",\"param\":null,\"code\":null}}", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Unreachable_provider_without_fallback_is_a_502_and_a_timeout_a_504()
+    {
+        var unreachable = GatewayHost.BasicSettings($"http://127.0.0.1:{UnusedPort()}/v1");
+        await using var slow = await FakeUpstream.StartAsync(new FakeUpstreamOptions { LatencyMs = 10_000 });
+        var timingOut = GatewayHost.BasicSettings(slow.BaseUrl);
+        timingOut["Gateway:Providers:main:Timeout"] = "00:00:00.300";
+        await using var gateway1 = await GatewayHost.StartAsync(unreachable);
+        await using var gateway2 = await GatewayHost.StartAsync(timingOut);
+
+        using var r502 = await gateway1.Client().PostAsync("/v1/chat/completions", Json.Chat("mini", "hello"));
+        using var r504 = await gateway2.Client().PostAsync("/v1/chat/completions", Json.Chat("mini", "hello"));
+
+        await Json.AssertOpenAiErrorAsync(r502, 502, code: "provider_unreachable");
+        await Json.AssertOpenAiErrorAsync(r504, 504, code: "provider_timeout");
+    }
+
+    [Fact]
+    public async Task Several_destinations_of_one_provider_share_the_load()
+    {
+        await using var a = await FakeUpstream.StartAsync(new FakeUpstreamOptions { RecordRequests = true });
+        await using var b = await FakeUpstream.StartAsync(new FakeUpstreamOptions { RecordRequests = true });
+        var settings = GatewayHost.BasicSettings(a.BaseUrl);
+        settings["Gateway:Providers:main:BaseUrls:0"] = b.BaseUrl;
+        settings["Gateway:Providers:main:LoadBalancingPolicy"] = "RoundRobin";
+        await using var gateway = await GatewayHost.StartAsync(settings);
+
+        for (var i = 0; i < 10; i++)
+            (await gateway.Client().PostAsync("/v1/chat/completions", Json.Chat("mini", "hello"))).EnsureSuccessStatusCode();
+
+        Assert.Equal(5, a.Requests.Count);
+        Assert.Equal(5, b.Requests.Count);
+    }
+
+    internal static int UnusedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
