@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using LlmGateway.Bench.Common;
+
+namespace LlmGateway.Bench.Proxy;
+
+/// <summary>
+/// Added latency of the gateway: the same requests, in the same run, sent directly to the fake upstream
+/// and through the gateway (each in its own process), at fixed open-loop rates; then max throughput and
+/// streaming time-to-first-byte.
+/// </summary>
+internal static class ProxyBench
+{
+    private const string Key = "sk-gw-bench";
+    private const string Body = "{\"model\":\"bench-model\",\"messages\":[{\"role\":\"user\",\"content\":\"How do I reset my password?\"}]}";
+    private const string StreamBody = "{\"model\":\"bench-model\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"How do I reset my password?\"}]}";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var rates = BenchArgs.Get(args, "--rates", "250,500,1000").Split(',').Select(int.Parse).ToArray();
+        var seconds = double.Parse(BenchArgs.Get(args, "--seconds", "10"));
+        var upstreamPort = BenchArgs.FreePort();
+        var gatewayPort = BenchArgs.FreePort();
+        var config = WriteConfig(upstreamPort);
+
+        await using var upstream = await ChildProcess.StartAsync($"fake-upstream --urls http://127.0.0.1:{upstreamPort}", $"http://127.0.0.1:{upstreamPort}/health");
+        await using var gateway = await ChildProcess.StartAsync($"--urls http://127.0.0.1:{gatewayPort} --config {config}", $"http://127.0.0.1:{gatewayPort}/healthz");
+
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionLifetime = Timeout.InfiniteTimeSpan });
+        var direct = new Uri($"http://127.0.0.1:{upstreamPort}/v1/chat/completions");
+        var through = new Uri($"http://127.0.0.1:{gatewayPort}/v1/chat/completions");
+        Func<Task<bool>> Sender(Uri uri, string body) => async () =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Key);
+            using var response = await http.SendAsync(request);
+            await response.Content.ReadAsByteArrayAsync();
+            return response.StatusCode == HttpStatusCode.OK;
+        };
+
+        Console.WriteLine($"# proxy bench: non-streaming chat, open loop, {seconds} s per point, fake upstream with no latency");
+        await LoadGenerator.MaxThroughputAsync(Sender(through, Body), 16, TimeSpan.FromSeconds(3)); // warm-up (JIT, connections)
+        await LoadGenerator.MaxThroughputAsync(Sender(direct, Body), 16, TimeSpan.FromSeconds(2));
+        Console.WriteLine("| rate/s | direct p50 ms | gateway p50 ms | added p50 ms | direct p99 ms | gateway p99 ms | added p99 ms | errors |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        foreach (var rate in rates)
+        {
+            var (d, de) = await LoadGenerator.OpenLoopAsync(Sender(direct, Body), rate, TimeSpan.FromSeconds(seconds));
+            var (g, ge) = await LoadGenerator.OpenLoopAsync(Sender(through, Body), rate, TimeSpan.FromSeconds(seconds));
+            Console.WriteLine($"| {rate} | {d[50]:0.000} | {g[50]:0.000} | {g[50] - d[50]:0.000} | {d[99]:0.000} | {g[99]:0.000} | {g[99] - d[99]:0.000} | {de + ge} |");
+        }
+
+        var directMax = await LoadGenerator.MaxThroughputAsync(Sender(direct, Body), 64, TimeSpan.FromSeconds(seconds));
+        var gatewayMax = await LoadGenerator.MaxThroughputAsync(Sender(through, Body), 64, TimeSpan.FromSeconds(seconds));
+        Console.WriteLine();
+        Console.WriteLine($"max throughput (64 concurrent, closed loop): direct {directMax:0} req/s, gateway {gatewayMax:0} req/s, ratio {gatewayMax / directMax:0.00}");
+
+        var ttfbDirect = await TimeToFirstByteAsync(http, direct, 300);
+        var ttfbGateway = await TimeToFirstByteAsync(http, through, 300);
+        Console.WriteLine($"streaming time to first byte (300 sequential): direct p50 {ttfbDirect[50]:0.000} ms p99 {ttfbDirect[99]:0.000} ms; " +
+                          $"gateway p50 {ttfbGateway[50]:0.000} ms p99 {ttfbGateway[99]:0.000} ms; added p50 {ttfbGateway[50] - ttfbDirect[50]:0.000} ms");
+        return 0;
+    }
+
+    private static async Task<Percentiles> TimeToFirstByteAsync(HttpClient http, Uri uri, int count)
+    {
+        var result = new Percentiles();
+        var buffer = new byte[1];
+        for (var i = 0; i < count; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new StringContent(StreamBody, Encoding.UTF8, "application/json") };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Key);
+            var clock = Stopwatch.StartNew();
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            await using var stream = await response.Content.ReadAsStreamAsync();
+            await stream.ReadExactlyAsync(buffer);
+            if (i >= 20) result.Add(clock.Elapsed.TotalMilliseconds);
+            await stream.CopyToAsync(Stream.Null);
+        }
+        return result;
+    }
+
+    private static string WriteConfig(int upstreamPort)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"llmgateway-bench-{Environment.ProcessId}.json");
+        File.WriteAllText(path, $$"""
+        {
+          "Logging": { "LogLevel": { "Default": "Warning" } },
+          "Gateway": {
+            "Providers": { "fake": { "BaseUrl": "http://127.0.0.1:{{upstreamPort}}/v1" } },
+            "Models": { "bench-model": { "Provider": "fake" } },
+            "Teams": { "bench": { "KeySha256": [ "{{Auth.TeamKeys.Sha256Hex(Key)}}" ] } }
+          }
+        }
+        """);
+        return path;
+    }
+}
