@@ -1,4 +1,6 @@
+using LlmGateway.Admin;
 using LlmGateway.Auth;
+using LlmGateway.Capture;
 using LlmGateway.Demo;
 using LlmGateway.Routing;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -41,9 +43,11 @@ public static class GatewayApp
         app.UseWhen(context => context.Request.Path.StartsWithSegments("/v1"), v1 => v1.UseMiddleware<TeamKeyAuthMiddleware>());
         app.UseRouting();
         app.MapModels();
+        app.MapAdmin();
         app.MapReverseProxy(proxy =>
         {
             proxy.UseMiddleware<RequestParsingMiddleware>();
+            proxy.UseMiddleware<ResponseCaptureMiddleware>();
             proxy.UseMiddleware<FailoverMiddleware>();
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();

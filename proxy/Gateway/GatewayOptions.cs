@@ -1,3 +1,4 @@
+using LlmGateway.Admin;
 using LlmGateway.Auth;
 using LlmGateway.Demo;
 using LlmGateway.Routing;
@@ -17,6 +18,8 @@ public sealed record GatewayOptions
     public string? DefaultProvider { get; init; }
 
     public LimitsOptions Limits { get; init; } = new();
+
+    public AdminOptions Admin { get; init; } = new();
 
     public DemoUpstreamOptions DemoUpstream { get; init; } = new();
 

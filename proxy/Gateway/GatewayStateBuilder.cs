@@ -25,6 +25,13 @@ internal static class GatewayStateBuilder
         ReportDroppedEntries(configuration, "Teams", options.Teams, errors);
         if (options.Limits.MaxBodyBytes <= 0)
             errors.Add("Gateway:Limits:MaxBodyBytes: must be positive.");
+        for (var i = 0; i < options.Admin.KeySha256.Count; i++)
+        {
+            if (options.Admin.KeySha256[i] is not { Length: 64 } digest || !digest.All(Uri.IsHexDigit))
+                errors.Add($"Gateway:Admin:KeySha256:{i}: not a SHA-256 hex digest (64 hex digits).");
+        }
+        if (options.Limits.MaxCaptureBytes <= 0)
+            errors.Add("Gateway:Limits:MaxCaptureBytes: must be positive.");
         if (options.ShutdownTimeout < TimeSpan.Zero)
             errors.Add("Gateway:ShutdownTimeout: must not be negative.");
         var routing = RoutingTable.TryBuild(options, configuration, errors);

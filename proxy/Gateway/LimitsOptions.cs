@@ -5,4 +5,7 @@ public sealed record LimitsOptions
 {
     /// <summary>Largest JSON body the gateway reads (413 above). Default 16 MiB.</summary>
     public long MaxBodyBytes { get; init; } = 16 * 1024 * 1024;
+
+    /// <summary>How much of a provider's answer is kept for usage and caching while it streams to the client. Default 8 MiB.</summary>
+    public long MaxCaptureBytes { get; init; } = 8 * 1024 * 1024;
 }

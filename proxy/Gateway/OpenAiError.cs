@@ -23,6 +23,20 @@ internal static class OpenAiError
         return context.Response.Body.WriteAsync(Serialize(message, type, param, code), context.RequestAborted).AsTask();
     }
 
+    /// <summary>The same error as an endpoint result (for minimal-API endpoints and filters).</summary>
+    public static IResult Result(int status, string message, string type, string? param = null, string? code = null) =>
+        new ErrorResult(status, Serialize(message, type, param, code));
+
+    private sealed class ErrorResult(int status, byte[] body) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = status;
+            httpContext.Response.ContentType = "application/json";
+            return httpContext.Response.Body.WriteAsync(body, httpContext.RequestAborted).AsTask();
+        }
+    }
+
     public static byte[] Serialize(string message, string type, string? param, string? code)
     {
         using var buffer = new MemoryStream(256);

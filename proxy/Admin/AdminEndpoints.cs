@@ -1,0 +1,24 @@
+using LlmGateway.Gateway;
+
+namespace LlmGateway.Admin;
+
+internal static class AdminEndpoints
+{
+    /// <summary>The <c>/admin</c> route group, protected by the admin key. Capabilities add their admin endpoints to it.</summary>
+    public static RouteGroupBuilder MapAdmin(this IEndpointRouteBuilder endpoints)
+    {
+        var admin = endpoints.MapGroup("/admin").AddEndpointFilter<AdminKeyFilter>();
+        admin.MapGet("/status", (GatewayConfigStore config) =>
+        {
+            var state = config.Current;
+            return Results.Json(new
+            {
+                generation = state.Generation,
+                providers = state.Routing.Providers.Select(p => p.Name),
+                models = state.Routing.Models.Select(m => m.Name),
+                teams = state.Options.Teams.Keys,
+            });
+        });
+        return admin;
+    }
+}

@@ -1,0 +1,41 @@
+using LlmGateway.Gateway;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace LlmGateway.Capture;
+
+/// <summary>
+/// The proxy-pipeline step right before the forward: tees the provider's answer into a
+/// <see cref="CapturedResponse"/> while it streams to the client, and records whether it completed.
+/// </summary>
+internal sealed class ResponseCaptureMiddleware(RequestDelegate next, GatewayConfigStore config, TimeProvider time)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var capture = context.Features.Get<CapturedResponse>();
+        if (capture is null)
+        {
+            capture = new CapturedResponse(config.Current.Options.Limits.MaxCaptureBytes, time.GetTimestamp());
+            context.Features.Set(capture);
+        }
+        var original = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
+        var tee = new CapturingBodyFeature(original, context.Response, capture, time);
+        context.Features.Set<IHttpResponseBodyFeature>(tee);
+        try
+        {
+            await next(context);
+            await tee.FlushRemainderAsync(context.RequestAborted);
+        }
+        finally
+        {
+            context.Features.Set(original);
+            capture.EndedTimestamp = time.GetTimestamp();
+            if (capture.FirstByteTimestamp is null)
+            {
+                // An answer with no body (or an error the gateway wrote itself).
+                capture.StatusCode = context.Response.StatusCode;
+                capture.ContentType = context.Response.ContentType;
+            }
+            capture.Completed = context.GetForwarderErrorFeature() is null && !context.RequestAborted.IsCancellationRequested;
+        }
+    }
+}
