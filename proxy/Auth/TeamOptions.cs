@@ -8,4 +8,10 @@ public sealed record TeamOptions
 
     /// <summary>Models the team may use; empty means all.</summary>
     public List<string> Models { get; init; } = [];
+
+    public Budgets.BudgetOptions? Budget { get; init; }
+
+    public Budgets.RateLimitOptions? RateLimit { get; init; }
+
+    public Caching.TeamCacheOptions? Cache { get; init; }
 }

@@ -1,5 +1,8 @@
 using LlmGateway.Admin;
 using LlmGateway.Auth;
+using LlmGateway.Budgets;
+using LlmGateway.Caching;
+using LlmGateway.Metrics;
 using LlmGateway.Capture;
 using LlmGateway.Demo;
 using LlmGateway.Routing;
@@ -25,6 +28,9 @@ public static class GatewayApp
         services.AddHealthChecks().AddCheck<ConfigHealthCheck>("config", tags: ["ready"]);
         services.AddGatewayRouting();
         services.AddHostedService<DemoUpstreamService>();
+        services.AddGatewayMetrics();
+        services.AddBudgets();
+        services.AddCaching();
         services.AddOptions<HostOptions>().Configure<GatewayConfigStore>((host, config) => host.ShutdownTimeout = config.Current.Options.ShutdownTimeout);
 
         var app = builder.Build();
@@ -43,10 +49,16 @@ public static class GatewayApp
         app.UseWhen(context => context.Request.Path.StartsWithSegments("/v1"), v1 => v1.UseMiddleware<TeamKeyAuthMiddleware>());
         app.UseRouting();
         app.MapModels();
-        app.MapAdmin();
+        app.MapGatewayMetrics();
+        var admin = app.MapAdmin();
+        admin.MapMetricsAdmin();
+        admin.MapBudgetsAdmin();
+        admin.MapCacheAdmin();
         app.MapReverseProxy(proxy =>
         {
             proxy.UseMiddleware<RequestParsingMiddleware>();
+            proxy.UseBudgets();
+            proxy.UseCaching();
             proxy.UseMiddleware<ResponseCaptureMiddleware>();
             proxy.UseMiddleware<FailoverMiddleware>();
             proxy.UseLoadBalancing();

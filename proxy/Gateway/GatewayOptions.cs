@@ -21,6 +21,11 @@ public sealed record GatewayOptions
 
     public AdminOptions Admin { get; init; } = new();
 
+    public Storage.StorageOptions Storage { get; init; } = new();
+
+    /// <summary>Prices per model (USD), matched on the resolved model.</summary>
+    public Dictionary<string, Budgets.PriceOptions> Prices { get; init; } = new(StringComparer.OrdinalIgnoreCase);
+
     public DemoUpstreamOptions DemoUpstream { get; init; } = new();
 
     /// <summary>How long shutdown waits for in-flight requests and streams. Default 30 s.</summary>
