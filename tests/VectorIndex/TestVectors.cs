@@ -18,16 +18,26 @@ internal static class TestVectors
         return vectors;
     }
 
-    /// <summary><paramref name="clusters"/> centres; each vector is a centre plus noise (cosine to its centre ≈ 0.7).</summary>
+    /// <summary>
+    /// <paramref name="clusters"/> centres; each vector is a centre plus noise of norm ≈ 1 whose
+    /// per-component scale decays as 1/sqrt(1 + d/4), like the decaying spectrum of real embeddings.
+    /// </summary>
+    /// <remarks>The centres depend only on <paramref name="clusters"/> and the dimension, so data and queries drawn with different seeds share them.</remarks>
     public static float[][] Clustered(int count, int dimension, int clusters, int seed)
     {
         var random = new Random(seed);
-        var centres = Uniform(clusters, dimension, seed + 1);
+        var centres = Uniform(clusters, dimension, 7_777 + clusters);
         var vectors = new float[count][];
         for (var i = 0; i < count; i++)
         {
             var centre = centres[random.Next(clusters)];
-            var noise = Normalised(Gaussian(random, dimension));
+            var noise = Gaussian(random, dimension);
+            for (var d = 0; d < dimension; d++)
+            {
+                noise[d] /= MathF.Sqrt(1f + (d / 4f));
+            }
+
+            Normalised(noise);
             var v = new float[dimension];
             for (var d = 0; d < dimension; d++)
             {
