@@ -1,0 +1,43 @@
+using LlmGateway.Embeddings.Tokenizers;
+
+namespace LlmGateway.Tests.Embeddings.Tokenizers;
+
+public sealed class UnigramGoldenTests
+{
+    private static readonly IReadOnlyList<ReferenceCase> Cases = ReferenceCase.Load("unigram.json");
+
+    public static TheoryData<string> CaseNames() => new(Cases.Select(c => c.Name));
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void Matches_reference_ids(string name)
+    {
+        var tokenizer = TokenizerLoader.LoadTokenizerJson(Path.Combine(TestPaths.Unigram, "tokenizer.json"));
+        var reference = Cases.Single(c => c.Name == name);
+        var ids = new long[reference.Ids.Length + 8];
+        var count = tokenizer.Encode(reference.Text, ids, ids.Length);
+        Assert.Equal(reference.Ids, ids[..count]);
+    }
+
+    [Fact]
+    public void Unknown_characters_fuse_into_one_unk()
+    {
+        var tokenizer = TokenizerLoader.LoadTokenizerJson(Path.Combine(TestPaths.Unigram, "tokenizer.json"));
+        var ids = new long[16];
+        var count = tokenizer.Encode("🍕🍕🍕", ids, 16);
+        // <s> ▁ <unk> </s>: the three pizzas are one unknown run.
+        Assert.Equal([0L, 94L, 3L, 2L], ids[..count]);
+    }
+
+    [Fact]
+    public void Truncation_keeps_the_closing_token()
+    {
+        var tokenizer = TokenizerLoader.LoadTokenizerJson(Path.Combine(TestPaths.Unigram, "tokenizer.json"));
+        var reference = Cases.Single(c => c.Name == "very_long_japanese");
+        var ids = new long[64];
+        var count = tokenizer.Encode(reference.Text, ids, 64);
+        Assert.Equal(64, count);
+        Assert.Equal(reference.Ids[..63], ids[..63]);
+        Assert.Equal(2, ids[63]);
+    }
+}
