@@ -30,7 +30,7 @@ public static class GatewayApp
         services.AddHostedService<DemoUpstreamService>();
         services.AddGatewayMetrics();
         services.AddBudgets();
-        services.AddCaching();
+        services.AddCaching(builder.Configuration);
         services.AddOptions<HostOptions>().Configure<GatewayConfigStore>((host, config) => host.ShutdownTimeout = config.Current.Options.ShutdownTimeout);
 
         var app = builder.Build();
