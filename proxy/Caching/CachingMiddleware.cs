@@ -58,7 +58,14 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
         feature.Result = CacheResult.Miss;
         context.Response.OnStarting(static response => { ((HttpResponse)response).Headers[CacheHeader] = "MISS"; return Task.CompletedTask; }, context.Response);
         await next(context);
-        await StoreAsync(context, request, key, directives, lookup, team);
+        try
+        {
+            await StoreAsync(context, request, key, directives, lookup, team);
+        }
+        finally
+        {
+            cache.NoteStoreAttempt();
+        }
     }
 
     private async Task ServeHitAsync(HttpContext context, GatewayRequest request, CacheFeature feature, CacheHit hit)

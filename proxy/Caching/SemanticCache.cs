@@ -28,6 +28,7 @@ internal sealed partial class SemanticCache : IDisposable
     private readonly Lock _writeLock = new();
     private readonly string _snapshotPath;
     private long _bytes;
+    private long _storeAttempts;
     private long _indexVersion;
     private long _snapshotVersion;
 
@@ -56,6 +57,11 @@ internal sealed partial class SemanticCache : IDisposable
     public int Count => _entries.Count;
 
     public long Bytes => Interlocked.Read(ref _bytes);
+
+    /// <summary>Misses whose answer was considered for storing (stored or not); the store runs after the client has its answer.</summary>
+    public long StoreAttempts => Interlocked.Read(ref _storeAttempts);
+
+    internal void NoteStoreAttempt() => Interlocked.Increment(ref _storeAttempts);
 
     private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
