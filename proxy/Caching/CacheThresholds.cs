@@ -6,18 +6,22 @@ namespace LlmGateway.Caching;
 internal static class CacheThresholds
 {
     /// <summary>
-    /// Defaults from the quality benchmark (bench: <c>cache-quality</c>) at precision ≥ 0.99; see
-    /// proxy/Caching/README.md. ONNX models have no measured default here (no weights on the build
-    /// machine): 0.95 is a conservative guess to be re-measured with the model.
+    /// The default when no threshold is configured: none, i.e. exact hits only. The quality bench
+    /// (<c>cache-quality</c>, proxy/Caching/README.md) found no threshold at which the built-in hashing
+    /// embedder reaches precision 0.99 on QQP or PAWS-X, and ONNX models have no measurement here (no
+    /// weights on the build machine). Semantic hits are turned on by configuring a threshold, after
+    /// reading the measured precision for it.
     /// </summary>
-    public static double EmbedderDefault(string embedderId) =>
-        embedderId.StartsWith("hashing", StringComparison.Ordinal) ? 0.93 : 0.95;
+    public static double? EmbedderDefault(string embedderId) => null;
 
-    public static double For(CacheOptions options, TeamIdentity team, string model, string embedderId, double? requested)
+    /// <summary>The threshold for a lookup, or null when the semantic tier is off.</summary>
+    public static double? For(CacheOptions options, TeamIdentity team, string model, string embedderId, double? requested)
     {
         var threshold = team.Options.Cache?.Threshold
             ?? (options.ModelThresholds.TryGetValue(model, out var byModel) ? byModel : options.Threshold)
             ?? EmbedderDefault(embedderId);
+        if (threshold is null)
+            return null;
         // A request may only make it stricter.
         return requested is { } r && r > threshold ? r : threshold;
     }

@@ -66,7 +66,7 @@ internal sealed partial class SemanticCache : IDisposable
     private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
     /// <summary>Exact tier, then semantic tier (when the key allows it).</summary>
-    public async ValueTask<CacheLookup> LookupAsync(CacheKey key, double threshold, bool guard, CancellationToken cancellationToken)
+    public async ValueTask<CacheLookup> LookupAsync(CacheKey key, double? threshold, bool guard, CancellationToken cancellationToken)
     {
         var now = NowMs;
         if (_entries.TryGetValue(key.Id, out var meta) && meta.ExactKey.AsSpan().SequenceEqual(key.Exact) && meta.ExpiresUnixMs > now
@@ -75,7 +75,7 @@ internal sealed partial class SemanticCache : IDisposable
             Touch(meta, now);
             return new CacheLookup(new CacheHit(exact, "exact", 1.0), null, false);
         }
-        if (!key.AllowsSemantic)
+        if (!key.AllowsSemantic || threshold is null)
             return new CacheLookup(null, null, false);
 
         float[] vector;
@@ -92,7 +92,7 @@ internal sealed partial class SemanticCache : IDisposable
             return new CacheLookup(null, null, true);
         }
 
-        foreach (var match in _index.Search(key.PartitionId, vector, SemanticCandidates, (float)threshold))
+        foreach (var match in _index.Search(key.PartitionId, vector, SemanticCandidates, (float)threshold.Value))
         {
             if (!_entries.TryGetValue(match.Id, out var candidate)
                 || !candidate.PartitionKey.AsSpan().SequenceEqual(key.Partition)

@@ -89,12 +89,12 @@ public sealed class CacheLifecycleTests
         await using (var first = await CacheTestHost.StartAsync(storage: storage))
         {
             await first.AskAsync(CacheTestHost.Chat("Remember me across restarts"));
-            await first.AskAsync(CacheTestHost.Chat("How do I reset my password on the website?"));
+            await first.AskAsync(CacheTestHost.Chat("How do I reset my password?"));
         }
 
         await using var second = await CacheTestHost.StartAsync(s => s["Gateway:Cache:Threshold"] = "0.5", storage: storage);
         using var exact = await second.AskAsync(CacheTestHost.Chat("Remember me across restarts"));
-        using var semantic = await second.AskAsync(CacheTestHost.Chat("How can I reset my password on the site?"));
+        using var semantic = await second.AskAsync(CacheTestHost.Chat("How can I reset the password?"));
 
         Assert.Equal(2, second.Cache.Count);
         Assert.Equal("HIT", CacheTestHost.XCache(exact));
@@ -108,12 +108,12 @@ public sealed class CacheLifecycleTests
     {
         var storage = GatewayHost.NewStoragePath();
         await using (var first = await CacheTestHost.StartAsync(s => s["Gateway:Cache:Threshold"] = "0.5", storage: storage))
-            await first.AskAsync(CacheTestHost.Chat("How do I reset my password on the website?"));
+            await first.AskAsync(CacheTestHost.Chat("How do I reset my password?"));
 
         await using var second = await CacheTestHost.StartAsync(s => s["Gateway:Cache:Threshold"] = "0.5",
             b => b.Services.AddSingleton<ITextEmbedder>(new HashingEmbedder(256)), storage: storage);
-        using var semantic = await second.AskAsync(CacheTestHost.Chat("How can I reset my password on the site?"));
-        using var exact = await second.AskAsync(CacheTestHost.Chat("How do I reset my password on the website?"));
+        using var semantic = await second.AskAsync(CacheTestHost.Chat("How can I reset the password?"));
+        using var exact = await second.AskAsync(CacheTestHost.Chat("How do I reset my password?"));
 
         Assert.Equal("MISS", CacheTestHost.XCache(semantic));
         Assert.Equal("HIT", CacheTestHost.XCache(exact));
