@@ -162,6 +162,20 @@ internal sealed class OnnxEmbedder : IBatchTextEmbedder, ITextEmbedder
         }
     }
 
+    /// <summary>How many tokens <paramref name="text"/> becomes (special tokens included, after truncation).</summary>
+    public int CountTokens(string text)
+    {
+        var ids = ArrayPool<long>.Shared.Rent(MaxTokens);
+        try
+        {
+            return _tokenizer.Encode(text, ids.AsSpan(0, MaxTokens), MaxTokens);
+        }
+        finally
+        {
+            ArrayPool<long>.Shared.Return(ids);
+        }
+    }
+
     private int ProbeDimension(string modelFile)
     {
         try
