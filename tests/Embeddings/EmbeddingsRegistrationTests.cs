@@ -45,6 +45,13 @@ public sealed class EmbeddingsRegistrationTests
     }
 
     [Fact]
+    public async Task Unknown_provider_fails_startup_naming_the_key()
+    {
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => StartAsync(new() { ["Gateway:Embeddings:Provider"] = "openai" }));
+        Assert.Contains("Gateway:Embeddings:Provider", ex.Message);
+    }
+
+    [Fact]
     public async Task Corrupt_model_fails_startup_instead_of_falling_back()
     {
         using var folder = TempModelFolder.Create("tiny-bert.onnx", TestPaths.MiniLm);

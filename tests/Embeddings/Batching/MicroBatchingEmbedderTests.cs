@@ -36,13 +36,14 @@ public sealed class MicroBatchingEmbedderTests
     public async Task A_stuck_run_times_out_is_counted_and_is_terminated()
     {
         var inner = new BlockingInner();
-        using var meterFactory = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var metrics = new EmbeddingsMetrics(meterFactory.GetRequiredService<IMeterFactory>());
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meterFactory = services.GetRequiredService<IMeterFactory>();
+        var metrics = new EmbeddingsMetrics(meterFactory);
         long timeouts = 0;
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == EmbeddingsMetrics.MeterName && instrument.Name == "llm_gateway.embedding.timeouts")
+            if (ReferenceEquals(instrument.Meter.Scope, meterFactory) && instrument.Name == "llm_gateway.embedding.timeouts")
             {
                 l.EnableMeasurementEvents(instrument);
             }

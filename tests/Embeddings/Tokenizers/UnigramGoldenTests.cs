@@ -40,4 +40,18 @@ public sealed class UnigramGoldenTests
         Assert.Equal(reference.Ids[..63], ids[..63]);
         Assert.Equal(2, ids[63]);
     }
+
+    [Fact]
+    public void Long_inputs_are_segmented_in_chunks_with_the_same_result()
+    {
+        var tokenizer = TokenizerLoader.LoadTokenizerJson(Path.Combine(TestPaths.Unigram, "tokenizer.json"));
+        var expected = new long[32];
+        var expectedCount = tokenizer.Encode("🍕 how do I reset my password", expected, 32);
+        var actual = new long[32];
+        var actualCount = tokenizer.Encode(string.Concat(Enumerable.Repeat("🍕", 20_000)) + " how do I reset my password", actual, 32);
+        Assert.Equal(expected[..expectedCount], actual[..actualCount]);
+
+        var hundredK = string.Concat(Enumerable.Repeat("パスワードをリセットする方法 ", 8000))[..100_000];
+        Assert.Equal(256, tokenizer.Encode(hundredK, new long[256], 256));
+    }
 }
