@@ -49,7 +49,7 @@ public static class EmbeddingsServiceCollectionExtensions
         {
             var started = TimeProvider.System.GetTimestamp();
             var onnx = OnnxEmbedder.Load(options.ModelPath!, options.NativeLibraryPath, options.Pooling, options.MaxTokens, options.Threads);
-            EmbeddingsLog.OnnxReady(logger, Path.GetFileName(options.ModelPath!), onnx.RuntimeVersion, OrtNativeLibraryLocator.Locate(options.NativeLibraryPath),
+            EmbeddingsLog.OnnxReady(logger, Path.GetFileName(Path.TrimEndingDirectorySeparator(options.ModelPath!)), onnx.RuntimeVersion, onnx.LibraryPath,
                 onnx.TokenizerDescription, onnx.Pooling, onnx.Dimension, onnx.MaxTokens, onnx.Inputs.HasTokenTypeIds, onnx.ModelId,
                 (long)TimeProvider.System.GetElapsedTime(started).TotalMilliseconds);
             return new MicroBatchingEmbedder(onnx, options, services.GetRequiredService<TimeProvider>(), metrics, logger);

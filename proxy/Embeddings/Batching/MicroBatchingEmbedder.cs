@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Threading.Channels;
 using LlmGateway.Embeddings.Onnx;
 using Microsoft.Extensions.Logging;
