@@ -33,6 +33,19 @@ public sealed class MicroBatchingEmbedderTests
     }
 
     [Fact]
+    public async Task Batch_window_waits_for_requests_that_arrive_shortly_after()
+    {
+        var recorder = new RecordingInner(new FixedInner());
+        using var batcher = new MicroBatchingEmbedder(recorder, new EmbeddingsOptions { BatchWindow = TimeSpan.FromMilliseconds(40), MaxConcurrentBatches = 1 },
+            TimeProvider.System, null, NullLogger.Instance);
+        var first = batcher.EmbedAsync("first", default).AsTask();
+        await Task.Delay(5);
+        var second = batcher.EmbedAsync("second", default).AsTask();
+        await Task.WhenAll(first, second);
+        Assert.Equal([2], recorder.BatchSizes);
+    }
+
+    [Fact]
     public async Task A_stuck_run_times_out_is_counted_and_is_terminated()
     {
         var inner = new BlockingInner();
@@ -159,6 +172,19 @@ public sealed class MicroBatchingEmbedderTests
 
             return texts.Select(_ => FastVector).ToArray();
         }
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class FixedInner : IBatchTextEmbedder
+    {
+        public string ModelId => "fixed";
+
+        public int Dimension => 3;
+
+        public float[][] EmbedBatch(IReadOnlyList<string> texts, CancellationToken cancellationToken) => texts.Select(_ => new float[] { 0, 0, 1 }).ToArray();
 
         public void Dispose()
         {
