@@ -4,7 +4,7 @@ namespace LlmGateway.Embeddings;
 /// Settings of the <c>Gateway:Embeddings</c> configuration section, validated at startup by
 /// <see cref="EmbeddingsOptionsValidator"/>.
 /// </summary>
-public sealed class EmbeddingsOptions
+public sealed record EmbeddingsOptions
 {
     /// <summary>Configuration section the options are bound from.</summary>
     public const string SectionName = "Gateway:Embeddings";

@@ -31,6 +31,7 @@ if (existsSync(join(shared, 'tokenizer.json'))) {
 env.localModelPath = testData + '/';
 const wordpiece = await AutoTokenizer.from_pretrained('minilm');
 const unigram = await AutoTokenizer.from_pretrained('unigram');
+const unigramE5 = await AutoTokenizer.from_pretrained('unigram-e5style');
 
 const longEnglish = Array.from({ length: 700 }, (_, i) => `word${i % 97} is number ${i}, isn't it?`).join(' ');
 const longJapanese = 'これは非常に長い日本語の文章です。'.repeat(400);
@@ -52,6 +53,7 @@ const cases = [
   ['whitespace_controls', '  tabs\tand\nnewlines\r\n  and\u00a0nbsp\u3000ideographic\u200bzero-width\u0007bell  '],
   ['combining_marks', 'e\u0301cole n\u0303 a\u0308'],
   ['long_word', 'a'.repeat(150) + ' ok ' + 'supercalifragilisticexpialidocious'],
+  ['precompiled_rules', 'a\u2581b\u00a0c\u0001d\uff5e\uff21\u3000e   f\ufeffg'],
   ['code', 'def f(x): return x**2 + 1  # comment <b>html</b> {"json": [1, 2]}'],
   ['single_char', 'a'],
   ['only_punct', '?!'],
@@ -68,6 +70,7 @@ function golden(tokenizer, file, source) {
 mkdirSync(join(testData, 'reference'), { recursive: true });
 golden(wordpiece, 'wordpiece.json', { tokenizer: '../shared/models/all-MiniLM-L6-v2/tokenizer.json', sha256: sha(join(testData, 'minilm', 'tokenizer.json')) });
 golden(unigram, 'unigram.json', { tokenizer: 'tests/Embeddings/TestData/unigram/tokenizer.json', sha256: sha(join(testData, 'unigram', 'tokenizer.json')) });
+golden(unigramE5, 'unigram-e5style.json', { tokenizer: 'tests/Embeddings/TestData/unigram-e5style/tokenizer.json', sha256: sha(join(testData, 'unigram-e5style', 'tokenizer.json')) });
 
 // Vectors: one text at a time through onnxruntime-node, then pooling and L2 normalisation here.
 const vectorTexts = cases.filter(([n]) => !['empty'].includes(n)).map(([, t]) => t);

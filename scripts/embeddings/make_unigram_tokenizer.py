@@ -76,6 +76,25 @@ def main():
         json.dump({"model_type": "xlm-roberta", "max_position_embeddings": 514, "hidden_size": 32}, f, indent=1)
     print(f"wrote {len(vocab)} pieces to {os.path.relpath(OUT)}/tokenizer.json")
 
+    # The same vocabulary with multilingual-e5-small's pipeline shape: SentencePiece's Precompiled normaliser
+    # (no charsmap is carried; the reference approximates it with NFKC + whitespace rules, as we do), then
+    # WhitespaceSplit and Metaspace as a pre-tokenizer sequence.
+    e5 = dict(tok)
+    e5["normalizer"] = {"type": "Sequence", "normalizers": [
+        {"type": "Precompiled", "precompiled_charsmap": None},
+        {"type": "Replace", "pattern": {"Regex": " {2,}"}, "content": " "}]}
+    e5["pre_tokenizer"] = {"type": "Sequence", "pretokenizers": [
+        {"type": "WhitespaceSplit"},
+        {"type": "Metaspace", "replacement": "\u2581", "add_prefix_space": True, "prepend_scheme": "always", "split": True}]}
+    out_e5 = OUT + "-e5style"
+    os.makedirs(out_e5, exist_ok=True)
+    with open(os.path.join(out_e5, "tokenizer.json"), "w", encoding="utf-8") as f:
+        json.dump(e5, f, ensure_ascii=False, indent=1)
+    for name in ("tokenizer_config.json", "config.json"):
+        with open(os.path.join(OUT, name), encoding="utf-8") as src, open(os.path.join(out_e5, name), "w", encoding="utf-8") as dst:
+            dst.write(src.read())
+    print(f"wrote {os.path.relpath(out_e5)}/tokenizer.json")
+
 
 if __name__ == "__main__":
     main()

@@ -18,8 +18,9 @@ internal sealed class OnnxEmbedder : IBatchTextEmbedder, ITextEmbedder
     private readonly OnnxSession _session;
     private readonly ITokenizer _tokenizer;
 
-    private OnnxEmbedder(OnnxSession session, ITokenizer tokenizer, EmbeddingPooling pooling, int maxTokens, string runtimeVersion)
+    private OnnxEmbedder(OnnxSession session, ITokenizer tokenizer, EmbeddingPooling pooling, int maxTokens, string runtimeVersion, string libraryPath)
     {
+        LibraryPath = libraryPath;
         _session = session;
         _tokenizer = tokenizer;
         Pooling = pooling;
@@ -38,6 +39,9 @@ internal sealed class OnnxEmbedder : IBatchTextEmbedder, ITextEmbedder
     public int MaxTokens { get; }
 
     public string RuntimeVersion { get; }
+
+    /// <summary>The ONNX Runtime library file in use.</summary>
+    public string LibraryPath { get; }
 
     public OnnxModelInputs Inputs => _session.Inputs;
 
@@ -63,7 +67,7 @@ internal sealed class OnnxEmbedder : IBatchTextEmbedder, ITextEmbedder
 
         var effectiveMax = Math.Min(maxTokens, MaxPositions(files.Config));
         var session = OnnxSession.Open(library, files.ModelFile, threads);
-        var embedder = new OnnxEmbedder(session, tokenizer, pooling, effectiveMax, library.Version);
+        var embedder = new OnnxEmbedder(session, tokenizer, pooling, effectiveMax, library.Version, library.Path);
         try
         {
             embedder.Dimension = embedder.ProbeDimension(files.ModelFile);
@@ -159,6 +163,20 @@ internal sealed class OnnxEmbedder : IBatchTextEmbedder, ITextEmbedder
             ArrayPool<long>.Shared.Return(mask);
             ArrayPool<long>.Shared.Return(types);
             ArrayPool<int>.Shared.Return(lengths);
+        }
+    }
+
+    /// <summary>How many tokens <paramref name="text"/> becomes (special tokens included, after truncation).</summary>
+    public int CountTokens(string text)
+    {
+        var ids = ArrayPool<long>.Shared.Rent(MaxTokens);
+        try
+        {
+            return _tokenizer.Encode(text, ids.AsSpan(0, MaxTokens), MaxTokens);
+        }
+        finally
+        {
+            ArrayPool<long>.Shared.Return(ids);
         }
     }
 

@@ -17,6 +17,8 @@ internal ref struct TokenSink
 
     public readonly bool IsFull => Count >= _capacity;
 
+    public readonly int Remaining => _capacity - Count;
+
     public readonly long Last => Count == 0 ? long.MinValue : _ids[Count - 1];
 
     public void Add(long id)

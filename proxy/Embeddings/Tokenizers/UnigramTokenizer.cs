@@ -83,21 +83,35 @@ internal sealed class UnigramTokenizer : ITokenizer
         }
     }
 
-    /// <summary>Viterbi over the lattice of pieces of <paramref name="text"/>, positions counted in code points.</summary>
+    /// <summary>
+    /// Segments <paramref name="text"/>, in chunks when it is long: only a prefix can contribute tokens before
+    /// truncation (each token covers at most the longest piece's length), so a 100k-character input costs about
+    /// as much as a few thousand characters. A chunk boundary this far past the last kept token does not change
+    /// the kept tokens in practice (Viterbi paths re-converge within a few pieces); a further chunk is only
+    /// taken when the first did not fill the output (e.g. a long run of unknown characters fused into one).
+    /// </summary>
     private void Segment(ReadOnlySpan<char> text, ref TokenSink sink)
     {
-        var pool = ArrayPool<int>.Shared;
+        while (text.Length > 0 && !sink.IsFull)
+        {
+            var limit = (sink.Remaining * Math.Max(1, _maxPieceChars) * 2) + 256;
+            if (limit < text.Length && char.IsLowSurrogate(text[limit]))
+            {
+                limit--;
+            }
+
+            var chunk = text.Length > limit ? text[..limit] : text;
+            SegmentChunk(chunk, ref sink);
+            text = text[chunk.Length..];
+        }
+    }
+
+    /// <summary>Viterbi over the lattice of pieces of <paramref name="text"/>, positions counted in code points.</summary>
+    private void SegmentChunk(ReadOnlySpan<char> text, ref TokenSink sink)
+    {
         var cpCount = JsText.CodePointCount(text);
-        var maxNodes = (cpCount * Math.Max(1, _maxPieceChars)) + cpCount + 1;
-        var offsets = pool.Rent(cpCount + 1);
-        var nodeStart = pool.Rent(maxNodes);
-        var nodeLength = pool.Rent(maxNodes);
-        var nodeToken = pool.Rent(maxNodes);
-        var nodePrev = pool.Rent(maxNodes);
-        var nextEnding = pool.Rent(maxNodes);
-        var endHead = pool.Rent(cpCount + 1);
-        var endTail = pool.Rent(cpCount + 1);
-        var backtrace = ArrayPool<double>.Shared.Rent(maxNodes);
+        var offsets = ArrayPool<int>.Shared.Rent(cpCount + 1);
+        using var lattice = new UnigramLattice(cpCount);
         try
         {
             for (int i = 0, k = 0; k <= cpCount; k++)
@@ -110,38 +124,10 @@ internal sealed class UnigramTokenizer : ITokenizer
                 }
             }
 
-            Array.Fill(endHead, -1, 0, cpCount + 1);
-            Array.Fill(endTail, -1, 0, cpCount + 1);
-
-            // Node 0 is the beginning-of-sentence node ending at position 0.
-            var nodes = 0;
-            void AddNode(int start, int length, int token, Span<int> s, Span<int> l, Span<int> t, Span<int> next, Span<int> head, Span<int> tail)
-            {
-                s[nodes] = start;
-                l[nodes] = length;
-                t[nodes] = token;
-                next[nodes] = -1;
-                var end = start + length;
-                if (tail[end] < 0)
-                {
-                    head[end] = nodes;
-                }
-                else
-                {
-                    next[tail[end]] = nodes;
-                }
-
-                tail[end] = nodes;
-                nodes++;
-            }
-
-            AddNode(0, 0, -1, nodeStart, nodeLength, nodeToken, nextEnding, endHead, endTail);
-            backtrace[0] = 0;
-            nodePrev[0] = -1;
-
+            lattice.Add(0, -1); // beginning of sentence, ends at position 0, score 0
             for (var pos = 0; pos <= cpCount; pos++)
             {
-                var firstNew = nodes;
+                var firstNew = lattice.Count;
                 if (pos < cpCount)
                 {
                     var hasSingle = false;
@@ -156,60 +142,55 @@ internal sealed class UnigramTokenizer : ITokenizer
 
                         if (_pieces.TryGetValue(piece, out var id))
                         {
-                            AddNode(pos, length, id, nodeStart, nodeLength, nodeToken, nextEnding, endHead, endTail);
+                            lattice.Add(pos + length, id);
                             hasSingle |= length == 1;
                         }
                     }
 
                     if (!hasSingle)
                     {
-                        AddNode(pos, 1, UnkId, nodeStart, nodeLength, nodeToken, nextEnding, endHead, endTail);
+                        lattice.Add(pos + 1, UnkId);
                     }
                 }
 
-                // Best predecessor for every node beginning here (and for the end of sentence at pos == cpCount).
-                var beginCount = pos < cpCount ? nodes - firstNew : 1;
+                // Best predecessor for every node beginning here (and for the end of sentence at pos == cpCount):
+                // the first node ending here with the highest backtrace + score, as the reference picks it.
+                var beginCount = pos < cpCount ? lattice.Count - firstNew : 1;
                 for (var r = 0; r < beginCount; r++)
                 {
-                    var rScore = pos < cpCount ? _scores[nodeToken[firstNew + r]] : 0.0;
+                    var score = pos < cpCount ? _scores[lattice.Token(firstNew + r)] : 0.0;
                     var best = -1;
                     var bestScore = 0.0;
-                    for (var l = endHead[pos]; l >= 0; l = nextEnding[l])
+                    for (var l = lattice.FirstEndingAt(pos); l >= 0; l = lattice.NextEndingAtSamePosition(l))
                     {
-                        var score = backtrace[l] + rScore;
-                        if (best < 0 || score > bestScore)
+                        var candidate = lattice.Backtrace(l) + score;
+                        if (best < 0 || candidate > bestScore)
                         {
                             best = l;
-                            bestScore = score;
+                            bestScore = candidate;
                         }
                     }
 
                     if (pos == cpCount)
                     {
-                        Emit(best, nodePrev, nodeToken, ref sink);
+                        Emit(best, lattice, ref sink);
                         return;
                     }
 
-                    nodePrev[firstNew + r] = best;
-                    backtrace[firstNew + r] = bestScore;
+                    lattice.SetBest(firstNew + r, best, bestScore);
                 }
             }
         }
         finally
         {
-            foreach (var rented in new[] { offsets, nodeStart, nodeLength, nodeToken, nodePrev, nextEnding, endHead, endTail })
-            {
-                pool.Return(rented);
-            }
-
-            ArrayPool<double>.Shared.Return(backtrace);
+            ArrayPool<int>.Shared.Return(offsets);
         }
     }
 
-    private void Emit(int last, int[] prev, int[] token, ref TokenSink sink)
+    private void Emit(int last, UnigramLattice lattice, ref TokenSink sink)
     {
         var count = 0;
-        for (var n = last; n > 0; n = prev[n])
+        for (var n = last; n > 0; n = lattice.Prev(n))
         {
             count++;
         }
@@ -218,9 +199,9 @@ internal sealed class UnigramTokenizer : ITokenizer
         try
         {
             var i = count;
-            for (var n = last; n > 0; n = prev[n])
+            for (var n = last; n > 0; n = lattice.Prev(n))
             {
-                path[--i] = token[n];
+                path[--i] = lattice.Token(n);
             }
 
             for (i = 0; i < count; i++)
