@@ -7,6 +7,7 @@ return args.FirstOrDefault() switch
 {
     "proxy" => await ProxyBench.RunAsync(args),
     "cache-quality" => await CacheQualityBench.RunAsync(args),
+    "cache" => await CacheLatencyBench.RunAsync(args),
     "embeddings" => await LlmGateway.Bench.Embeddings.EmbeddingsBench.RunAsync(args[1..]),
     _ => Usage(),
 };
@@ -16,6 +17,7 @@ static int Usage()
     Console.WriteLine("usage: dotnet run -c Release --project bench -- <scenario> [options]");
     Console.WriteLine("  proxy        [--rates 250,500,1000] [--seconds 10]   gateway vs direct upstream: added latency, throughput, TTFB");
     Console.WriteLine("  embeddings   [--model FOLDER] [--quick]               embedder latency, ONNX overhead, micro-batching");
+    Console.WriteLine("  cache        [--count 2000]                          direct vs miss vs exact/semantic hit latency, hits/s, miss overhead");
     Console.WriteLine("  cache-quality [--max N] [--model PATH]             precision/recall of cache hits vs threshold on ../shared/data");
     return 2;
 }

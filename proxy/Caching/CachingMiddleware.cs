@@ -60,6 +60,9 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
         await next(context);
         try
         {
+            // The client has its whole answer before the cache does any work on it.
+            if (!context.RequestAborted.IsCancellationRequested)
+                await context.Response.CompleteAsync();
             await StoreAsync(context, request, key, directives, lookup, team);
         }
         finally
