@@ -18,6 +18,6 @@ static int Usage()
     Console.WriteLine("  proxy        [--rates 250,500,1000] [--seconds 10]   gateway vs direct upstream: added latency, throughput, TTFB");
     Console.WriteLine("  embeddings   [--model FOLDER] [--quick]               embedder latency, ONNX overhead, micro-batching");
     Console.WriteLine("  cache        [--count 2000]                          direct vs miss vs exact/semantic hit latency, hits/s, miss overhead");
-    Console.WriteLine("  cache-quality [--max N] [--model PATH]             precision/recall of cache hits vs threshold on ../shared/data");
+    Console.WriteLine("  cache-quality [--max N] [--model FOLDER] [--pooling cls]precision/recall of cache hits vs threshold on ../shared/data");
     return 2;
 }
