@@ -187,6 +187,7 @@ internal static class VectorIndexBench
             var bytes = index.SaveSnapshot(path);
             var saveSeconds = sw.Elapsed.TotalSeconds;
             sw.Restart();
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             if (!HnswIndex.TryLoadSnapshot(path, out var loaded, out var reason))
             {
                 Console.WriteLine($"snapshot load FAILED: {reason}");
@@ -194,6 +195,7 @@ internal static class VectorIndexBench
             }
 
             var loadSeconds = sw.Elapsed.TotalSeconds;
+            var loadCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
             var identical = 0;
             var checkedQueries = Math.Min(100, queries.Length / dim);
             for (var q = 0; q < checkedQueries; q++)
@@ -204,7 +206,7 @@ internal static class VectorIndexBench
             }
 
             Console.WriteLine();
-            Console.WriteLine($"snapshot: {bytes / 1048576.0:F0} MiB, save {saveSeconds:F2} s, load (read + CRC-32C + validate) {loadSeconds:F2} s, identical results after load: {identical}/{checkedQueries} queries");
+            Console.WriteLine($"snapshot: {bytes / 1048576.0:F0} MiB, save {saveSeconds:F2} s, load (read + CRC-32C + validate) {loadSeconds:F2} s wall / {loadCpuSeconds:F2} s CPU, identical results after load: {identical}/{checkedQueries} queries");
         }
         finally
         {
