@@ -31,7 +31,7 @@ public sealed class StreamingTests
     {
         await using var upstream = await FakeUpstream.StartAsync(new FakeUpstreamOptions { ChunkDelayMs = 500 });
         await using var gateway = await GatewayHost.StartAsync(GatewayHost.BasicSettings(upstream.BaseUrl));
-        var client = gateway.Client();
+        var client = gateway.Client(abortOnDispose: true);
         using (var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Json.Chat("mini", "long answer please", stream: true) })
         {
             var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
