@@ -119,7 +119,7 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
         {
             var vector = lookup.QueryVector;
             if (vector is null && key.AllowsSemantic && !lookup.EmbeddingFailed)
-                vector = (await cache.LookupVectorAsync(key.QueryText!, context.RequestAborted)) ?? [];
+                vector = (await cache.EmbedQueryAsync(key.QueryText!, context.RequestAborted)) ?? [];
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
             var ttl = directives.Ttl ?? team.Options.Cache?.Ttl ?? settings.Ttl;
             cache.Store(new CacheEntry

@@ -79,19 +79,8 @@ internal sealed partial class SemanticCache : IDisposable
         if (!key.AllowsSemantic || threshold is null)
             return new CacheLookup(null, null, false);
 
-        float[] vector;
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(_options.EmbeddingTimeout);
-            vector = await _embedder.EmbedAsync(key.QueryText!, timeout.Token);
-        }
-        catch (Exception ex) when (ex is TimeoutException or ArgumentException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            _metrics.EmbeddingFailed();
-            CacheLog.EmbeddingFailed(_logger, ex.GetType().Name);
+        if (await EmbedQueryAsync(key.QueryText!, cancellationToken) is not { } vector)
             return new CacheLookup(null, null, true);
-        }
 
         foreach (var match in _index.Search(key.PartitionId, vector, SemanticCandidates, (float)threshold.Value))
         {
@@ -113,8 +102,8 @@ internal sealed partial class SemanticCache : IDisposable
         return new CacheLookup(null, vector, false);
     }
 
-    /// <summary>Embeds a query for storing (when no lookup computed it); null when it cannot be embedded in time.</summary>
-    public async ValueTask<float[]?> LookupVectorAsync(string text, CancellationToken cancellationToken)
+    /// <summary>Embeds a query within <see cref="CacheOptions.EmbeddingTimeout"/>; null (counted, logged) when it cannot be embedded in time.</summary>
+    public async ValueTask<float[]?> EmbedQueryAsync(string text, CancellationToken cancellationToken)
     {
         try
         {
@@ -125,6 +114,7 @@ internal sealed partial class SemanticCache : IDisposable
         catch (Exception ex) when (ex is TimeoutException or ArgumentException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             _metrics.EmbeddingFailed();
+            CacheLog.EmbeddingFailed(_logger, ex.GetType().Name);
             return null;
         }
     }

@@ -74,18 +74,7 @@ internal sealed class FakeReply(string id, long created, string model, string an
                 json.WriteEndObject();
             });
         }
-        if (includeUsage && !behaviour.NoUsage)
-        {
-            await WriteEventAsync(context, null, json =>
-            {
-                Header(json, "chat.completion.chunk");
-                json.WriteStartArray("choices");
-                json.WriteEndArray();
-                Usage(json, "prompt_tokens", "completion_tokens");
-                json.WriteEndObject();
-            });
-        }
-        await WriteDoneAsync(context);
+        await WriteUsageAndDoneAsync(context, "chat.completion.chunk", includeUsage);
     }
 
     public async Task WriteCompletionStreamAsync(HttpContext context, bool includeUsage)
@@ -110,11 +99,17 @@ internal sealed class FakeReply(string id, long created, string model, string an
                 json.WriteEndObject();
             });
         }
+        await WriteUsageAndDoneAsync(context, "text_completion", includeUsage);
+    }
+
+    /// <summary>The final usage chunk (when asked for and not suppressed), then <c>[DONE]</c>.</summary>
+    private async Task WriteUsageAndDoneAsync(HttpContext context, string chunkType, bool includeUsage)
+    {
         if (includeUsage && !behaviour.NoUsage)
         {
             await WriteEventAsync(context, null, json =>
             {
-                Header(json, "text_completion");
+                Header(json, chunkType);
                 json.WriteStartArray("choices");
                 json.WriteEndArray();
                 Usage(json, "prompt_tokens", "completion_tokens");
