@@ -89,6 +89,8 @@ internal static class ProxyBench
         {
           "Logging": { "LogLevel": { "Default": "Warning" } },
           "Gateway": {
+            "Cache": { "Enabled": false },
+            "Storage": { "Path": "{{Path.Combine(Path.GetTempPath(), $"llmgateway-bench-data-{Environment.ProcessId}")}}" },
             "Providers": { "fake": { "BaseUrl": "http://127.0.0.1:{{upstreamPort}}/v1" } },
             "Models": { "bench-model": { "Provider": "fake" } },
             "Teams": { "bench": { "KeySha256": [ "{{Auth.TeamKeys.Sha256Hex(Key)}}" ] } }
