@@ -1,7 +1,7 @@
 using LlmGateway.Admin;
 using LlmGateway.Auth;
 using LlmGateway.Gateway;
-using Microsoft.Extensions.Options;
+using System.Text.Json;
 
 namespace LlmGateway.Metrics.Dashboard;
 
@@ -16,11 +16,13 @@ internal static class DashboardEndpoints
     public const string DashboardPath = "/admin/dashboard";
     public const string LoginPath = "/admin/login";
 
+    private static readonly JsonSerializerOptions SummaryJson = new(JsonSerializerDefaults.Web) { Converters = { new NonFiniteAsNullConverter() } };
+
     /// <summary>On the admin-key-protected <c>/admin</c> group.</summary>
     public static void MapProtected(RouteGroupBuilder admin)
     {
         admin.MapGet("/dashboard", (DashboardService dashboard) => Results.Content(DashboardPage.Render(dashboard.Current()), "text/html; charset=utf-8"));
-        admin.MapGet("/metrics/summary", (DashboardService dashboard) => Results.Json(dashboard.Current()));
+        admin.MapGet("/metrics/summary", (DashboardService dashboard) => Results.Json(dashboard.Current(), SummaryJson));
     }
 
     /// <summary>On the app's endpoints (the login page cannot itself need the cookie it hands out).</summary>
