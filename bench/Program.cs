@@ -5,6 +5,7 @@ using LlmGateway.Bench.Proxy;
 return args.FirstOrDefault() switch
 {
     "proxy" => await ProxyBench.RunAsync(args),
+    "metrics" => await LlmGateway.Bench.Metrics.MetricsBench.RunAsync(args),
     _ => Usage(),
 };
 

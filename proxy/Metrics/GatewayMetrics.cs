@@ -65,15 +65,17 @@ internal sealed class GatewayMetrics : IDisposable
         var attempt = features.Get<UpstreamAttempt>();
         var capture = features.Get<CapturedResponse>();
         var cache = MetricLabels.Cache(features.Get<CacheFeature>()?.Result);
+        var model = features.Get<GatewayRequest>()?.Model?.Name;
+        var modelLabel = model is null ? MetricLabels.None : _labels.Model(model);
+        var providerLabel = attempt is null ? MetricLabels.None : _labels.Provider(attempt.Target.Provider.Name);
         if (_requests.Enabled || _duration.Enabled)
         {
             var team = features.Get<TeamIdentity>()?.Team;
-            var model = features.Get<GatewayRequest>()?.Model?.Name;
             var tags = new TagList
             {
                 { "team", team is null ? MetricLabels.None : _labels.Team(team) },
-                { "model", model is null ? MetricLabels.None : _labels.Model(model) },
-                { "provider", attempt is null ? MetricLabels.None : _labels.Provider(attempt.Target.Provider.Name) },
+                { "model", modelLabel },
+                { "provider", providerLabel },
                 { "cache", cache },
                 { "status_class", MetricLabels.StatusClass(context.Response.StatusCode) },
             };
@@ -85,7 +87,12 @@ internal sealed class GatewayMetrics : IDisposable
             var upstream = capture?.EndedTimestamp is { } ended ? _time.GetElapsedTime(capture.StartedTimestamp, ended) : TimeSpan.Zero;
             _overhead.Record(Math.Max(0, (elapsed - upstream).TotalSeconds), new KeyValuePair<string, object?>("cache", cache));
         }
-        _routing.RequestEnded(attempt, capture);
+        if (attempt is not null && capture is not null)
+        {
+            // The upstream families name the model of the final attempt (a fallback's own name after a fallback).
+            var upstreamModel = ReferenceEquals(attempt.Target.Model, model) ? modelLabel : _labels.Model(attempt.Target.Model);
+            _routing.RequestEnded(capture, providerLabel, upstreamModel);
+        }
     }
 
     private void OnReloadAttempted(bool applied)

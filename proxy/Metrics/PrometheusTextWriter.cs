@@ -18,7 +18,9 @@ internal sealed class PrometheusTextWriter(ILogger logger)
     private readonly Dictionary<string, List<Metric>> _groups = new(StringComparer.Ordinal);
     private readonly List<string> _order = [];
     private readonly HashSet<string> _reportedConflicts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, byte[]> _labelValues = new(StringComparer.Ordinal);
     private readonly ArrayBufferWriter<byte> _labels = new(512);
+    private const int MaxCachedLabelValues = 100_000;
 
     public void Write(IReadOnlyList<Metric> metrics, IBufferWriter<byte> output)
     {
@@ -90,7 +92,7 @@ internal sealed class PrometheusTextWriter(ILogger logger)
                 _labels.Write(_labels.WrittenCount == 0 ? "{"u8 : ","u8);
                 _labels.Write(LabelName(tag.Key));
                 _labels.Write("=\""u8);
-                WriteEscaped(_labels, LabelValue(tag.Value));
+                _labels.Write(EscapedLabelValue(LabelValue(tag.Value)));
                 _labels.Write("\""u8);
             }
             var labels = _labels.WrittenSpan;
@@ -128,14 +130,13 @@ internal sealed class PrometheusTextWriter(ILogger logger)
     private static void WriteHistogram(in MetricPoint point, Family family, ReadOnlySpan<byte> labels, IBufferWriter<byte> output)
     {
         long cumulative = 0;
+        var i = 0;
         foreach (var bucket in point.GetHistogramBuckets())
         {
             cumulative += bucket.BucketCount;
             output.Write(family.BucketBytes);
             output.Write(labels);
-            output.Write(labels.Length > 0 ? ",le=\""u8 : "{le=\""u8);
-            WriteNumber(output, bucket.ExplicitBound);
-            output.Write("\"} "u8);
+            output.Write(family.LeLabel(i++, bucket.ExplicitBound, labels.Length > 0));
             WriteNumber(output, cumulative);
             output.Write("\n"u8);
         }
@@ -165,6 +166,18 @@ internal sealed class PrometheusTextWriter(ILogger logger)
         if (!_labelNames.TryGetValue(key, out var bytes))
             _labelNames[key] = bytes = Encoding.UTF8.GetBytes(PrometheusNaming.LabelName(key));
         return bytes;
+    }
+
+    /// <summary>Escaped UTF-8 of a label value, cached: values are bounded by the cardinality limit, the cache by a cap.</summary>
+    private byte[] EscapedLabelValue(string value)
+    {
+        if (_labelValues.TryGetValue(value, out var bytes))
+            return bytes;
+        if (_labelValues.Count >= MaxCachedLabelValues)
+            _labelValues.Clear();
+        var writer = new ArrayBufferWriter<byte>(value.Length + 8);
+        WriteEscaped(writer, value);
+        return _labelValues[value] = writer.WrittenSpan.ToArray();
     }
 
     private static string LabelValue(object? value) => value switch
@@ -229,5 +242,25 @@ internal sealed class PrometheusTextWriter(ILogger logger)
         output.Advance(written);
     }
 
-    private sealed record Family(string Name, string Type, byte[] Header, byte[] NameBytes, byte[] BucketBytes, byte[] SumBytes, byte[] CountBytes);
+    private sealed record Family(string Name, string Type, byte[] Header, byte[] NameBytes, byte[] BucketBytes, byte[] SumBytes, byte[] CountBytes)
+    {
+        // The bounds of a metric stream never change: format each le="..." once (after other labels, and alone).
+        private readonly List<(double Bound, byte[] After, byte[] Alone)> _le = [];
+
+        public byte[] LeLabel(int index, double bound, bool afterOtherLabels)
+        {
+            if (index >= _le.Count || !_le[index].Bound.Equals(bound))
+            {
+                var writer = new ArrayBufferWriter<byte>(32);
+                WriteNumber(writer, bound);
+                var text = Encoding.UTF8.GetString(writer.WrittenSpan);
+                var entry = (bound, Encoding.UTF8.GetBytes($",le=\"{text}\"}} "), Encoding.UTF8.GetBytes($"{{le=\"{text}\"}} "));
+                if (index < _le.Count)
+                    _le[index] = entry;
+                else
+                    _le.Add(entry);
+            }
+            return afterOtherLabels ? _le[index].After : _le[index].Alone;
+        }
+    }
 }

@@ -73,15 +73,15 @@ internal sealed class RoutingMetrics
         });
     }
 
-    /// <summary>At the end of a request that went upstream: duration and time to first byte of the final attempt's provider and model.</summary>
-    public void RequestEnded(UpstreamAttempt? attempt, CapturedResponse? capture)
+    /// <summary>At the end of a request that went upstream: duration and time to first byte, by the (already bounded) labels of the final attempt.</summary>
+    public void RequestEnded(CapturedResponse capture, string providerLabel, string modelLabel)
     {
-        if (attempt is null || capture?.EndedTimestamp is not { } ended)
+        if (capture.EndedTimestamp is not { } ended || !_upstreamDuration.Enabled)
             return;
         var tags = new TagList
         {
-            { "provider", _labels.Provider(attempt.Target.Provider.Name) },
-            { "model", _labels.Model(attempt.Target.Model) },
+            { "provider", providerLabel },
+            { "model", modelLabel },
         };
         _upstreamDuration.Record(_time.GetElapsedTime(capture.StartedTimestamp, ended).TotalSeconds, tags);
         if (capture.FirstByteTimestamp is { } first)

@@ -5,6 +5,7 @@ using LlmGateway.Demo;
 using LlmGateway.Metrics;
 using LlmGateway.Routing;
 using LlmGateway.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LlmGateway.Tests.Metrics;
@@ -17,6 +18,7 @@ public sealed class CardinalityTests
         await using var upstream = await FakeUpstream.StartAsync(new FakeUpstreamOptions());
         await using var gateway = await GatewayHost.StartAsync(GatewayHost.BasicSettings(upstream.BaseUrl));
         var routing = gateway.App.Services.GetRequiredService<RoutingMetrics>();
+        var requests = gateway.App.Services.GetRequiredService<GatewayMetrics>();
         var time = gateway.App.Services.GetRequiredService<TimeProvider>();
         var random = new Random(42);
         string RandomName() => "model-" + random.Next().ToString("x8") + (random.Next(3) == 0 ? "\"\\\n" : "");
@@ -31,9 +33,11 @@ public sealed class CardinalityTests
             var model = i % 10 == 0 ? "gpt-4o-mini" : RandomName();
             var attempt = new UpstreamAttempt(new UpstreamTarget(model, provider, model), 0, isLast: false);
             routing.FallbackTaken(attempt, UpstreamFailure.Status5xx);
-            var capture = new CapturedResponse(1024, time.GetTimestamp());
-            typeof(CapturedResponse).GetProperty(nameof(CapturedResponse.EndedTimestamp))!.SetValue(capture, time.GetTimestamp());
-            routing.RequestEnded(attempt, capture);
+            var context = new DefaultHttpContext();
+            context.Request.Path = "/v1/chat/completions";
+            context.Features.Set(attempt);
+            context.Features.Set(new CapturedResponse(1024, time.GetTimestamp()) { EndedTimestamp = time.GetTimestamp() });
+            requests.RequestEnded(context, TimeSpan.FromMilliseconds(5));
         }
         // And through HTTP: unknown models are answered 404 and never become labels.
         await Parallel.ForAsync(0, 200, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (_, ct) =>
@@ -58,6 +62,7 @@ public sealed class CardinalityTests
         Assert.Equal(3, m.Find("llm_gateway_fallbacks_total").Count());
         Assert.Equal(1000, m.Sum("llm_gateway_upstream_duration_seconds_count"));
         Assert.Equal(200, m.Sum("llm_gateway_requests_total", ("model", MetricLabels.None), ("status_class", "4xx")));
+        Assert.Equal(1000, m.Sum("llm_gateway_requests_total", ("status_class", "2xx")));
     }
 
     [Fact]
