@@ -1,3 +1,4 @@
+using LlmGateway.Bench.Caching;
 using LlmGateway.Bench.Proxy;
 
 // Each scenario reports figures measured in one run (ratios against a baseline measured alongside),
@@ -5,6 +6,7 @@ using LlmGateway.Bench.Proxy;
 return args.FirstOrDefault() switch
 {
     "proxy" => await ProxyBench.RunAsync(args),
+    "cache-quality" => await CacheQualityBench.RunAsync(args),
     "metrics" => await LlmGateway.Bench.Metrics.MetricsBench.RunAsync(args),
     _ => Usage(),
 };
@@ -13,5 +15,6 @@ static int Usage()
 {
     Console.WriteLine("usage: dotnet run -c Release --project bench -- <scenario> [options]");
     Console.WriteLine("  proxy        [--rates 250,500,1000] [--seconds 10]   gateway vs direct upstream: added latency, throughput, TTFB");
+    Console.WriteLine("  cache-quality [--max N] [--model PATH]             precision/recall of cache hits vs threshold on ../shared/data");
     return 2;
 }

@@ -7,6 +7,7 @@ using LlmGateway.Capture;
 using LlmGateway.Demo;
 using LlmGateway.Routing;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace LlmGateway.Gateway;
 
@@ -23,14 +24,14 @@ public static class GatewayApp
         configure?.Invoke(builder);
 
         var services = builder.Services;
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<GatewayConfigStore>();
         services.AddHealthChecks().AddCheck<ConfigHealthCheck>("config", tags: ["ready"]);
         services.AddGatewayRouting();
         services.AddHostedService<DemoUpstreamService>();
         services.AddGatewayMetrics();
         services.AddBudgets();
-        services.AddCaching();
+        services.AddCaching(builder.Configuration);
         services.AddOptions<HostOptions>().Configure<GatewayConfigStore>((host, config) => host.ShutdownTimeout = config.Current.Options.ShutdownTimeout);
 
         var app = builder.Build();

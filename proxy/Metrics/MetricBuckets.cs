@@ -21,15 +21,19 @@ internal static class MetricBuckets
     /// <summary>Any other histogram in seconds that brings no bucket advice of its own.</summary>
     public static double[] DefaultSeconds => RequestSeconds;
 
-    /// <summary>The boundaries for a histogram: by name, then its own advice, then by unit; null keeps the SDK default.</summary>
+    /// <summary>
+    /// The boundaries for a histogram: this capability's own instruments by name; then the instrument's own advice
+    /// (other capabilities choose their buckets); then defaults for known families and for units of seconds;
+    /// null keeps the SDK default.
+    /// </summary>
     public static double[]? For(string instrumentName, string? unit, IReadOnlyList<double>? advice) => instrumentName switch
     {
         GatewayMetrics.RequestDurationName => RequestSeconds,
         GatewayMetrics.OverheadName => OverheadSeconds,
         RoutingMetrics.UpstreamDurationName or RoutingMetrics.TimeToFirstTokenName => UpstreamSeconds,
+        _ when advice is { Count: > 0 } => [.. advice],
         "llm_gateway.embedding.duration" => EmbeddingSeconds,
         "llm_gateway.cache.similarity" => Similarity,
-        _ when advice is { Count: > 0 } => [.. advice],
         _ when unit == "s" => DefaultSeconds,
         _ => null,
     };

@@ -20,25 +20,43 @@ public sealed class RequestMetricsTests : IAsyncLifetime
     {
         await using var gateway = await GatewayHost.StartAsync(GatewayHost.BasicSettings(_upstream.BaseUrl));
         using var client = gateway.Client();
-        using (var r = await client.PostAsync("/v1/chat/completions", Json.Chat("mini", "one"))) Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        using (var noStore = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Json.Chat("mini", "one") })
+        {
+            noStore.Headers.Add("Cache-Control", "no-store");
+            using var r = await client.SendAsync(noStore);
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        }
         using (var r = await client.PostAsync("/v1/chat/completions", Json.Chat("gpt-4o-mini", "two", stream: true))) Assert.Equal(HttpStatusCode.OK, r.StatusCode);
-        using (var r = await gateway.Client("sk-wrong").PostAsync("/v1/chat/completions", Json.Chat("mini", "three"))) Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode);
-        using (var r = await client.PostAsync("/v1/chat/completions", Json.Chat("no-such-model", "four"))) Assert.Equal(HttpStatusCode.NotFound, r.StatusCode);
+        // Ask the same question until the cache answers it (it stores once the first answer is complete).
+        var sent = 2;
+        for (var hit = false; !hit && sent < 40; sent++)
+        {
+            using var r = await client.PostAsync("/v1/chat/completions", Json.Chat("mini", "three"));
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            hit = (await MetricsScrape.ParsedAsync(gateway)).Sum("llm_gateway_requests_total", ("cache", "hit")) > 0;
+            if (!hit) await Task.Delay(50);
+        }
+        using (var r = await gateway.Client("sk-wrong").PostAsync("/v1/chat/completions", Json.Chat("mini", "four"))) Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode);
+        using (var r = await client.PostAsync("/v1/chat/completions", Json.Chat("no-such-model", "five"))) Assert.Equal(HttpStatusCode.NotFound, r.StatusCode);
         await gateway.Client(key: null).GetAsync("/healthz");
 
         var m = await MetricsScrape.ParsedAsync(gateway);
 
-        // The alias is reported under the configured model name.
-        Assert.Equal(2, m.Sum("llm_gateway_requests_total", ("team", "team-a"), ("model", "gpt-4o-mini"), ("provider", "main"), ("cache", "bypass"), ("status_class", "2xx")));
+        // The alias is reported under the configured model name; the cache label comes from the cache's verdict.
+        Assert.Equal(1, m.Sum("llm_gateway_requests_total", ("team", "team-a"), ("model", "gpt-4o-mini"), ("provider", "main"), ("cache", "bypass"), ("status_class", "2xx")));
+        Assert.Equal(sent - 2, m.Sum("llm_gateway_requests_total", ("team", "team-a"), ("model", "gpt-4o-mini"), ("provider", "main"), ("cache", "miss"), ("status_class", "2xx")));
+        // A hit never went upstream: no provider.
+        Assert.Equal(1, m.Sum("llm_gateway_requests_total", ("team", "team-a"), ("model", "gpt-4o-mini"), ("provider", "none"), ("cache", "hit"), ("status_class", "2xx")));
         Assert.Equal(1, m.Sum("llm_gateway_requests_total", ("team", "none"), ("status_class", "4xx")));
         Assert.Equal(1, m.Sum("llm_gateway_requests_total", ("team", "team-a"), ("provider", "none"), ("status_class", "4xx")));
         // Health checks and scrapes are not LLM requests.
-        Assert.Equal(4, m.Sum("llm_gateway_requests_total"));
-        Assert.Equal(4, m.Sum("llm_gateway_request_duration_seconds_count"));
+        Assert.Equal(sent + 2, m.Sum("llm_gateway_requests_total"));
+        Assert.Equal(sent + 2, m.Sum("llm_gateway_request_duration_seconds_count"));
         Assert.DoesNotContain(m.Find("llm_gateway_requests_total"), s => s["model"] == "no-such-model");
-        Assert.Equal(2, m.Sum("llm_gateway_upstream_duration_seconds_count", ("provider", "main"), ("model", "gpt-4o-mini")));
-        Assert.Equal(2, m.Sum("llm_gateway_time_to_first_token_seconds_count", ("provider", "main"), ("model", "gpt-4o-mini")));
-        Assert.Equal(4, m.Sum("llm_gateway_overhead_seconds_count"));
+        Assert.Equal(sent - 1, m.Sum("llm_gateway_upstream_duration_seconds_count", ("provider", "main"), ("model", "gpt-4o-mini")));
+        Assert.Equal(sent - 1, m.Sum("llm_gateway_time_to_first_token_seconds_count", ("provider", "main"), ("model", "gpt-4o-mini")));
+        Assert.Equal(1, m.Sum("llm_gateway_overhead_seconds_count", ("cache", "hit")));
+        Assert.Equal(sent + 2, m.Sum("llm_gateway_overhead_seconds_count"));
     }
 
     [Fact]
