@@ -35,7 +35,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
 
         Assert.Contains("invalid_admin_key", anonymous);
         Assert.Contains("Spend vs budget per team", dom);
-        Assert.Matches(@"<td>team-a</td><td>7</td><td>\$85\.00</td><td>\$4\.25</td><td>\$85\.00 / \$100\.00 per month</td><td>85 %</td>", dom);
+        Assert.Matches(@"<td>team-a</td><td>7</td><td>2</td><td>\$85\.00</td><td>\$4\.25</td><td>\$85\.00 / \$100\.00 per month</td><td>85 %</td>", dom);
         Assert.Matches(@"<td>team-b</td>.*\$12\.50 / \$10\.00 per day</td><td class=""bad"">125 %</td>", dom);
         Assert.Contains("<span class=\"bar warn\">", dom);
         Assert.Contains("<span class=\"bar over\">", dom);

@@ -18,6 +18,7 @@ internal static class DashboardStandIns
         var cost = meter.CreateCounter<double>("llm_gateway.cost", "USD", "STAND-IN");
         cost.Add(85, Team("team-a"), Model("gpt-4o-mini"));
         cost.Add(12.5, Team("team-b"), Model("text-embedding-3-small"));
+        meter.CreateCounter<long>("llm_gateway.rejections", "{request}", "STAND-IN").Add(2, Team("team-a"), new("reason", "budget"));
         meter.CreateCounter<double>("llm_gateway.saved", "USD", "STAND-IN").Add(4.25, Team("team-a"), Model("gpt-4o-mini"));
         meter.CreateObservableGauge("llm_gateway.budget.spent", () => new[]
         {

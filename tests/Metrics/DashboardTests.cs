@@ -84,6 +84,7 @@ public sealed class DashboardTests(ITestOutputHelper output) : IAsyncLifetime
         var teams = summary["teams"]!.AsArray();
         var teamA = teams.Single(t => t!["team"]!.GetValue<string>() == "team-a")!;
         Assert.Equal(7, teamA["requests"]!.GetValue<long>());
+        Assert.Equal(2, teamA["rejections"]!.GetValue<long>());
         var budget = teamA["budgets"]!.AsArray().Single()!;
         Assert.Equal("month", budget["period"]!.GetValue<string>());
         Assert.Equal(85, budget["spentUsd"]!.GetValue<double>());

@@ -21,6 +21,7 @@ internal static class DashboardBuilder
             (long)Sum(requests, "team", team),
             Sum(cost, "team", team),
             Sum(saved, "team", team),
+            (long)Sum(s.Values(MetricFamilies.Rejections), "team", team),
             Budgets(s, team))).ToList();
 
         var modelNames = requests.Select(r => r.Label("model")).Concat(cost.Select(c => c.Label("model")))

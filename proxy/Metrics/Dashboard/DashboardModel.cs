@@ -20,7 +20,8 @@ internal sealed record DashboardModel
     public required IReadOnlyList<ModelRow> Models { get; init; }
     public required IReadOnlyList<UpstreamErrorRow> UpstreamErrors { get; init; }
 
-    public sealed record TeamRow(string Team, long Requests, double CostUsd, double SavedUsd, IReadOnlyList<BudgetRow> Budgets);
+    /// <summary><see cref="Rejections"/>: requests refused by rate limits and budgets.</summary>
+    public sealed record TeamRow(string Team, long Requests, double CostUsd, double SavedUsd, long Rejections, IReadOnlyList<BudgetRow> Budgets);
 
     /// <summary>One budget period of a team; <see cref="UsedRatio"/> is spent / limit (NaN without a limit).</summary>
     public sealed record BudgetRow(string Period, double SpentUsd, double LimitUsd, double RemainingUsd)

@@ -49,13 +49,13 @@ internal static class DashboardPage
         if (!m.HasCost)
             html.Append("<p class=\"note\" id=\"no-cost\">No cost recorded yet (no priced request, or the budgets capability is not running): spend shows 0.</p>");
 
-        html.Append("<h2>Spend vs budget per team</h2><table id=\"teams\"><tr><th>team</th><th>requests</th><th>spend</th><th>saved</th><th>budget</th><th>used</th><th></th></tr>");
+        html.Append("<h2>Spend vs budget per team</h2><table id=\"teams\"><tr><th>team</th><th>requests</th><th>rejected</th><th>spend</th><th>saved</th><th>budget</th><th>used</th><th></th></tr>");
         foreach (var team in m.Teams)
         {
             if (team.Budgets.Count == 0)
             {
-                html.Append("<tr><td>").Append(E(team.Team)).Append("</td><td>").Append(team.Requests.ToString("N0", Invariant)).Append("</td><td>")
-                    .Append(Usd(team.CostUsd)).Append("</td><td>").Append(Usd(team.SavedUsd)).Append("</td><td class=\"muted\">no budget</td><td></td><td></td></tr>");
+                TeamCells(html, team);
+                html.Append("<td class=\"muted\">no budget</td><td></td><td></td></tr>");
                 continue;
             }
             foreach (var budget in team.Budgets)
@@ -63,9 +63,8 @@ internal static class DashboardPage
                 var used = budget.UsedRatio;
                 var css = used >= 1 ? "bar over" : used >= 0.8 ? "bar warn" : "bar";
                 var width = double.IsNaN(used) ? 0 : Math.Clamp(used, 0, 1) * 100;
-                html.Append("<tr><td>").Append(E(team.Team)).Append("</td><td>").Append(team.Requests.ToString("N0", Invariant)).Append("</td><td>")
-                    .Append(Usd(team.CostUsd)).Append("</td><td>").Append(Usd(team.SavedUsd)).Append("</td><td>")
-                    .Append(Usd(budget.SpentUsd)).Append(" / ").Append(Usd(budget.LimitUsd)).Append(" per ").Append(E(budget.Period))
+                TeamCells(html, team);
+                html.Append("<td>").Append(Usd(budget.SpentUsd)).Append(" / ").Append(Usd(budget.LimitUsd)).Append(" per ").Append(E(budget.Period))
                     .Append("</td><td").Append(used >= 1 ? " class=\"bad\"" : "").Append('>').Append(Percent(used)).Append("</td><td><span class=\"")
                     .Append(css).Append("\"><span style=\"width:").Append(width.ToString("0.#", Invariant)).Append("%\"></span></span></td></tr>");
             }
@@ -100,6 +99,11 @@ internal static class DashboardPage
         html.Append("</body></html>");
         return html.ToString();
     }
+
+    private static void TeamCells(StringBuilder html, DashboardModel.TeamRow team) =>
+        html.Append("<tr><td>").Append(E(team.Team)).Append("</td><td>").Append(team.Requests.ToString("N0", Invariant)).Append("</td><td>")
+            .Append(team.Rejections.ToString("N0", Invariant)).Append("</td><td>").Append(Usd(team.CostUsd)).Append("</td><td>")
+            .Append(Usd(team.SavedUsd)).Append("</td>");
 
     private static void Card(StringBuilder html, string label, string value, string id) =>
         html.Append("<div class=\"card\" id=\"").Append(id).Append("\"><div class=\"k\">").Append(E(label)).Append("</div><div class=\"v\">").Append(E(value)).Append("</div></div>");
