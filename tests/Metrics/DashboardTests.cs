@@ -17,14 +17,14 @@ public sealed class DashboardTests(ITestOutputHelper output) : IAsyncLifetime
 
     public async Task DisposeAsync() => await _upstream.DisposeAsync();
 
-    public static Dictionary<string, string?> Settings(string upstreamUrl)
+    internal static Dictionary<string, string?> Settings(string upstreamUrl)
     {
         var settings = GatewayHost.BasicSettings(upstreamUrl);
         settings["Gateway:Admin:KeySha256:0"] = TeamKeys.Sha256Hex(AdminKey);
         return settings;
     }
 
-    public static async Task SendTrafficAsync(GatewayHost gateway)
+    internal static async Task SendTrafficAsync(GatewayHost gateway)
     {
         for (var i = 0; i < 6; i++)
         {
