@@ -7,6 +7,9 @@ return args.FirstOrDefault() switch
 {
     "proxy" => await ProxyBench.RunAsync(args),
     "cache-quality" => await CacheQualityBench.RunAsync(args),
+    "cache" => await CacheLatencyBench.RunAsync(args),
+    "vectorindex" => LlmGateway.Bench.VectorIndex.VectorIndexBench.Run(args),
+    "embeddings" => await LlmGateway.Bench.Embeddings.EmbeddingsBench.RunAsync(args[1..]),
     "metrics" => await LlmGateway.Bench.Metrics.MetricsBench.RunAsync(args),
     _ => Usage(),
 };
@@ -15,6 +18,9 @@ static int Usage()
 {
     Console.WriteLine("usage: dotnet run -c Release --project bench -- <scenario> [options]");
     Console.WriteLine("  proxy        [--rates 250,500,1000] [--seconds 10]   gateway vs direct upstream: added latency, throughput, TTFB");
-    Console.WriteLine("  cache-quality [--max N] [--model PATH]             precision/recall of cache hits vs threshold on ../shared/data");
+    Console.WriteLine("  embeddings   [--model FOLDER] [--quick]               embedder latency, ONNX overhead, micro-batching");
+    Console.WriteLine("  vectorindex  [--sizes 100000] [--dim 384] [--ef 16,32,64] ...  HNSW build/search/recall/memory vs brute force");
+    Console.WriteLine("  cache        [--count 2000]                          direct vs miss vs exact/semantic hit latency, hits/s, miss overhead");
+    Console.WriteLine("  cache-quality [--max N] [--model FOLDER] [--pooling cls]precision/recall of cache hits vs threshold on ../shared/data");
     return 2;
 }

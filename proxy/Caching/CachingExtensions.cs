@@ -1,7 +1,4 @@
-using LlmGateway.Embeddings;
-using LlmGateway.Embeddings.Hashing;
 using LlmGateway.VectorIndex;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace LlmGateway.Caching;
@@ -14,9 +11,9 @@ internal static class CachingExtensions
         services.AddOptions<CacheOptions>().BindConfiguration(CacheOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<CacheOptions>, CacheOptionsValidator>();
         services.AddVectorIndexOptions(configuration);
-        services.TryAddSingleton<ITextEmbedder>(_ => new HashingEmbedder(512));
         services.AddSingleton<CacheMetrics>();
         services.AddSingleton<SemanticCache>();
+        services.AddSingleton<ShadowSampler>();
         services.AddHostedService<CacheMaintenanceService>();
         services.AddHealthChecks().AddCheck<CacheHealthCheck>("cache", tags: ["ready"]);
         return services;

@@ -5,6 +5,7 @@ using LlmGateway.Caching;
 using LlmGateway.Metrics;
 using LlmGateway.Capture;
 using LlmGateway.Demo;
+using LlmGateway.Embeddings;
 using LlmGateway.Routing;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -31,6 +32,7 @@ public static class GatewayApp
         services.AddHostedService<DemoUpstreamService>();
         services.AddGatewayMetrics();
         services.AddBudgets();
+        services.AddEmbeddings(builder.Configuration);
         services.AddCaching(builder.Configuration);
         services.AddOptions<HostOptions>().Configure<GatewayConfigStore>((host, config) => host.ShutdownTimeout = config.Current.Options.ShutdownTimeout);
 

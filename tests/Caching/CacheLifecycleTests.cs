@@ -1,8 +1,6 @@
 using System.ClientModel;
 using System.Text;
 using LlmGateway.Auth;
-using LlmGateway.Embeddings;
-using LlmGateway.Embeddings.Hashing;
 using LlmGateway.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using OpenAI;
@@ -110,8 +108,11 @@ public sealed class CacheLifecycleTests
         await using (var first = await CacheTestHost.StartAsync(s => s["Gateway:Cache:Threshold"] = "0.5", storage: storage))
             await first.AskAsync(CacheTestHost.Chat("How do I reset my password?"));
 
-        await using var second = await CacheTestHost.StartAsync(s => s["Gateway:Cache:Threshold"] = "0.5",
-            b => b.Services.AddSingleton<ITextEmbedder>(new HashingEmbedder(256)), storage: storage);
+        await using var second = await CacheTestHost.StartAsync(s =>
+        {
+            s["Gateway:Cache:Threshold"] = "0.5";
+            s["Gateway:Embeddings:Dimension"] = "256";
+        }, storage: storage);
         using var semantic = await second.AskAsync(CacheTestHost.Chat("How can I reset the password?"));
         using var exact = await second.AskAsync(CacheTestHost.Chat("How do I reset my password?"));
 
