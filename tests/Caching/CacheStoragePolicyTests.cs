@@ -48,7 +48,7 @@ public sealed class CacheStoragePolicyTests
         using (var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Json.Body(CacheTestHost.Chat("abandon me", stream: true)) })
         {
             var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-            await (await response.Content.ReadAsStreamAsync()).ReadAsync(new byte[32]);
+            await (await response.Content.ReadAsStreamAsync()).ReadAtLeastAsync(new byte[32], 1);
             response.Dispose();
             client.Dispose();
         }

@@ -36,7 +36,7 @@ public sealed class StreamingTests
         {
             var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
             var stream = await response.Content.ReadAsStreamAsync();
-            await stream.ReadAsync(new byte[64]);
+            await stream.ReadAtLeastAsync(new byte[64], 1);
             response.Dispose();
             client.Dispose();
         }
