@@ -10,6 +10,7 @@ return args.FirstOrDefault() switch
     "cache" => await CacheLatencyBench.RunAsync(args),
     "vectorindex" => LlmGateway.Bench.VectorIndex.VectorIndexBench.Run(args),
     "embeddings" => await LlmGateway.Bench.Embeddings.EmbeddingsBench.RunAsync(args[1..]),
+    "metrics" => await LlmGateway.Bench.Metrics.MetricsBench.RunAsync(args),
     _ => Usage(),
 };
 

@@ -24,4 +24,15 @@ if [ ! -f "$ort_lib" ] || ! echo "$ort_sha256  $ort_lib" | sha256sum --check --s
   echo "$ort_sha256  $ort_lib" | sha256sum --check --status || { echo "setup: libonnxruntime.so.1 checksum mismatch" >&2; exit 1; }
 fi
 
+# Metrics tests: promtool and prometheus (Debian package prometheus), headless Chromium (Debian package chromium).
+metrics_packages=()
+if ! command -v promtool >/dev/null 2>&1 || ! command -v prometheus >/dev/null 2>&1; then metrics_packages+=(prometheus); fi
+if ! command -v chromium >/dev/null 2>&1; then metrics_packages+=(chromium); fi
+if [ ${#metrics_packages[@]} -gt 0 ]; then
+  echo "setup: installing ${metrics_packages[*]} (Debian packages)"
+  as_root=(); if [ "$(id -u)" -ne 0 ]; then as_root=(sudo); fi
+  "${as_root[@]}" apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq "${metrics_packages[@]}" >/dev/null
+fi
+
 echo "setup: done"

@@ -1,4 +1,5 @@
 using LlmGateway.Auth;
+using LlmGateway.Metrics;
 using LlmGateway.Routing;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -9,7 +10,7 @@ namespace LlmGateway.Gateway;
 /// forwarded and returned), writes the access log line, and turns an unexpected exception into an
 /// OpenAI-shaped 500 instead of a dropped connection.
 /// </summary>
-internal sealed class RequestTrackingMiddleware(RequestDelegate next, ILogger<RequestTrackingMiddleware> logger, TimeProvider time)
+internal sealed class RequestTrackingMiddleware(RequestDelegate next, ILogger<RequestTrackingMiddleware> logger, TimeProvider time, GatewayMetrics metrics)
 {
     public const string RequestIdHeader = "x-request-id";
     private const string UpstreamRequestIdHeader = "x-upstream-request-id";
@@ -56,6 +57,8 @@ internal sealed class RequestTrackingMiddleware(RequestDelegate next, ILogger<Re
         }
         finally
         {
+            var elapsed = time.GetElapsedTime(started);
+            metrics.RequestEnded(context, elapsed);
             if (logger.IsEnabled(LogLevel.Information))
             {
                 var attempt = context.Features.Get<UpstreamAttempt>();
@@ -63,7 +66,7 @@ internal sealed class RequestTrackingMiddleware(RequestDelegate next, ILogger<Re
                     context.Features.Get<TeamIdentity>()?.Team ?? "-",
                     context.Features.Get<GatewayRequest>()?.Model?.Name ?? "-",
                     attempt?.Target.Provider.Name ?? "-",
-                    time.GetElapsedTime(started).TotalMilliseconds, requestId);
+                    elapsed.TotalMilliseconds, requestId);
             }
         }
     }

@@ -1,12 +1,66 @@
+using System.Diagnostics.Metrics;
+using LlmGateway.Gateway;
+using LlmGateway.Metrics.Dashboard;
+using Microsoft.Extensions.Options;
+
 namespace LlmGateway.Metrics;
 
 /// <summary>How the metrics capability plugs into the gateway.</summary>
 internal static class MetricsExtensions
 {
-    public static IServiceCollection AddGatewayMetrics(this IServiceCollection services) =>
+    public static IServiceCollection AddGatewayMetrics(this IServiceCollection services)
+    {
+        services.AddMetrics();
+        services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MetricsOptions>, MetricsOptionsValidator>();
+        services.AddSingleton(BuildInfo.Of(typeof(MetricsExtensions).Assembly));
         services.AddSingleton<MetricLabels>();
+        services.AddSingleton<RoutingMetrics>();
+        services.AddSingleton<GatewayMetrics>();
+        services.AddSingleton<MetricsPipeline>();
+        services.AddSingleton<PrometheusEndpoint>();
+        services.AddSingleton<DashboardService>();
+        services.AddSingleton<MetricsPortService>();
+        services.AddHostedService(sp => sp.GetRequiredService<MetricsPortService>());
+        return services;
+    }
 
-    public static IEndpointRouteBuilder MapGatewayMetrics(this IEndpointRouteBuilder endpoints) => endpoints;
+    /// <summary>
+    /// Starts the OpenTelemetry pipeline (so nothing recorded before the first scrape is lost), maps the Prometheus
+    /// endpoint on the proxy's port unless a separate port is configured, and the dashboard's login page.
+    /// </summary>
+    public static IEndpointRouteBuilder MapGatewayMetrics(this IEndpointRouteBuilder endpoints)
+    {
+        var services = endpoints.ServiceProvider;
+        MetricsOptions options;
+        try
+        {
+            options = services.GetRequiredService<IOptions<MetricsOptions>>().Value;
+        }
+        catch (OptionsValidationException ex)
+        {
+            throw new GatewayConfigException([.. ex.Failures]);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // The binder names the key whose value did not convert.
+            throw new GatewayConfigException([ex.Message]);
+        }
+        services.GetRequiredService<MetricsPipeline>();
+        services.GetRequiredService<GatewayMetrics>();
+        if (options.Port is null)
+        {
+            var endpoint = services.GetRequiredService<PrometheusEndpoint>();
+            endpoints.MapMethods(options.Path, [HttpMethods.Get, HttpMethods.Head], endpoint.HandleAsync);
+            MetricsLog.Endpoint(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MetricsExtensions).FullName!), options.Path, "the proxy's port");
+        }
+        DashboardEndpoints.MapLogin(endpoints);
+        return endpoints;
+    }
 
-    public static IEndpointRouteBuilder MapMetricsAdmin(this RouteGroupBuilder admin) => admin;
+    public static IEndpointRouteBuilder MapMetricsAdmin(this RouteGroupBuilder admin)
+    {
+        DashboardEndpoints.MapProtected(admin);
+        return admin;
+    }
 }

@@ -1,4 +1,5 @@
 using LlmGateway.Gateway;
+using LlmGateway.Metrics;
 using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -8,7 +9,7 @@ namespace LlmGateway.Routing;
 /// The proxy-pipeline step that sends the request to its model's provider and, on connect failure,
 /// timeout, 429 or 5xx before any byte reached the client, to the next fallback.
 /// </summary>
-internal sealed class FailoverMiddleware(RequestDelegate next, GatewayConfigStore config, IProxyStateLookup proxyState, ILogger<FailoverMiddleware> logger)
+internal sealed class FailoverMiddleware(RequestDelegate next, GatewayConfigStore config, IProxyStateLookup proxyState, ILogger<FailoverMiddleware> logger, RoutingMetrics metrics)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -38,6 +39,7 @@ internal sealed class FailoverMiddleware(RequestDelegate next, GatewayConfigStor
             await next(context);
 
             var error = context.GetForwarderErrorFeature();
+            metrics.AttemptEnded(context, attempt, error?.Error);
             if (attempt.RejectedStatus is null && error is null)
                 return;
             if (context.Response.HasStarted || context.RequestAborted.IsCancellationRequested)
@@ -50,6 +52,7 @@ internal sealed class FailoverMiddleware(RequestDelegate next, GatewayConfigStor
                     await WriteForwarderErrorAsync(context, target, error.Error);
                 return;
             }
+            metrics.FallbackTaken(attempt, reason);
             RoutingLog.FallingBack(logger, target.Model, target.Provider.Name, reason, candidates[i + 1].Model);
             context.Response.Clear();
             context.Features.Set<IForwarderErrorFeature>(null);

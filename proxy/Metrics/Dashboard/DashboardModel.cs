@@ -1,0 +1,37 @@
+namespace LlmGateway.Metrics.Dashboard;
+
+/// <summary>What the built-in dashboard shows, computed from one collection (totals since the gateway started).</summary>
+internal sealed record DashboardModel
+{
+    public required DateTimeOffset At { get; init; }
+    public required string Version { get; init; }
+    public required string Commit { get; init; }
+    public required long Requests { get; init; }
+    public required double ServerErrorRatio { get; init; }
+    public required double CostUsd { get; init; }
+    public required double SavedUsd { get; init; }
+    /// <summary>Hits / (hits + misses); NaN before any lookup.</summary>
+    public required double CacheHitRatio { get; init; }
+    public required double LatencySloSeconds { get; init; }
+    /// <summary>False until the budgets capability records cost: the page then says so instead of showing zeros as facts.</summary>
+    public required bool HasCost { get; init; }
+    public required bool HasBudgets { get; init; }
+    public required IReadOnlyList<TeamRow> Teams { get; init; }
+    public required IReadOnlyList<ModelRow> Models { get; init; }
+    public required IReadOnlyList<UpstreamErrorRow> UpstreamErrors { get; init; }
+
+    /// <summary><see cref="Rejections"/>: requests refused by rate limits and budgets.</summary>
+    public sealed record TeamRow(string Team, long Requests, double CostUsd, double SavedUsd, long Rejections, IReadOnlyList<BudgetRow> Budgets);
+
+    /// <summary>One budget period of a team; <see cref="UsedRatio"/> is spent / limit (NaN without a limit).</summary>
+    public sealed record BudgetRow(string Period, double SpentUsd, double LimitUsd, double RemainingUsd)
+    {
+        public double UsedRatio => LimitUsd > 0 ? SpentUsd / LimitUsd : double.NaN;
+    }
+
+    /// <summary>Latencies in seconds (NaN without observations).</summary>
+    public sealed record ModelRow(string Model, long Requests, double CostUsd, double SavedUsd, double P50, double P95, double P99,
+        double TtftP50, double TtftP95, double ServerErrorRatio, double CacheHitRatio);
+
+    public sealed record UpstreamErrorRow(string Provider, string Reason, long Count);
+}

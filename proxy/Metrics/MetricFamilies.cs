@@ -1,0 +1,36 @@
+namespace LlmGateway.Metrics;
+
+/// <summary>
+/// Exposed Prometheus family names the dashboard, alert rules and tests read. The families of other
+/// capabilities are produced by their own instruments (named per <see cref="PrometheusNaming"/>).
+/// </summary>
+internal static class MetricFamilies
+{
+    public const string Requests = "llm_gateway_requests_total";
+    public const string RequestDuration = "llm_gateway_request_duration_seconds";
+    public const string Overhead = "llm_gateway_overhead_seconds";
+    public const string UpstreamDuration = "llm_gateway_upstream_duration_seconds";
+    public const string TimeToFirstToken = "llm_gateway_time_to_first_token_seconds";
+    public const string UpstreamErrors = "llm_gateway_upstream_errors_total";
+    public const string Fallbacks = "llm_gateway_fallbacks_total";
+    public const string BuildInfo = "llm_gateway_build_info";
+    public const string ConfigReloads = "llm_gateway_config_reloads_total";
+    public const string ConfigLastReloadSuccess = "llm_gateway_config_last_reload_success";
+
+    // Recorded by the budgets capability.
+    public const string CostUsd = "llm_gateway_cost_usd_total";
+    public const string SavedUsd = "llm_gateway_saved_usd_total";
+    public const string Tokens = "llm_gateway_tokens_total";
+    public const string BudgetSpent = "llm_gateway_budget_spent_usd";
+    public const string BudgetLimit = "llm_gateway_budget_limit_usd";
+    public const string BudgetRemaining = "llm_gateway_budget_remaining_usd";
+    public const string Rejections = "llm_gateway_rejections_total";
+
+    // Recorded by the caching and embeddings capabilities.
+    public const string CacheLookups = "llm_gateway_cache_lookups_total";
+    public const string CacheEntries = "llm_gateway_cache_entries";
+    public const string CacheBytes = "llm_gateway_cache_bytes";
+    public const string CacheEvictions = "llm_gateway_cache_evictions_total";
+    public const string EmbeddingDuration = "llm_gateway_embedding_duration_seconds";
+    public const string CacheSimilarity = "llm_gateway_cache_similarity";
+}

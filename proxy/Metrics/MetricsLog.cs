@@ -1,0 +1,23 @@
+namespace LlmGateway.Metrics;
+
+/// <summary>Log messages of the metrics capability (event ids 7000-7099).</summary>
+internal static partial class MetricsLog
+{
+    [LoggerMessage(7000, LogLevel.Information, "Metrics: Prometheus endpoint {Path} on {Where}", EventName = "MetricsEndpoint")]
+    public static partial void Endpoint(ILogger logger, string path, string where);
+
+    [LoggerMessage(7001, LogLevel.Information, "Metrics: OTLP export to {Endpoint} ({Protocol}) every {IntervalSeconds} s", EventName = "OtlpEnabled")]
+    public static partial void OtlpEnabled(ILogger logger, string endpoint, string protocol, double intervalSeconds);
+
+    [LoggerMessage(7002, LogLevel.Warning, "Metrics: instrument {Instrument} maps to family {Family} that another instrument of a different type already uses; it is not exported", EventName = "FamilyConflict")]
+    public static partial void FamilyConflict(ILogger logger, string instrument, string family);
+
+    [LoggerMessage(7003, LogLevel.Debug, "Metrics: scrape rendered {Bytes} bytes in {ElapsedMs:0.000} ms", EventName = "Scraped")]
+    public static partial void Scraped(ILogger logger, int bytes, double elapsedMs);
+
+    [LoggerMessage(7004, LogLevel.Error, "Metrics: collection failed", EventName = "CollectFailed")]
+    public static partial void CollectFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(7005, LogLevel.Warning, "Metrics: dashboard login with a wrong admin key from {RemoteIp}", EventName = "DashboardLoginRejected")]
+    public static partial void DashboardLoginRejected(ILogger logger, string remoteIp);
+}

@@ -1,0 +1,104 @@
+using System.Net;
+using System.Net.Sockets;
+using LlmGateway.Demo;
+using LlmGateway.Tests.Infrastructure;
+
+namespace LlmGateway.Tests.Metrics;
+
+/// <summary>Upstream errors by reason and fallbacks taken, through the real failover step.</summary>
+public sealed class RoutingMetricsTests : IAsyncLifetime
+{
+    private FakeUpstream _fallback = null!;
+
+    public async Task InitializeAsync() => _fallback = await FakeUpstream.StartAsync(new FakeUpstreamOptions());
+
+    public async Task DisposeAsync() => await _fallback.DisposeAsync();
+
+    private Task<GatewayHost> StartAsync(string primaryUrl, string timeout = "00:00:30") => GatewayHost.StartAsync(new Dictionary<string, string?>
+    {
+        ["Gateway:Providers:first:BaseUrl"] = primaryUrl,
+        ["Gateway:Providers:first:Timeout"] = timeout,
+        ["Gateway:Providers:second:BaseUrl"] = _fallback.BaseUrl,
+        ["Gateway:Models:primary:Provider"] = "first",
+        ["Gateway:Models:primary:Fallbacks:0"] = "backup",
+        ["Gateway:Models:backup:Provider"] = "second",
+        ["Gateway:Teams:t:KeySha256:0"] = Auth.TeamKeys.Sha256Hex(GatewayHost.TeamKey),
+    });
+
+    [Theory]
+    [InlineData(503, "5xx")]
+    [InlineData(429, "4xx")]
+    public async Task A_retryable_status_counts_an_upstream_error_and_a_fallback(int status, string reason)
+    {
+        await using var failing = await FakeUpstream.StartAsync(new FakeUpstreamOptions { FailStatus = status });
+        await using var gateway = await StartAsync(failing.BaseUrl);
+
+        using (var r = await gateway.Client().PostAsync("/v1/chat/completions", Json.Chat("primary", "hello"))) Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        var m = await MetricsScrape.ParsedAsync(gateway);
+
+        Assert.Equal(1, m.Sum("llm_gateway_upstream_errors_total", ("provider", "first"), ("reason", reason)));
+        Assert.Equal(1, m.Sum("llm_gateway_upstream_errors_total"));
+        Assert.Equal(1, m.Sum("llm_gateway_fallbacks_total", ("model", "primary"), ("provider", "first"), ("reason", reason)));
+        // The request is reported under the model asked for and the provider that answered.
+        Assert.Equal(1, m.Sum("llm_gateway_requests_total", ("model", "primary"), ("provider", "second"), ("status_class", "2xx")));
+        Assert.Equal(1, m.Sum("llm_gateway_upstream_duration_seconds_count", ("model", "backup"), ("provider", "second")));
+    }
+
+    [Fact]
+    public async Task A_connect_failure_and_a_timeout_are_told_apart()
+    {
+        await using var slow = await FakeUpstream.StartAsync(new FakeUpstreamOptions { LatencyMs = 10_000 });
+        await using (var gateway = await StartAsync($"http://127.0.0.1:{UnusedPort()}/v1"))
+        {
+            using (var r = await gateway.Client().PostAsync("/v1/chat/completions", Json.Chat("primary", "hello"))) Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            var m = await MetricsScrape.ParsedAsync(gateway);
+            Assert.Equal(1, m.Sum("llm_gateway_upstream_errors_total", ("provider", "first"), ("reason", "connect")));
+            Assert.Equal(1, m.Sum("llm_gateway_fallbacks_total", ("reason", "connect")));
+        }
+        await using (var gateway = await StartAsync(slow.BaseUrl, timeout: "00:00:00.300"))
+        {
+            using (var r = await gateway.Client().PostAsync("/v1/chat/completions", Json.Chat("primary", "hello"))) Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            var m = await MetricsScrape.ParsedAsync(gateway);
+            Assert.Equal(1, m.Sum("llm_gateway_upstream_errors_total", ("provider", "first"), ("reason", "timeout")));
+            Assert.Equal(1, m.Sum("llm_gateway_fallbacks_total", ("reason", "timeout")));
+        }
+    }
+
+    [Fact]
+    public async Task A_stream_cut_by_the_provider_counts_as_a_reset_without_a_fallback()
+    {
+        await using var gateway = await StartAsync(_fallback.BaseUrl);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Json.Chat("primary", "one two three four", stream: true) };
+        request.Headers.Add("x-fake-reset-after-chunks", "2");
+        using (var response = await gateway.Client().SendAsync(request, HttpCompletionOption.ResponseHeadersRead))
+        {
+            try { await response.Content.ReadAsStringAsync(); }
+            catch (HttpRequestException) { } // the cut reaches the client
+            catch (IOException) { }
+        }
+
+        var m = await Eventually(gateway, m => m.Sum("llm_gateway_upstream_errors_total") > 0);
+
+        Assert.Equal(1, m.Sum("llm_gateway_upstream_errors_total", ("provider", "first"), ("reason", "reset")));
+        Assert.Equal(0, m.Sum("llm_gateway_fallbacks_total"));
+    }
+
+    /// <summary>A cut stream is recorded when the gateway notices it, which may be just after the client does.</summary>
+    private static async Task<PrometheusText> Eventually(GatewayHost gateway, Func<PrometheusText, bool> ready)
+    {
+        for (var i = 0; ; i++)
+        {
+            var m = await MetricsScrape.ParsedAsync(gateway);
+            if (ready(m) || i == 50)
+                return m;
+            await Task.Delay(100);
+        }
+    }
+
+    private static int UnusedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
