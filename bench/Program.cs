@@ -21,6 +21,7 @@ static int Usage()
     Console.WriteLine("  embeddings   [--model FOLDER] [--quick]               embedder latency, ONNX overhead, micro-batching");
     Console.WriteLine("  vectorindex  [--sizes 100000] [--dim 384] [--ef 16,32,64] ...  HNSW build/search/recall/memory vs brute force");
     Console.WriteLine("  cache        [--count 2000]                          direct vs miss vs exact/semantic hit latency, hits/s, miss overhead");
-    Console.WriteLine("  cache-quality [--max N] [--model FOLDER] [--pooling cls]precision/recall of cache hits vs threshold on ../shared/data");
+    Console.WriteLine("  cache-quality [--max N] [--model FOLDER|generated] [--pooling cls]  precision/recall of cache hits vs threshold");
+    Console.WriteLine("  metrics                                              cost of recording a request's instruments; scrape of 50 teams x 20 models");
     return 2;
 }
