@@ -13,6 +13,7 @@ internal sealed class LedgerKeeper(GatewayConfigStore config, BudgetsConfigProvi
     private readonly CancellationTokenSource _stopping = new();
     private volatile UsageLedger? _ledger;
     private Task _commitLoop = Task.CompletedTask;
+    private int _disposed;
 
     public UsageLedger Ledger => _ledger ?? Open();
 
@@ -98,6 +99,9 @@ internal sealed class LedgerKeeper(GatewayConfigStore config, BudgetsConfigProvi
 
     public void Dispose()
     {
+        // Registered as a singleton and as a hosted service, so the container may dispose it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
         _stopping.Cancel();
         _ledger?.Dispose();
         _stopping.Dispose();

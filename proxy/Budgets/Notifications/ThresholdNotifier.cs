@@ -17,6 +17,7 @@ internal sealed class ThresholdNotifier(TimeProvider time, ILogger<ThresholdNoti
     private readonly Channel<ThresholdNotification> _queue = Channel.CreateBounded<ThresholdNotification>(
         new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private int _disposed;
 
     public void Enqueue(ThresholdNotification notification) => _queue.Writer.TryWrite(notification);
 
@@ -67,6 +68,8 @@ internal sealed class ThresholdNotifier(TimeProvider time, ILogger<ThresholdNoti
 
     public override void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
         _http.Dispose();
         base.Dispose();
     }
