@@ -1,3 +1,4 @@
+using LlmGateway.Bench.Budgets;
 using LlmGateway.Bench.Proxy;
 
 // Each scenario reports figures measured in one run (ratios against a baseline measured alongside),
@@ -5,12 +6,14 @@ using LlmGateway.Bench.Proxy;
 return args.FirstOrDefault() switch
 {
     "proxy" => await ProxyBench.RunAsync(args),
+    "budgets" => await BudgetsBench.RunAsync(args),
     _ => Usage(),
 };
 
 static int Usage()
 {
     Console.WriteLine("usage: dotnet run -c Release --project bench -- <scenario> [options]");
+    Console.WriteLine("  budgets      [--iterations 200000] [--seconds 5] [--writers 256]   budgets step overhead, ledger throughput");
     Console.WriteLine("  proxy        [--rates 250,500,1000] [--seconds 10]   gateway vs direct upstream: added latency, throughput, TTFB");
     return 2;
 }
