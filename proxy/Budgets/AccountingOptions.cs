@@ -16,7 +16,4 @@ public sealed record AccountingOptions
 
     /// <summary>Whether a request waits for its usage record to be committed before its response ends. Default true.</summary>
     public bool AwaitCommit { get; init; } = true;
-
-    /// <summary>A balance snapshot is written after this many records (and at shutdown). Default 10000.</summary>
-    public int SnapshotEveryRecords { get; init; } = 10_000;
 }

@@ -121,17 +121,20 @@ internal sealed class BudgetMiddleware(
     private long Settle(HttpContext context, GatewayRequest request, TeamIdentity team, BudgetsConfig config, BudgetPolicy policy,
         Reservation? reservation, RateLimitDecision? decision, CapturedResponse capture)
     {
+        var settled = false;
         try
         {
             var record = BuildRecord(context, request, team, config, capture);
             limiter.Settle(team.Team, team.Options.RateLimit, decision?.TokensTaken ?? 0, record?.BilledTokens ?? 0);
             if (record is null || !config.Active)
             {
+                settled = true;
                 if (reservation is not null)
                     BudgetEngine.Release(reservation);
                 return -1;
             }
             var crossings = engine.Settle(reservation, policy, record, record.Time);
+            settled = true;
             metrics.Settled(record.Team, record.Model, record.CostUsd, record.SavedUsd,
                 record.CacheResult == CacheResult.Hit ? 0 : record.PromptTokens, record.CacheResult == CacheResult.Hit ? 0 : record.CachedPromptTokens,
                 record.CacheResult == CacheResult.Hit ? 0 : record.CompletionTokens);
@@ -141,7 +144,7 @@ internal sealed class BudgetMiddleware(
         }
         catch (Exception ex)
         {
-            if (reservation is not null)
+            if (reservation is not null && !settled)
                 BudgetEngine.Release(reservation);
             BudgetsLog.LedgerAppendFailed(logger, ex, context.TraceIdentifier);
             return -1;

@@ -39,7 +39,6 @@ internal static class BudgetsValidator
         {
             if (accounting.DefaultMaxOutputTokens <= 0) errors.Add($"{AccountingOptions.Section}:DefaultMaxOutputTokens: must be positive.");
             if (accounting.CommitIntervalMs is < 1 or > 1000) errors.Add($"{AccountingOptions.Section}:CommitIntervalMs: must be between 1 and 1000.");
-            if (accounting.SnapshotEveryRecords <= 0) errors.Add($"{AccountingOptions.Section}:SnapshotEveryRecords: must be positive.");
         }
     }
 

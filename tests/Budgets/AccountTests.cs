@@ -81,4 +81,24 @@ public sealed class AccountTests
         Assert.Null(account.Settle(policy, 0, 0, 0.5m, 0, now));
         Assert.Equal([50], account.Settle(policy, 0, 0, 0.6m, 0, now.AddDays(1))!.Select(c => c.Percent));
     }
+
+    [Fact]
+    public void A_key_budget_inside_a_team_stops_that_key_only()
+    {
+        var policy = BudgetPolicy.From(new BudgetOptions
+        {
+            DailyUsd = 10m,
+            Keys = new(StringComparer.OrdinalIgnoreCase) { ["aaaaaaaaaaaa"] = new KeyBudgetOptions { DailyUsd = 1m } },
+        });
+        var engine = new BudgetEngine(new AccountBook());
+        var now = new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
+
+        var first = engine.TryReserve("t", "aaaaaaaaaaaa", policy, 0.8m, 0, now, out _);
+        Assert.NotNull(first);
+        Assert.Null(engine.TryReserve("t", "aaaaaaaaaaaa", policy, 0.8m, 0, now, out var rejection));
+        Assert.Equal(("t", "aaaaaaaaaaaa", 1m), (rejection!.Team, rejection.KeyId, rejection.LimitUsd));
+        Assert.NotNull(engine.TryReserve("t", "bbbbbbbbbbbb", policy, 0.8m, 0, now, out _)); // another key of the team still has room
+        Assert.Equal(1.6m, engine.Book.Team("t").Balances(policy, now)[0].ReservedUsd);
+        Assert.Equal(0.8m, engine.Book.Key("t", "aaaaaaaaaaaa").Balances(policy.Keys["aaaaaaaaaaaa"], now)[0].ReservedUsd); // the rejected one was released
+    }
 }
