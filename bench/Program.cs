@@ -13,7 +13,7 @@ return args.FirstOrDefault() switch
 static int Usage()
 {
     Console.WriteLine("usage: dotnet run -c Release --project bench -- <scenario> [options]");
-    Console.WriteLine("  budgets      [--iterations 200000] [--seconds 5] [--writers 256]   budgets step overhead, ledger throughput");
+    Console.WriteLine("  budgets      [--iterations 200000] [--seconds 5] [--writers 256] [--commit-ms 2]   budgets step overhead, ledger throughput");
     Console.WriteLine("  proxy        [--rates 250,500,1000] [--seconds 10]   gateway vs direct upstream: added latency, throughput, TTFB");
     return 2;
 }

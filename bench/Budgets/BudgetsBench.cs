@@ -34,7 +34,7 @@ internal static class BudgetsBench
         try
         {
             await OverheadAsync(storage + "-overhead", iterations);
-            await LedgerThroughputAsync(storage + "-ledger", writers, TimeSpan.FromSeconds(seconds));
+            await LedgerThroughputAsync(storage + "-ledger", writers, TimeSpan.FromSeconds(seconds), int.Parse(BenchArgs.Get(args, "--commit-ms", "2")));
         }
         finally
         {
@@ -129,11 +129,11 @@ internal static class BudgetsBench
         ledger.Dispose();
     }
 
-    private static async Task LedgerThroughputAsync(string storage, int writers, TimeSpan duration)
+    private static async Task LedgerThroughputAsync(string storage, int writers, TimeSpan duration, int commitMs)
     {
         using var ledger = UsageLedger.Open(Path.Combine(storage, "ledger"));
         using var stop = new CancellationTokenSource();
-        var commitLoop = ledger.RunCommitLoopAsync(TimeSpan.FromMilliseconds(2), stop.Token);
+        var commitLoop = ledger.RunCommitLoopAsync(TimeSpan.FromMilliseconds(commitMs), stop.Token);
         var record = new UsageRecord(DateTimeOffset.UtcNow, "bench-team", "0123456789ab", "gpt-4o-mini", "openai", 1200, 200, 350, 0.000402m, 0m, CacheResult.Miss, false, "req_0123456789abcdef0123456789abcdef");
 
         // Raw append rate (in memory, no wait).
@@ -167,7 +167,7 @@ internal static class BudgetsBench
         var bytes = UsageRecordCodec.Encode(record).Length;
 
         Console.WriteLine();
-        Console.WriteLine($"# ledger (FasterLog, {bytes}-byte records + FASTER header/checksum, group commit every 2 ms)");
+        Console.WriteLine($"# ledger (FasterLog, {bytes}-byte records + FASTER header/checksum, group commit every {commitMs} ms)");
         Console.WriteLine($"append only (in memory, one thread, 1 s): {rawRate:0} records/s");
         Console.WriteLine($"acknowledged (append + wait for commit, {writers} concurrent writers, {duration.TotalSeconds:0} s): {ackRate:0} records/s; " +
                           $"append→ack latency p50 {latency[50]:0.00} ms, p99 {latency[99]:0.00} ms, max {latency[100]:0.00} ms");
