@@ -46,7 +46,7 @@ internal sealed class BudgetMiddleware(
         }
         var config = configs.Current;
         var limits = team.Options.RateLimit;
-        var estimate = request.Model is null ? default : EstimateFor(request, context.Request.ContentLength, config, out _);
+        var estimate = request.Model is null || (!config.Active && limits is null) ? default : EstimateFor(request, context.Request.ContentLength, config, out _);
 
         var decision = limiter.Admit(team.Team, limits, request.Model is null ? 0 : estimate.RateLimitTokens(request.Body));
         if (decision is not null)

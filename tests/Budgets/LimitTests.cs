@@ -131,7 +131,7 @@ public sealed class LimitTests : IAsyncLifetime
         });
         var client = gateway.Client();
 
-        // Each request costs (3 × 0.15 + 9 × 0.60) / 1M = $0.00000585: 10 % after 2, 20 % after 4.
+        // Each request costs (3 × 0.15 + 10 × 0.60) / 1M = $0.00000645: 10 % after 2, 20 % after 4.
         for (var i = 1; i <= 8; i++)
         {
             using var ok = await client.PostAsync("/v1/chat/completions", Json.Chat("mini", "a b c"));
