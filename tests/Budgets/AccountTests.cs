@@ -101,4 +101,15 @@ public sealed class AccountTests
         Assert.Equal(1.6m, engine.Book.Team("t").Balances(policy, now)[0].ReservedUsd);
         Assert.Equal(0.8m, engine.Book.Key("t", "aaaaaaaaaaaa").Balances(policy.Keys["aaaaaaaaaaaa"], now)[0].ReservedUsd); // the rejected one was released
     }
+
+    [Theory]
+    [InlineData("2026-10-25T12:00:00Z", "Day", "2026-10-24T22:00:00Z", "2026-10-25T23:00:00Z")]   // Berlin's 25-hour DST day
+    [InlineData("2026-11-22T12:00:00Z", "Week", "2026-11-15T23:00:00Z", "2026-11-22T23:00:00Z")]  // Sunday: the week began Monday 16th
+    [InlineData("2026-11-23T00:30:00Z", "Week", "2026-11-22T23:00:00Z", "2026-11-29T23:00:00Z")]  // Monday 01:30 local: a new week
+    [InlineData("2026-03-29T12:00:00Z", "Month", "2026-02-28T23:00:00Z", "2026-03-31T22:00:00Z")] // March ends in summer time
+    public void Periods_follow_the_zone_including_daylight_saving_changes(string now, string period, string start, string end)
+    {
+        var range = PeriodCalendar.Range(Enum.Parse<BudgetPeriod>(period), DateTimeOffset.Parse(now), TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin"));
+        Assert.Equal((DateTimeOffset.Parse(start), DateTimeOffset.Parse(end)), range);
+    }
 }

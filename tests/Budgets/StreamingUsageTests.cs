@@ -83,6 +83,42 @@ public sealed partial class StreamingUsageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_client_that_disconnects_mid_stream_is_charged_an_estimate_of_what_was_forwarded()
+    {
+        await using var slow = await FakeUpstream.StartAsync(new FakeUpstreamOptions { ChunkDelayMs = 300 });
+        await using var gateway = await GatewayHost.StartAsync(BudgetSettings.With(slow.BaseUrl, BudgetSettings.TempStorage()));
+        var client = gateway.Client();
+        using (var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Json.Chat("mini", "a long answer please", stream: true) })
+        {
+            var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            await (await response.Content.ReadAsStreamAsync()).ReadAsync(new byte[64]);
+            response.Dispose();
+            client.Dispose();
+        }
+
+        var record = Assert.Single(await BudgetSettings.WaitForRecordsAsync(gateway, 1));
+        Assert.True(record.Estimated);
+        Assert.True(record.CompletionTokens < FakeResponder.Answer("a long answer please").Split(' ').Length, $"{record.CompletionTokens} tokens for a cut stream");
+        Assert.True(record.PromptTokens > 0);
+    }
+
+    [Fact]
+    public async Task A_provider_error_records_nothing_and_gives_the_reservation_back()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Json.Chat("mini", "fail") };
+        request.Headers.Add("x-fake-status", "500");
+        using var response = await _gateway.Client().SendAsync(request);
+        using var ok = await _gateway.Client().PostAsync("/v1/chat/completions", Json.Chat("mini", "works"));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        var record = Assert.Single(await BudgetSettings.WaitForRecordsAsync(_gateway, 1));
+        Assert.Equal(ok.Headers.GetValues("x-request-id").Single(), record.RequestId);
+        var engine = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<LlmGateway.Budgets.Accounts.BudgetEngine>(_gateway.App.Services);
+        var day = engine.Book.Team("team-a").Balances(LlmGateway.Budgets.Accounts.BudgetPolicy.Unlimited, DateTimeOffset.UtcNow)[0];
+        Assert.Equal((record.CostUsd, 0m), (day.SpentUsd, day.ReservedUsd));
+    }
+
+    [Fact]
     public async Task Non_streaming_chat_embeddings_and_responses_are_priced_from_their_usage()
     {
         var client = _gateway.Client();
