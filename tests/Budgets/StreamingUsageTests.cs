@@ -91,7 +91,7 @@ public sealed partial class StreamingUsageTests : IAsyncLifetime
         using (var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Json.Chat("mini", "a long answer please", stream: true) })
         {
             var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-            await (await response.Content.ReadAsStreamAsync()).ReadAsync(new byte[64]);
+            await (await response.Content.ReadAsStreamAsync()).ReadAtLeastAsync(new byte[64], 1);
             response.Dispose();
             client.Dispose();
         }
