@@ -1,4 +1,5 @@
 using LlmGateway.Bench.Budgets;
+using LlmGateway.Bench.Caching;
 using LlmGateway.Bench.Proxy;
 
 // Each scenario reports figures measured in one run (ratios against a baseline measured alongside),
@@ -7,6 +8,8 @@ return args.FirstOrDefault() switch
 {
     "proxy" => await ProxyBench.RunAsync(args),
     "budgets" => await BudgetsBench.RunAsync(args),
+    "cache-quality" => await CacheQualityBench.RunAsync(args),
+    "embeddings" => await LlmGateway.Bench.Embeddings.EmbeddingsBench.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -15,5 +18,7 @@ static int Usage()
     Console.WriteLine("usage: dotnet run -c Release --project bench -- <scenario> [options]");
     Console.WriteLine("  budgets      [--iterations 200000] [--seconds 5] [--writers 256] [--commit-ms 2]   budgets step overhead, ledger throughput");
     Console.WriteLine("  proxy        [--rates 250,500,1000] [--seconds 10]   gateway vs direct upstream: added latency, throughput, TTFB");
+    Console.WriteLine("  embeddings   [--model FOLDER] [--quick]               embedder latency, ONNX overhead, micro-batching");
+    Console.WriteLine("  cache-quality [--max N] [--model PATH]             precision/recall of cache hits vs threshold on ../shared/data");
     return 2;
 }

@@ -1,12 +1,29 @@
+using LlmGateway.VectorIndex;
+using Microsoft.Extensions.Options;
+
 namespace LlmGateway.Caching;
 
 /// <summary>How the semantic cache plugs into the gateway.</summary>
 internal static class CachingExtensions
 {
-    public static IServiceCollection AddCaching(this IServiceCollection services) => services;
+    public static IServiceCollection AddCaching(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<CacheOptions>().BindConfiguration(CacheOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CacheOptions>, CacheOptionsValidator>();
+        services.AddVectorIndexOptions(configuration);
+        services.AddSingleton<CacheMetrics>();
+        services.AddSingleton<SemanticCache>();
+        services.AddHostedService<CacheMaintenanceService>();
+        services.AddHealthChecks().AddCheck<CacheHealthCheck>("cache", tags: ["ready"]);
+        return services;
+    }
 
     /// <summary>Proxy-pipeline step: after budgets, before the forward.</summary>
-    public static IApplicationBuilder UseCaching(this IApplicationBuilder proxy) => proxy;
+    public static IApplicationBuilder UseCaching(this IApplicationBuilder proxy) => proxy.UseMiddleware<CachingMiddleware>();
 
-    public static IEndpointRouteBuilder MapCacheAdmin(this RouteGroupBuilder admin) => admin;
+    public static IEndpointRouteBuilder MapCacheAdmin(this RouteGroupBuilder admin)
+    {
+        CacheAdminEndpoints.Map(admin);
+        return admin;
+    }
 }

@@ -5,8 +5,10 @@ using LlmGateway.Caching;
 using LlmGateway.Metrics;
 using LlmGateway.Capture;
 using LlmGateway.Demo;
+using LlmGateway.Embeddings;
 using LlmGateway.Routing;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace LlmGateway.Gateway;
 
@@ -23,14 +25,15 @@ public static class GatewayApp
         configure?.Invoke(builder);
 
         var services = builder.Services;
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<GatewayConfigStore>();
         services.AddHealthChecks().AddCheck<ConfigHealthCheck>("config", tags: ["ready"]);
         services.AddGatewayRouting();
         services.AddHostedService<DemoUpstreamService>();
         services.AddGatewayMetrics();
         services.AddBudgets();
-        services.AddCaching();
+        services.AddEmbeddings(builder.Configuration);
+        services.AddCaching(builder.Configuration);
         services.AddOptions<HostOptions>().Configure<GatewayConfigStore>((host, config) => host.ShutdownTimeout = config.Current.Options.ShutdownTimeout);
 
         var app = builder.Build();

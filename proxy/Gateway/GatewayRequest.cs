@@ -36,6 +36,9 @@ internal sealed class GatewayRequest
 
     public bool Stream { get; }
 
+    /// <summary>Whether the client itself asked for <c>stream_options.include_usage</c> (later steps may add it for their own needs).</summary>
+    public bool ClientWantsStreamUsage { get; init; }
+
     /// <summary>Whether the body was buffered and can be sent again to a fallback.</summary>
     public bool IsReplayable => Body is not null;
 

@@ -75,7 +75,10 @@ internal sealed class RequestParsingMiddleware(RequestDelegate next, GatewayConf
             }
         }
 
-        context.Features.Set(new GatewayRequest(endpoint, body, raw, requestedModel, route, stream));
+        context.Features.Set(new GatewayRequest(endpoint, body, raw, requestedModel, route, stream)
+        {
+            ClientWantsStreamUsage = body["stream_options"] is JsonObject so && so["include_usage"] is JsonValue v && v.GetValueKind() == JsonValueKind.True,
+        });
         await next(context);
     }
 

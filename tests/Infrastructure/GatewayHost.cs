@@ -32,6 +32,9 @@ public sealed class GatewayHost : IAsyncDisposable
     public static async Task<GatewayHost> StartAsync(IDictionary<string, string?> settings, Action<WebApplicationBuilder>? configure = null)
     {
         var logs = new CapturingLoggerProvider();
+        // Each gateway gets its own storage unless the test shares one on purpose (restart tests).
+        if (!settings.ContainsKey("Gateway:Storage:Path"))
+            settings = new Dictionary<string, string?>(settings) { ["Gateway:Storage:Path"] = NewStoragePath() };
         var app = GatewayApp.Create(["--urls", "http://127.0.0.1:0"], builder =>
         {
             builder.Configuration.AddInMemoryCollection(settings);
@@ -60,6 +63,8 @@ public sealed class GatewayHost : IAsyncDisposable
         ["Gateway:Teams:team-b:KeySha256:0"] = Auth.TeamKeys.Sha256Hex(OtherTeamKey),
         ["Gateway:Teams:team-b:Models:0"] = "text-embedding-3-small",
     };
+
+    public static string NewStoragePath() => Path.Combine(Path.GetTempPath(), "llmgw-test-" + Guid.NewGuid().ToString("N"));
 
     public HttpClient Client(string? key = TeamKey)
     {

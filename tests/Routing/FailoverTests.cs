@@ -131,7 +131,11 @@ public sealed class FailoverTests : IAsyncLifetime
         await using var gateway = await GatewayHost.StartAsync(settings);
 
         for (var i = 0; i < 10; i++)
-            (await gateway.Client().PostAsync("/v1/chat/completions", Json.Chat("mini", "hello"))).EnsureSuccessStatusCode();
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Json.Chat("mini", "hello") };
+            request.Headers.CacheControl = new System.Net.Http.Headers.CacheControlHeaderValue { NoStore = true };
+            (await gateway.Client().SendAsync(request)).EnsureSuccessStatusCode();
+        }
 
         Assert.Equal(5, a.Requests.Count);
         Assert.Equal(5, b.Requests.Count);

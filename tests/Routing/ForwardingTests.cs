@@ -99,8 +99,8 @@ public sealed class ForwardingTests : IAsyncLifetime
     [Fact]
     public async Task Request_id_is_generated_forwarded_and_returned_or_kept_from_the_client()
     {
-        using var generated = await _gateway.Client().PostAsync("/v1/chat/completions", Json.Chat("mini", "id?"));
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Json.Chat("mini", "id?") };
+        using var generated = await _gateway.Client().PostAsync("/v1/chat/completions", Json.Chat("mini", "first question"));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Json.Chat("mini", "an unrelated second one") };
         request.Headers.Add("x-request-id", "client-id-42");
         using var kept = await _gateway.Client().SendAsync(request);
 

@@ -1,0 +1,67 @@
+using LlmGateway.Embeddings;
+using LlmGateway.Embeddings.Hashing;
+
+namespace LlmGateway.Bench.Caching;
+
+/// <summary>
+/// <c>cache-quality</c>: precision and recall of cache hits against the threshold, with and without the
+/// look-alike guard, on QQP, PAWS-X en/ja and JSTS, for the hashing embedder (or a model given by path).
+/// </summary>
+internal static class CacheQualityBench
+{
+    private static readonly double[] Thresholds = [0.70, 0.75, 0.80, 0.85, 0.88, 0.90, 0.92, 0.93, 0.94, 0.95, 0.96, 0.97, 0.98, 0.99];
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var folder = QualityData.Folder();
+        if (folder is null)
+        {
+            Console.WriteLine("cache-quality: ../shared/data not found (set LLMGW_DATA)");
+            return 1;
+        }
+        var max = int.Parse(Common.BenchArgs.Get(args, "--max", int.MaxValue.ToString()));
+        using var embedder = CreateEmbedder(args);
+        var harness = new QualityHarness(embedder);
+        Console.WriteLine($"# cache quality, embedder {embedder.ModelId}, data {folder}");
+        var sets = new (string Name, List<LabelledPair> Pairs)[]
+        {
+            ("QQP (hard negatives)", QualityData.Qqp(folder, max)),
+            ("PAWS-X en", QualityData.Paws(folder, "en", max)),
+            ("PAWS-X ja", QualityData.Paws(folder, "ja", max)),
+            ("JSTS (ja, >=4.5 vs <=2)", QualityData.Jsts(folder, max)),
+        };
+        var all = new List<QualityHarness.Scored>();
+        foreach (var (name, pairs) in sets)
+        {
+            var scored = await harness.ScoreAsync(pairs);
+            all.AddRange(scored);
+            Console.WriteLine();
+            Console.WriteLine($"## {name}: {pairs.Count} pairs, {pairs.Count(p => p.Duplicate)} duplicates");
+            Console.WriteLine("| threshold | precision | recall | false hits | precision (guard) | recall (guard) | false hits (guard) |");
+            Console.WriteLine("|---|---|---|---|---|---|---|");
+            foreach (var t in Thresholds)
+            {
+                var plain = QualityHarness.At(scored, t, guard: false);
+                var guarded = QualityHarness.At(scored, t, guard: true);
+                Console.WriteLine($"| {t:0.00} | {QualityData.Format(plain.Precision)} | {QualityData.Format(plain.Recall)} | {plain.FalseHits} | {QualityData.Format(guarded.Precision)} | {QualityData.Format(guarded.Recall)} | {guarded.FalseHits} |");
+            }
+            if (double.TryParse(Common.BenchArgs.Get(args, "--show-false-hits", ""), System.Globalization.CultureInfo.InvariantCulture, out var show))
+            {
+                foreach (var s in scored.Where(s => !s.Duplicate && s.Cosine >= show && s.GuardAllows).Take(30))
+                    Console.WriteLine($"  false hit {s.Cosine:0.000}: {s.Pair.A} | {s.Pair.B}");
+            }
+            Console.WriteLine($"lowest threshold with precision >= 0.99: {QualityHarness.LowestThresholdWithPrecision(scored, 0.99, false):0.00} without guard, {QualityHarness.LowestThresholdWithPrecision(scored, 0.99, true):0.00} with guard");
+        }
+        Console.WriteLine();
+        Console.WriteLine($"all sets pooled: lowest threshold with precision >= 0.99: {QualityHarness.LowestThresholdWithPrecision(all, 0.99, true):0.00} (guard on)");
+        return 0;
+    }
+
+    private static ITextEmbedder CreateEmbedder(string[] args)
+    {
+        var model = Common.BenchArgs.Get(args, "--model", "");
+        if (model.Length == 0)
+            return new HashingEmbedder(int.Parse(Common.BenchArgs.Get(args, "--dimension", "512")));
+        throw new NotSupportedException("ONNX models: wire EmbeddingsFactory here once it lands (see proxy/Embeddings).");
+    }
+}

@@ -1,0 +1,219 @@
+using System.Diagnostics;
+using LlmGateway.Embeddings;
+using LlmGateway.Embeddings.Batching;
+using LlmGateway.Embeddings.Hashing;
+using LlmGateway.Embeddings.Onnx;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace LlmGateway.Bench.Embeddings;
+
+/// <summary>
+/// Embeddings benchmark: hashing embedder latency and throughput; for ONNX (the generated test model, and a
+/// real model when <c>--model</c> is given) the project's own time around ONNX Runtime (tokenisation and tensor
+/// setup, pooling and normalisation) separately from the model run, allocations per call, and micro-batching
+/// throughput against one-text-per-run under 32 concurrent callers. Everything is measured in this run.
+/// Usage: embeddings [--model &lt;folder or .onnx&gt;] [--native-lib &lt;path&gt;] [--quick]
+/// </summary>
+public static class EmbeddingsBench
+{
+    private const string ShortQuery = "How do I reset my password on the billing portal?";
+    private const string ShortJapanese = "パスワードをリセットする方法を教えてください。";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var model = Option(args, "--model");
+        var nativeLib = Option(args, "--native-lib");
+        var quick = args.Contains("--quick");
+        Console.WriteLine($"Embeddings bench — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:u}");
+        Console.WriteLine();
+
+        RunHashing(quick);
+
+        var root = BenchModelFolder.FindRepositoryRoot();
+        if (root is null)
+        {
+            Console.WriteLine("ONNX (generated model): skipped, tests/Embeddings/TestData not found above the working directory.");
+        }
+        else
+        {
+            var folder = BenchModelFolder.CreateGenerated(root);
+            try
+            {
+                await RunOnnxAsync("generated tiny-bert (1 layer, hidden 32) + MiniLM tokenizer", folder, nativeLib, quick);
+            }
+            finally
+            {
+                Directory.Delete(folder, true);
+            }
+        }
+
+        if (model is not null)
+        {
+            await RunOnnxAsync($"real model {model}", model, nativeLib, quick);
+        }
+        else
+        {
+            Console.WriteLine("Real model: not measured (pass --model <folder>, e.g. a download of sentence-transformers/all-MiniLM-L6-v2; see proxy/Embeddings/README.md).");
+        }
+
+        return 0;
+    }
+
+    private static void RunHashing(bool quick)
+    {
+        var embedder = new HashingEmbedder(512);
+        var iterations = quick ? 5_000 : 50_000;
+        Console.WriteLine("== Hashing embedder (dimension 512)");
+        foreach (var (label, text) in new[] { ("short English", ShortQuery), ("short Japanese", ShortJapanese) })
+        {
+            var vector = new float[512];
+            for (var i = 0; i < 2_000; i++)
+            {
+                embedder.Embed(text, vector);
+            }
+
+            var samples = new long[iterations];
+            var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < iterations; i++)
+            {
+                var start = Stopwatch.GetTimestamp();
+                embedder.Embed(text, vector);
+                samples[i] = Stopwatch.GetTimestamp() - start;
+            }
+
+            var allocated = (GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / (double)iterations;
+            Console.WriteLine($"  one query, {label,-15} {new LatencyStats(samples)}  alloc {allocated:F0} B/query (span path)");
+        }
+
+        var batch = Enumerable.Range(0, 256).Select(i => $"{ShortQuery} variant {i}").ToArray();
+        var sw = Stopwatch.StartNew();
+        var rounds = quick ? 20 : 200;
+        for (var r = 0; r < rounds; r++)
+        {
+            embedder.EmbedBatchAsync(batch, default).AsTask().GetAwaiter().GetResult();
+        }
+
+        Console.WriteLine($"  batched throughput (256 short texts per call, 1 thread): {rounds * batch.Length / sw.Elapsed.TotalSeconds:N0} texts/s");
+        Console.WriteLine();
+    }
+
+    private static async Task RunOnnxAsync(string label, string modelPath, string? nativeLib, bool quick)
+    {
+        Console.WriteLine($"== ONNX: {label}");
+        OnnxEmbedder embedder;
+        var loadWatch = Stopwatch.StartNew();
+        try
+        {
+            embedder = OnnxEmbedder.Load(modelPath, nativeLib, EmbeddingPooling.Mean, 256, 1);
+        }
+        catch (EmbeddingModelLoadException ex)
+        {
+            Console.WriteLine($"  not measured: {ex.Message}");
+            Console.WriteLine();
+            return;
+        }
+
+        using (embedder)
+        {
+            Console.WriteLine($"  loaded in {loadWatch.ElapsedMilliseconds} ms; ONNX Runtime {embedder.RuntimeVersion}; dimension {embedder.Dimension}; {embedder.TokenizerDescription}; id {embedder.ModelId}");
+            var iterations = quick ? 300 : 3_000;
+            var longQuery = string.Concat(Enumerable.Repeat("a much longer question about resetting passwords ", 40));
+            foreach (var (name, text) in new[] { ("short query", ShortQuery), ("256-token query", longQuery) })
+            {
+                MeasurePhases(embedder, name, text, iterations);
+            }
+
+            await MeasureBatchingAsync(embedder, quick);
+        }
+
+        Console.WriteLine();
+    }
+
+    private static void MeasurePhases(OnnxEmbedder embedder, string name, string text, int iterations)
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            embedder.EmbedBatch([text], CancellationToken.None);
+        }
+
+        var prepare = new long[iterations];
+        var run = new long[iterations];
+        var pool = new long[iterations];
+        var texts = new[] { text };
+        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < iterations; i++)
+        {
+            var t = default(OnnxPhaseTimings);
+            embedder.EmbedBatch(texts, CancellationToken.None, ref t);
+            prepare[i] = t.PrepareTicks;
+            run[i] = t.RunTicks;
+            pool[i] = t.PoolTicks;
+        }
+
+        var allocated = (GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / (double)iterations;
+        var ours = prepare.Zip(pool, (a, b) => a + b).ToArray();
+        Console.WriteLine($"  {name} ({embedder.CountTokens(text)} tokens):");
+        Console.WriteLine($"    project work (tokenise+tensors+pool+normalise) {new LatencyStats(ours)}");
+        Console.WriteLine($"      of which tokenise+tensor setup            {new LatencyStats(prepare)}");
+        Console.WriteLine($"      of which pooling+normalise+release        {new LatencyStats(pool)}");
+        Console.WriteLine($"    ONNX Runtime Run                               {new LatencyStats(run)}");
+        Console.WriteLine($"    managed allocation per call (whole call, incl. result arrays): {allocated:F0} B");
+    }
+
+    private static async Task MeasureBatchingAsync(OnnxEmbedder embedder, bool quick)
+    {
+        const int callers = 32;
+        var perCaller = quick ? 10 : 60;
+        var unbatched = await ThroughputAsync(embedder, new EmbeddingsOptions { MaxBatchSize = 1, MaxConcurrentBatches = 2 }, callers, perCaller);
+        var batched = await ThroughputAsync(embedder, new EmbeddingsOptions { MaxBatchSize = 32, MaxConcurrentBatches = 2 }, callers, perCaller);
+        Console.WriteLine($"  {callers} concurrent callers x {perCaller} short queries, 2 workers:");
+        Console.WriteLine($"    one text per run : {unbatched.Throughput,9:N0} texts/s   caller latency {unbatched.Latency}");
+        Console.WriteLine($"    micro-batched    : {batched.Throughput,9:N0} texts/s   caller latency {batched.Latency}");
+        Console.WriteLine($"    ratio batched / one-at-a-time: {batched.Throughput / unbatched.Throughput:F2}x");
+    }
+
+    private static async Task<(double Throughput, LatencyStats Latency)> ThroughputAsync(OnnxEmbedder embedder, EmbeddingsOptions options, int callers, int perCaller)
+    {
+        var batcher = new MicroBatchingEmbedder(new NonDisposingInner(embedder), options, TimeProvider.System, null, NullLogger.Instance);
+        try
+        {
+            await batcher.EmbedAsync(ShortQuery, default);
+            var latencies = new long[callers * perCaller];
+            var sw = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, callers).Select(c => Task.Run(async () =>
+            {
+                for (var i = 0; i < perCaller; i++)
+                {
+                    var start = Stopwatch.GetTimestamp();
+                    await batcher.EmbedAsync($"{ShortQuery} #{c}-{i}", default);
+                    latencies[(c * perCaller) + i] = Stopwatch.GetTimestamp() - start;
+                }
+            })));
+            return (callers * perCaller / sw.Elapsed.TotalSeconds, new LatencyStats(latencies));
+        }
+        finally
+        {
+            batcher.Dispose();
+        }
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+
+    /// <summary>Lets several batchers share one loaded model.</summary>
+    private sealed class NonDisposingInner(OnnxEmbedder inner) : IBatchTextEmbedder
+    {
+        public string ModelId => inner.ModelId;
+
+        public int Dimension => inner.Dimension;
+
+        public float[][] EmbedBatch(IReadOnlyList<string> texts, CancellationToken cancellationToken) => inner.EmbedBatch(texts, cancellationToken);
+
+        public void Dispose()
+        {
+        }
+    }
+}

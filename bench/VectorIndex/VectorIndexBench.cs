@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using LlmGateway.VectorIndex;
+
+namespace LlmGateway.Bench.VectorIndex;
+
+/// <summary>
+/// HNSW benchmark: build time per vector, single-thread search p50/p99 (k=10), recall@1/@10 and
+/// bytes per vector, next to an exact SIMD scan measured in the same run; snapshot save/load.
+/// Usage: vectorindex [--sizes 100000,1000000] [--dim 384] [--m 16] [--efc 200] [--ef 32,64,128]
+///        [--queries 500] [--data clustered|uniform] [--threads 2] [--snapshot-dir /tmp]
+///        [--partitions] [--checksums]
+/// </summary>
+internal static class VectorIndexBench
+{
+    private const int K = 10;
+
+    public static int Run(string[] args)
+    {
+        var options = VectorIndexBenchOptions.Parse(args);
+        Console.WriteLine($"# vectorindex bench: {options.Data} data, dim {options.Dimension}, M {options.M}, efConstruction {options.EfConstruction}, build threads {options.Threads}, {options.Queries} queries, k={K}");
+        Console.WriteLine($"# {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, AVX2 {System.Runtime.Intrinsics.X86.Avx2.IsSupported}, AVX-512 {System.Runtime.Intrinsics.X86.Avx512F.IsSupported}");
+        if (options.Checksums)
+        {
+            ChecksumBench.Run();
+        }
+
+        if (options.ComparePartitions)
+        {
+            PartitionLayoutBench.Run(options);
+        }
+
+        foreach (var size in options.Sizes)
+        {
+            RunSize(options, size);
+        }
+
+        return 0;
+    }
+
+    private static void RunSize(VectorIndexBenchOptions options, int size)
+    {
+        var dim = options.Dimension;
+        Console.WriteLine();
+        Console.WriteLine($"## {size:N0} vectors");
+        var sw = Stopwatch.StartNew();
+        var data = BenchData.Generate(options.Data, size, dim, seed: 1);
+        var queries = BenchData.Generate(options.Data, options.Queries, dim, seed: 2);
+        var ids = Enumerable.Range(0, size).Select(i => (long)i).ToArray();
+        Console.WriteLine($"data generated in {sw.Elapsed.TotalSeconds:F1} s");
+
+        // Exact SIMD scan: the baseline and the ground truth.
+        var truth = new VectorMatch[options.Queries][];
+        var scanMs = new double[options.Queries];
+        for (var q = 0; q < options.Queries; q++)
+        {
+            var buffer = new VectorMatch[K];
+            var start = Stopwatch.GetTimestamp();
+            FlatScan.Search(queries.AsSpan(q * dim, dim), data, ids, default, dim, buffer);
+            scanMs[q] = Percentiles.Ms(Stopwatch.GetTimestamp() - start);
+            truth[q] = buffer;
+        }
+
+        Array.Sort(scanMs);
+        Console.WriteLine($"brute-force SIMD scan: p50 {Percentiles.Of(scanMs, 50):F3} ms, p99 {Percentiles.Of(scanMs, 99):F3} ms (recall 1.000, {dim * 4} B/vector raw)");
+
+        GC.Collect();
+        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+        var index = new HnswIndex(dim, options.M, options.EfConstruction, options.EfSearch[0], seed: 42, size);
+        sw.Restart();
+        var next = -1;
+        var threads = Enumerable.Range(0, options.Threads).Select(_ => new Thread(() =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < size)
+            {
+                index.Insert(i, data.AsSpan(i * dim, dim));
+            }
+        })).ToArray();
+        foreach (var t in threads)
+        {
+            t.Start();
+        }
+
+        var lastReport = Stopwatch.StartNew();
+        foreach (var t in threads)
+        {
+            while (!t.Join(1000))
+            {
+                if (lastReport.Elapsed.TotalSeconds >= 60)
+                {
+                    Console.WriteLine($"  ... {Volatile.Read(ref next):N0} inserted after {sw.Elapsed.TotalSeconds:F0} s");
+                    lastReport.Restart();
+                }
+            }
+        }
+
+        var buildSeconds = sw.Elapsed.TotalSeconds;
+        var bytes = index.MemoryBytes();
+        GC.Collect();
+        var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
+        Console.WriteLine($"build: {buildSeconds:F1} s with {options.Threads} threads = {buildSeconds * 1e6 / size:F1} µs/vector wall ({buildSeconds * 1e6 * options.Threads / size:F1} µs/vector per thread); top layer {index.TopLevel}");
+        Console.WriteLine($"memory: {bytes / (double)size:F0} B/vector by accounting ({bytes / 1048576.0:F0} MiB), {(heapAfter - heapBefore) / (double)size:F0} B/vector by GC heap delta");
+
+        Console.WriteLine();
+        Console.WriteLine("| search | efSearch | p50 ms | p99 ms | mean ms | recall@1 | recall@10 | speed-up vs scan (p50) |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        Console.WriteLine($"| brute-force SIMD scan | - | {Percentiles.Of(scanMs, 50):F3} | {Percentiles.Of(scanMs, 99):F3} | {scanMs.Average():F3} | 1.000 | 1.000 | 1.0x |");
+        foreach (var ef in options.EfSearch)
+        {
+            var (p50, p99, mean, r1, r10) = MeasureSearch(index, queries, dim, ef, truth);
+            Console.WriteLine($"| HNSW | {ef} | {p50:F3} | {p99:F3} | {mean:F3} | {r1:F3} | {r10:F3} | {Percentiles.Of(scanMs, 50) / p50:F0}x |");
+        }
+
+        MeasureSnapshot(options, index, queries, dim, size);
+    }
+
+    internal static (double P50, double P99, double Mean, double RecallAt1, double RecallAt10) MeasureSearch(HnswIndex index, float[] queries, int dim, int ef, VectorMatch[][] truth, Func<long, bool>? filter = null)
+    {
+        var count = truth.Length;
+        var buffer = new VectorMatch[K];
+        for (var q = 0; q < Math.Min(count, 50); q++)
+        {
+            index.Search(queries.AsSpan(q * dim, dim), buffer, ef, filter); // warm-up
+        }
+
+        var ms = new double[count];
+        double r1 = 0, r10 = 0;
+        for (var q = 0; q < count; q++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            var found = index.Search(queries.AsSpan(q * dim, dim), buffer, ef, filter);
+            ms[q] = Percentiles.Ms(Stopwatch.GetTimestamp() - start);
+            var exact = truth[q].Select(x => x.Id).ToHashSet();
+            r10 += buffer.Take(found).Count(x => exact.Contains(x.Id)) / (double)truth[q].Length;
+            r1 += found > 0 && buffer[0].Id == truth[q][0].Id ? 1 : 0;
+        }
+
+        Array.Sort(ms);
+        return (Percentiles.Of(ms, 50), Percentiles.Of(ms, 99), ms.Average(), r1 / count, r10 / count);
+    }
+
+    private static void MeasureSnapshot(VectorIndexBenchOptions options, HnswIndex index, float[] queries, int dim, int size)
+    {
+        var path = Path.Combine(options.SnapshotDirectory, $"vectorindex-bench-{Environment.ProcessId}-{size}.snapshot");
+        try
+        {
+            var sw = Stopwatch.StartNew();
+            var bytes = index.SaveSnapshot(path);
+            var saveSeconds = sw.Elapsed.TotalSeconds;
+            sw.Restart();
+            if (!HnswIndex.TryLoadSnapshot(path, out var loaded, out var reason))
+            {
+                Console.WriteLine($"snapshot load FAILED: {reason}");
+                return;
+            }
+
+            var loadSeconds = sw.Elapsed.TotalSeconds;
+            var identical = 0;
+            var checkedQueries = Math.Min(100, queries.Length / dim);
+            for (var q = 0; q < checkedQueries; q++)
+            {
+                var a = index.Search(queries.AsSpan(q * dim, dim), K);
+                var b = loaded!.Search(queries.AsSpan(q * dim, dim), K);
+                identical += a.SequenceEqual(b) ? 1 : 0;
+            }
+
+            Console.WriteLine();
+            Console.WriteLine($"snapshot: {bytes / 1048576.0:F0} MiB, save {saveSeconds:F2} s, load (read + CRC-32C + validate) {loadSeconds:F2} s, identical results after load: {identical}/{checkedQueries} queries");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LlmGateway.Gateway;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace LlmGateway.Caching;
+
+/// <summary>
+/// Sends a stored answer: as JSON, or replayed as OpenAI-format SSE chunks (with a usage chunk when the
+/// client asked for one, and <c>data: [DONE]</c>), whichever way it was first captured. The id and
+/// <c>created</c> are fresh so clients that track them don't choke.
+/// </summary>
+internal static class AnswerReplayer
+{
+    private const int ContentPieceChars = 48;
+
+    public static async Task WriteAsync(HttpContext context, GatewayRequest request, CacheEntry entry, long nowUnixSeconds)
+    {
+        var answer = (JsonObject)JsonNode.Parse(entry.Answer)!;
+        if (answer.ContainsKey("id"))
+            answer["id"] = FreshId(answer["id"]?.ToString());
+        if (answer.ContainsKey("created")) answer["created"] = nowUnixSeconds;
+        if (answer.ContainsKey("created_at")) answer["created_at"] = nowUnixSeconds;
+
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        if (!request.Stream || request.Endpoint is not (OpenAiEndpoint.ChatCompletions or OpenAiEndpoint.Completions))
+        {
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(answer);
+            response.ContentType = "application/json";
+            response.ContentLength = bytes.Length;
+            await response.Body.WriteAsync(bytes, context.RequestAborted);
+            return;
+        }
+
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        response.ContentType = "text/event-stream; charset=utf-8";
+        response.Headers.CacheControl = "no-cache";
+        var buffer = new ArrayBufferWriter<byte>(2048);
+        foreach (var chunk in Chunks(answer, request.Endpoint, request.ClientWantsStreamUsage))
+        {
+            buffer.Write("data: "u8);
+            using (var writer = new Utf8JsonWriter(buffer))
+                chunk.WriteTo(writer);
+            buffer.Write("\n\n"u8);
+        }
+        buffer.Write("data: [DONE]\n\n"u8);
+        await response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
+    }
+
+    /// <summary>The chunks a provider would have streamed for <paramref name="answer"/>.</summary>
+    internal static IEnumerable<JsonObject> Chunks(JsonObject answer, OpenAiEndpoint endpoint, bool includeUsage)
+    {
+        var chat = endpoint == OpenAiEndpoint.ChatCompletions;
+        JsonObject Chunk(JsonArray choices)
+        {
+            var chunk = new JsonObject
+            {
+                ["id"] = answer["id"]?.DeepClone(),
+                ["object"] = chat ? "chat.completion.chunk" : "text_completion",
+                ["created"] = answer["created"]?.DeepClone(),
+                ["model"] = answer["model"]?.DeepClone(),
+            };
+            if (answer["system_fingerprint"] is { } fingerprint) chunk["system_fingerprint"] = fingerprint.DeepClone();
+            chunk["choices"] = choices;
+            if (includeUsage) chunk["usage"] = null;
+            return chunk;
+        }
+
+        foreach (var choice in (answer["choices"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            var index = choice["index"]?.GetValue<int>() ?? 0;
+            if (chat)
+            {
+                var message = choice["message"] as JsonObject ?? new JsonObject();
+                yield return Chunk([new JsonObject { ["index"] = index, ["delta"] = new JsonObject { ["role"] = message["role"]?.DeepClone() ?? "assistant", ["content"] = "" }, ["logprobs"] = null, ["finish_reason"] = null }]);
+                foreach (var piece in Pieces(message["content"]?.GetValue<string>()))
+                    yield return Chunk([new JsonObject { ["index"] = index, ["delta"] = new JsonObject { ["content"] = piece }, ["logprobs"] = null, ["finish_reason"] = null }]);
+                if (message["tool_calls"] is JsonArray calls)
+                {
+                    var withIndex = new JsonArray(calls.Select((c, i) => { var call = (JsonObject)c!.DeepClone(); call["index"] = i; return (JsonNode)call; }).ToArray());
+                    yield return Chunk([new JsonObject { ["index"] = index, ["delta"] = new JsonObject { ["tool_calls"] = withIndex }, ["logprobs"] = null, ["finish_reason"] = null }]);
+                }
+                yield return Chunk([new JsonObject { ["index"] = index, ["delta"] = new JsonObject(), ["logprobs"] = null, ["finish_reason"] = choice["finish_reason"]?.DeepClone() }]);
+            }
+            else
+            {
+                foreach (var piece in Pieces(choice["text"]?.GetValue<string>()))
+                    yield return Chunk([new JsonObject { ["text"] = piece, ["index"] = index, ["logprobs"] = null, ["finish_reason"] = null }]);
+                yield return Chunk([new JsonObject { ["text"] = "", ["index"] = index, ["logprobs"] = null, ["finish_reason"] = choice["finish_reason"]?.DeepClone() }]);
+            }
+        }
+        if (includeUsage && answer["usage"] is JsonObject usage)
+        {
+            var last = Chunk([]);
+            last["usage"] = usage.DeepClone();
+            yield return last;
+        }
+    }
+
+    private static IEnumerable<string> Pieces(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+            yield break;
+        for (var start = 0; start < text.Length;)
+        {
+            var length = Math.Min(ContentPieceChars, text.Length - start);
+            // Keep surrogate pairs whole.
+            if (start + length < text.Length && char.IsHighSurrogate(text[start + length - 1])) length--;
+            yield return text.Substring(start, length);
+            start += length;
+        }
+    }
+
+    private static string FreshId(string? original)
+    {
+        var prefix = original switch
+        {
+            null => "chatcmpl-",
+            _ when original.StartsWith("chatcmpl-", StringComparison.Ordinal) => "chatcmpl-",
+            _ when original.StartsWith("cmpl-", StringComparison.Ordinal) => "cmpl-",
+            _ when original.StartsWith("resp_", StringComparison.Ordinal) => "resp_",
+            _ => "cache-",
+        };
+        return prefix + "cache" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+    }
+}

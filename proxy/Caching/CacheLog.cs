@@ -1,0 +1,26 @@
+namespace LlmGateway.Caching;
+
+/// <summary>Log messages of the semantic cache (event ids 5000-5099). Never prompt or answer text.</summary>
+internal static partial class CacheLog
+{
+    [LoggerMessage(5000, LogLevel.Information, "Cache opened at {Folder}: {Entries} entries ({Bytes} bytes), {Indexed} in the vector index, {OtherEmbedder} from another embedder (exact tier only, they age out)", EventName = "CacheOpened")]
+    public static partial void Opened(ILogger logger, string folder, int entries, long bytes, int indexed, int otherEmbedder);
+
+    [LoggerMessage(5001, LogLevel.Warning, "Cache entry unreadable and removed: {Reason}", EventName = "EntryUnreadable")]
+    public static partial void EntryUnreadable(ILogger logger, string reason);
+
+    [LoggerMessage(5002, LogLevel.Warning, "Embedding the query failed ({Reason}); served as a miss", EventName = "EmbeddingFailed")]
+    public static partial void EmbeddingFailed(ILogger logger, string reason);
+
+    [LoggerMessage(5003, LogLevel.Information, "Cache evicted {Count} entries ({Reason})", EventName = "Evicted")]
+    public static partial void Evicted(ILogger logger, int count, string reason);
+
+    [LoggerMessage(5004, LogLevel.Error, "Cache commit failed", EventName = "CommitFailed")]
+    public static partial void CommitFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(5005, LogLevel.Information, "Vector index repaired after load: {Added} added, {Removed} removed to match the store", EventName = "IndexReconciled")]
+    public static partial void IndexReconciled(ILogger logger, int added, int removed);
+
+    [LoggerMessage(5006, LogLevel.Warning, "Cache store failed; the answer was served but not stored", EventName = "StoreFailed")]
+    public static partial void StoreFailed(ILogger logger, Exception exception);
+}

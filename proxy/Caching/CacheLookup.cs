@@ -1,0 +1,4 @@
+namespace LlmGateway.Caching;
+
+/// <summary>The outcome of a lookup: a hit, or the query vector computed on the way (reused to store the answer).</summary>
+internal sealed record CacheLookup(CacheHit? Hit, float[]? QueryVector, bool EmbeddingFailed);

@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Options;
+
+namespace LlmGateway.Caching;
+
+/// <summary>
+/// Opens the cache at startup (so a store that cannot open fails startup, and readiness means "open"),
+/// commits every <see cref="CacheOptions.CommitInterval"/>, snapshots the vector index every few
+/// minutes, sweeps expired entries, and commits with a snapshot at shutdown.
+/// </summary>
+internal sealed class CacheMaintenanceService(IServiceProvider services, IOptions<CacheOptions> options, TimeProvider time, ILogger<CacheMaintenanceService> logger)
+    : BackgroundService
+{
+    private static readonly TimeSpan SnapshotEvery = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan SweepEvery = TimeSpan.FromMinutes(1);
+    private SemanticCache? _cache;
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        _cache = services.GetRequiredService<SemanticCache>();
+        return base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var cache = _cache!;
+        using var timer = new PeriodicTimer(options.Value.CommitInterval, time);
+        var lastSnapshot = time.GetTimestamp();
+        var lastSweep = time.GetTimestamp();
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    if (time.GetElapsedTime(lastSweep) >= SweepEvery)
+                    {
+                        cache.RemoveExpired();
+                        lastSweep = time.GetTimestamp();
+                    }
+                    var snapshot = time.GetElapsedTime(lastSnapshot) >= SnapshotEvery;
+                    await cache.CommitAsync(snapshot, stoppingToken);
+                    if (snapshot) lastSnapshot = time.GetTimestamp();
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    CacheLog.CommitFailed(logger, ex);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (_cache is not null)
+            await _cache.CommitAsync(snapshot: true, CancellationToken.None);
+    }
+}

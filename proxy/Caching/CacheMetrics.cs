@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace LlmGateway.Caching;
+
+/// <summary>The cache's instruments (meter <c>LlmGateway.Caching</c>); labels are bounded (result, tier, reason, team/model from config).</summary>
+internal sealed class CacheMetrics
+{
+    public const string MeterName = "LlmGateway.Caching";
+
+    private readonly Counter<long> _lookups;
+    private readonly Counter<long> _evictions;
+    private readonly Counter<long> _embeddingFailures;
+    private readonly Counter<long> _guardRefusals;
+    private readonly Counter<long> _notStored;
+    private readonly Counter<long> _shadowChecks;
+    private readonly Histogram<double> _similarity;
+    private readonly Meter _meter;
+
+    public CacheMetrics(IMeterFactory meterFactory)
+    {
+        _meter = meterFactory.Create(MeterName);
+        _lookups = _meter.CreateCounter<long>("llm_gateway.cache.lookups", "{lookup}", "Cache lookups by result (hit, miss) and tier (exact, semantic).");
+        _evictions = _meter.CreateCounter<long>("llm_gateway.cache.evictions", "{entry}", "Entries evicted for capacity or team quota.");
+        _embeddingFailures = _meter.CreateCounter<long>("llm_gateway.cache.embedding_failures", "{lookup}", "Lookups served as a miss because the query could not be embedded in time.");
+        _guardRefusals = _meter.CreateCounter<long>("llm_gateway.cache.guard_refusals", "{candidate}", "Semantic candidates refused by the look-alike guard.");
+        _notStored = _meter.CreateCounter<long>("llm_gateway.cache.not_stored", "{response}", "Answers not stored, by reason.");
+        _shadowChecks = _meter.CreateCounter<long>("llm_gateway.cache.shadow_checks", "{check}", "Semantic hits re-asked of the provider, by team, model and whether the answers agreed.");
+        _similarity = _meter.CreateHistogram<double>("llm_gateway.cache.similarity", null, "Cosine similarity of accepted semantic hits.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.8, 0.85, 0.9, 0.92, 0.94, 0.96, 0.97, 0.98, 0.99, 1.0] });
+    }
+
+    public void ObserveSize(Func<int> entries, Func<long> bytes)
+    {
+        _meter.CreateObservableGauge("llm_gateway.cache.entries", entries, "{entry}", "Entries in the cache.");
+        _meter.CreateObservableGauge("llm_gateway.cache.bytes", bytes, null, "Bytes of stored entries.");
+    }
+
+    public void Lookup(CacheResult result, string? tier, double? similarity)
+    {
+        _lookups.Add(1, new TagList { { "result", result == CacheResult.Hit ? "hit" : "miss" }, { "tier", tier ?? "none" } });
+        if (tier == "semantic" && similarity is { } s)
+            _similarity.Record(s);
+    }
+
+    public void Evicted(int count) => _evictions.Add(count);
+
+    public void EmbeddingFailed() => _embeddingFailures.Add(1);
+
+    public void GuardRefused() => _guardRefusals.Add(1);
+
+    public void NotStored(string reason) => _notStored.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void ShadowCheck(string team, string model, bool agreed) =>
+        _shadowChecks.Add(1, new TagList { { "team", team }, { "model", model }, { "agreed", agreed ? "true" : "false" } });
+}

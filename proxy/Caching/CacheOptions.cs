@@ -1,0 +1,72 @@
+namespace LlmGateway.Caching;
+
+/// <summary><c>Gateway:Cache</c>: the semantic cache. Defaults in brackets.</summary>
+public sealed record CacheOptions
+{
+    public const string Section = "Gateway:Cache";
+
+    /// <summary>Answer from the cache at all [true].</summary>
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>
+    /// Lowest cosine similarity for a semantic hit. Null: the embedder's default, chosen from the quality
+    /// benchmark at precision ≥ 0.99 (see proxy/Caching/README.md).
+    /// </summary>
+    public double? Threshold { get; init; }
+
+    /// <summary>Per-model thresholds (by configured model name), overriding <see cref="Threshold"/>.</summary>
+    public Dictionary<string, double> ModelThresholds { get; init; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>How long an entry lives [1 day].</summary>
+    public TimeSpan Ttl { get; init; } = TimeSpan.FromDays(1);
+
+    /// <summary>Longest TTL a request may ask for with <c>x-cache-ttl</c> [7 days].</summary>
+    public TimeSpan MaxTtl { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>Capacity in entries [100,000]; the least recently used go first.</summary>
+    public int MaxEntries { get; init; } = 100_000;
+
+    /// <summary>Capacity in stored bytes [1 GiB].</summary>
+    public long MaxBytes { get; init; } = 1L << 30;
+
+    /// <summary>Largest answer stored [1 MiB]; larger ones are forwarded but not cached.</summary>
+    public int MaxEntryBytes { get; init; } = 1 << 20;
+
+    /// <summary>Store answers with several choices (<c>n &gt; 1</c>) [false].</summary>
+    public bool StoreMultipleChoices { get; init; }
+
+    /// <summary>Refuse semantic hits whose questions differ in numbers, negation or word order [true].</summary>
+    public bool LookAlikeGuard { get; init; } = true;
+
+    /// <summary>How long a lookup may wait for the embedding before the request is served as a miss [250 ms].</summary>
+    public TimeSpan EmbeddingTimeout { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How often entries are made durable (FASTER checkpoint + index snapshot) [5 s]: a crash loses at most this much.</summary>
+    public TimeSpan CommitInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>FASTER's in-memory log size [256 MiB]; older entries live on disk and are read back on a hit.</summary>
+    public long MemoryBytes { get; init; } = 256L << 20;
+
+    /// <summary>Fraction of semantic hits re-asked of the provider in the background to estimate false hits [0 = off].</summary>
+    public double ShadowSampleRate { get; init; }
+
+    internal IEnumerable<string> Validate()
+    {
+        if (Threshold is < 0 or > 1)
+            yield return $"{Section}:Threshold: must be between 0 and 1.";
+        foreach (var (model, threshold) in ModelThresholds)
+        {
+            if (threshold is < 0 or > 1)
+                yield return $"{Section}:ModelThresholds:{model}: must be between 0 and 1.";
+        }
+        if (Ttl <= TimeSpan.Zero) yield return $"{Section}:Ttl: must be positive.";
+        if (MaxTtl < Ttl) yield return $"{Section}:MaxTtl: must be at least Ttl.";
+        if (MaxEntries <= 0) yield return $"{Section}:MaxEntries: must be positive.";
+        if (MaxBytes <= 0) yield return $"{Section}:MaxBytes: must be positive.";
+        if (MaxEntryBytes is <= 0 or > 16 << 20) yield return $"{Section}:MaxEntryBytes: must be between 1 and 16 MiB.";
+        if (EmbeddingTimeout <= TimeSpan.Zero) yield return $"{Section}:EmbeddingTimeout: must be positive.";
+        if (CommitInterval <= TimeSpan.Zero) yield return $"{Section}:CommitInterval: must be positive.";
+        if (MemoryBytes < 16L << 20) yield return $"{Section}:MemoryBytes: must be at least 16 MiB.";
+        if (ShadowSampleRate is < 0 or > 1) yield return $"{Section}:ShadowSampleRate: must be between 0 and 1.";
+    }
+}

@@ -1,0 +1,133 @@
+using System.Globalization;
+using LlmGateway.Auth;
+using LlmGateway.Capture;
+using LlmGateway.Gateway;
+using LlmGateway.Routing;
+using Microsoft.Extensions.Options;
+
+namespace LlmGateway.Caching;
+
+/// <summary>
+/// The proxy-pipeline step that answers from the cache (exact, then semantic) or, on a miss, lets the
+/// request through and stores the captured answer when it may be stored. Sets <see cref="CacheFeature"/>
+/// and <c>X-Cache: HIT|MISS|BYPASS</c>.
+/// </summary>
+internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cache, IOptions<CacheOptions> options, CacheMetrics metrics,
+    TimeProvider time, ILogger<CachingMiddleware> logger)
+{
+    public const string CacheHeader = "x-cache";
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var feature = new CacheFeature();
+        context.Features.Set(feature);
+        var request = context.Features.GetRequiredFeature<GatewayRequest>();
+        var team = context.Features.GetRequiredFeature<TeamIdentity>();
+        var settings = options.Value;
+
+        var (directives, problem, header) = CacheDirectives.From(context.Request.Headers, settings.MaxTtl);
+        if (directives is null)
+        {
+            await OpenAiError.WriteAsync(context, StatusCodes.Status400BadRequest, problem!, OpenAiError.InvalidRequest, header);
+            return;
+        }
+        var scope = team.Options.Cache?.Scope is { Length: > 0 } shared ? "scope:" + shared : "team:" + team.Team;
+        var key = settings.Enabled && team.Options.Cache?.Enabled != false && directives.Store && !(request.Stream && request.Endpoint == OpenAiEndpoint.Responses)
+            ? CacheKeyBuilder.Build(request, scope, cache.EmbedderId, directives.QueryOverride)
+            : null;
+        if (key is null)
+        {
+            context.Response.Headers[CacheHeader] = "BYPASS";
+            await next(context);
+            return;
+        }
+
+        CacheLookup lookup = new(null, null, false);
+        if (directives.Lookup)
+        {
+            var threshold = CacheThresholds.For(settings, team, key.Model, cache.EmbedderId, directives.MinThreshold);
+            lookup = await cache.LookupAsync(key, threshold, settings.LookAlikeGuard, context.RequestAborted);
+            if (lookup.Hit is { } hit)
+            {
+                await ServeHitAsync(context, request, feature, hit);
+                return;
+            }
+            metrics.Lookup(CacheResult.Miss, null, null);
+        }
+
+        feature.Result = CacheResult.Miss;
+        context.Response.OnStarting(static response => { ((HttpResponse)response).Headers[CacheHeader] = "MISS"; return Task.CompletedTask; }, context.Response);
+        await next(context);
+        try
+        {
+            await StoreAsync(context, request, key, directives, lookup, team);
+        }
+        finally
+        {
+            cache.NoteStoreAttempt();
+        }
+    }
+
+    private async Task ServeHitAsync(HttpContext context, GatewayRequest request, CacheFeature feature, CacheHit hit)
+    {
+        feature.Result = CacheResult.Hit;
+        feature.Tier = hit.Tier;
+        feature.Similarity = hit.Similarity;
+        feature.SavedUsage = hit.Entry.Usage;
+        metrics.Lookup(CacheResult.Hit, hit.Tier, hit.Similarity);
+        var now = time.GetUtcNow();
+        var age = Math.Max(0, (now.ToUnixTimeMilliseconds() - hit.Entry.CreatedUnixMs) / 1000);
+        var headers = context.Response.Headers;
+        headers[CacheHeader] = "HIT";
+        headers["x-cache-tier"] = hit.Tier;
+        headers["x-cache-similarity"] = hit.Similarity.ToString("0.0000", CultureInfo.InvariantCulture);
+        headers["x-cache-age"] = age.ToString(CultureInfo.InvariantCulture);
+        headers.Age = age.ToString(CultureInfo.InvariantCulture);
+        await AnswerReplayer.WriteAsync(context, request, hit.Entry, now.ToUnixTimeSeconds());
+    }
+
+    private async Task StoreAsync(HttpContext context, GatewayRequest request, CacheKey key, CacheDirectives directives, CacheLookup lookup, TeamIdentity team)
+    {
+        if (context.Features.Get<UpstreamAttempt>() is { Index: > 0 })
+        {
+            // A fallback model answered: that answer is not the requested model's.
+            metrics.NotStored("fallback");
+            return;
+        }
+        var settings = options.Value;
+        var capture = context.Features.GetRequiredFeature<CapturedResponse>();
+        var answer = AnswerAssembler.TryAssemble(request.Endpoint, capture, settings, out var reason);
+        if (answer is null)
+        {
+            metrics.NotStored(reason);
+            return;
+        }
+        try
+        {
+            var vector = lookup.QueryVector;
+            if (vector is null && key.AllowsSemantic && !lookup.EmbeddingFailed)
+                vector = (await cache.LookupVectorAsync(key.QueryText!, context.RequestAborted)) ?? [];
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            var ttl = directives.Ttl ?? team.Options.Cache?.Ttl ?? settings.Ttl;
+            cache.Store(new CacheEntry
+            {
+                ExactKey = key.Exact,
+                PartitionKey = key.Partition,
+                Scope = key.Scope,
+                Model = key.Model,
+                Endpoint = request.Endpoint,
+                EmbedderId = vector is { Length: > 0 } ? cache.EmbedderId : "",
+                QueryText = key.QueryText,
+                Vector = vector ?? [],
+                CreatedUnixMs = now,
+                ExpiresUnixMs = now + (long)ttl.TotalMilliseconds,
+                Usage = AnswerUsage.Read(answer),
+                Answer = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(answer),
+            }, team.Options.Cache?.MaxEntries);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            CacheLog.StoreFailed(logger, ex);
+        }
+    }
+}

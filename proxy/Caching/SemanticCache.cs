@@ -1,0 +1,194 @@
+using System.Collections.Concurrent;
+using LlmGateway.Embeddings;
+using LlmGateway.Gateway;
+using LlmGateway.Storage;
+using LlmGateway.VectorIndex;
+using Microsoft.Extensions.Options;
+
+namespace LlmGateway.Caching;
+
+/// <summary>
+/// The semantic cache: exact tier, then nearest neighbour within the request's partition. Answers live in
+/// FASTER; what a lookup checks (keys, scope, embedder, query text, expiry) lives in memory; vectors live
+/// in the partitioned HNSW index. Reads take no lock; writes (store, evict, purge) are serialised.
+/// </summary>
+internal sealed partial class SemanticCache : IDisposable
+{
+    private const int SemanticCandidates = 8;
+
+    private readonly CacheOptions _options;
+    private readonly ITextEmbedder _embedder;
+    private readonly TimeProvider _time;
+    private readonly ILogger<SemanticCache> _logger;
+    private readonly CacheMetrics _metrics;
+    private readonly FasterEntryStore _store;
+    private readonly PartitionedVectorIndex _index;
+    private readonly ConcurrentDictionary<long, CacheEntryMeta> _entries = new();
+    private readonly ConcurrentDictionary<string, int> _scopeCounts = new(StringComparer.Ordinal);
+    private readonly Lock _writeLock = new();
+    private readonly string _snapshotPath;
+    private long _bytes;
+    private long _storeAttempts;
+    private long _indexVersion;
+    private long _snapshotVersion;
+
+    public SemanticCache(IOptions<CacheOptions> options, IOptions<VectorIndexOptions> indexOptions, GatewayConfigStore config, ITextEmbedder embedder,
+        TimeProvider time, ILogger<SemanticCache> logger, CacheMetrics metrics)
+    {
+        _options = options.Value;
+        _embedder = embedder;
+        _time = time;
+        _logger = logger;
+        _metrics = metrics;
+        var folder = Path.GetFullPath(Path.Combine(config.Current.Options.Storage.Path, "cache"));
+        _store = new FasterEntryStore(folder, _options.MemoryBytes, _options.MaxEntryBytes + 64 * 1024);
+        _snapshotPath = Path.Combine(folder, "vectors.snapshot");
+        var vectorOptions = indexOptions.Value with { Dimension = embedder.Dimension };
+        var otherEmbedder = LoadEntries();
+        _index = PartitionedVectorIndex.LoadOrRebuild(_snapshotPath, vectorOptions, IndexedVectors, logger);
+        Reconcile();
+        _snapshotVersion = _indexVersion;
+        CacheLog.Opened(logger, folder, _entries.Count, _bytes, _index.Count, otherEmbedder);
+        _metrics.ObserveSize(() => _entries.Count, () => Interlocked.Read(ref _bytes));
+    }
+
+    public string EmbedderId => _embedder.ModelId;
+
+    public int Count => _entries.Count;
+
+    public long Bytes => Interlocked.Read(ref _bytes);
+
+    /// <summary>Misses whose answer was considered for storing (stored or not); the store runs after the client has its answer.</summary>
+    public long StoreAttempts => Interlocked.Read(ref _storeAttempts);
+
+    internal void NoteStoreAttempt() => Interlocked.Increment(ref _storeAttempts);
+
+    private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>Exact tier, then semantic tier (when the key allows it).</summary>
+    public async ValueTask<CacheLookup> LookupAsync(CacheKey key, double? threshold, bool guard, CancellationToken cancellationToken)
+    {
+        var now = NowMs;
+        if (_entries.TryGetValue(key.Id, out var meta) && meta.ExactKey.AsSpan().SequenceEqual(key.Exact) && meta.ExpiresUnixMs > now
+            && Read(meta) is { } exact)
+        {
+            Touch(meta, now);
+            return new CacheLookup(new CacheHit(exact, "exact", 1.0), null, false);
+        }
+        if (!key.AllowsSemantic || threshold is null)
+            return new CacheLookup(null, null, false);
+
+        float[] vector;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(_options.EmbeddingTimeout);
+            vector = await _embedder.EmbedAsync(key.QueryText!, timeout.Token);
+        }
+        catch (Exception ex) when (ex is TimeoutException or ArgumentException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            _metrics.EmbeddingFailed();
+            CacheLog.EmbeddingFailed(_logger, ex.GetType().Name);
+            return new CacheLookup(null, null, true);
+        }
+
+        foreach (var match in _index.Search(key.PartitionId, vector, SemanticCandidates, (float)threshold.Value))
+        {
+            if (!_entries.TryGetValue(match.Id, out var candidate)
+                || !candidate.PartitionKey.AsSpan().SequenceEqual(key.Partition)
+                || candidate.EmbedderId != _embedder.ModelId
+                || candidate.ExpiresUnixMs <= now)
+                continue;
+            if (guard && candidate.QueryText is not null && !LookAlikeGuard.Allows(key.QueryText!, candidate.QueryText))
+            {
+                _metrics.GuardRefused();
+                continue;
+            }
+            if (Read(candidate) is not { } entry)
+                continue;
+            Touch(candidate, now);
+            return new CacheLookup(new CacheHit(entry, "semantic", match.Similarity), vector, false);
+        }
+        return new CacheLookup(null, vector, false);
+    }
+
+    /// <summary>Embeds a query for storing (when no lookup computed it); null when it cannot be embedded in time.</summary>
+    public async ValueTask<float[]?> LookupVectorAsync(string text, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(_options.EmbeddingTimeout);
+            return await _embedder.EmbedAsync(text, timeout.Token);
+        }
+        catch (Exception ex) when (ex is TimeoutException or ArgumentException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            _metrics.EmbeddingFailed();
+            return null;
+        }
+    }
+
+    /// <summary>Stores an answer (replacing one with the same exact key), then evicts down to capacity.</summary>
+    public void Store(CacheEntry entry, int? scopeQuota)
+    {
+        var bytes = entry.Serialize();
+        if (bytes.Length > _options.MaxEntryBytes + 64 * 1024)
+            return;
+        lock (_writeLock)
+        {
+            if (_entries.TryGetValue(entry.Id, out var previous))
+                RemoveLocked(previous);
+            _store.Upsert(entry.ExactKey, bytes);
+            var indexed = entry.Vector.Length > 0 && entry.EmbedderId == _embedder.ModelId;
+            if (indexed)
+                _index.Add(entry.Id, BitConverter.ToUInt64(entry.PartitionKey, 0), entry.Vector);
+            AddLocked(CacheEntryMeta.From(entry, bytes.Length, indexed));
+            EvictLocked(entry.Scope, scopeQuota);
+        }
+    }
+
+    private CacheEntry? Read(CacheEntryMeta meta)
+    {
+        var bytes = _store.Read(meta.ExactKey);
+        if (bytes is null)
+            return null;
+        try
+        {
+            return CacheEntry.Deserialize(bytes);
+        }
+        catch (InvalidDataException ex)
+        {
+            CacheLog.EntryUnreadable(_logger, ex.Message);
+            lock (_writeLock) RemoveLocked(meta);
+            return null;
+        }
+    }
+
+    private static void Touch(CacheEntryMeta meta, long now)
+    {
+        Interlocked.Increment(ref meta.HitCount);
+        Volatile.Write(ref meta.LastAccessUnixMs, now);
+    }
+
+    private void AddLocked(CacheEntryMeta meta)
+    {
+        _entries[meta.Id] = meta;
+        _scopeCounts.AddOrUpdate(meta.Scope, 1, (_, n) => n + 1);
+        Interlocked.Add(ref _bytes, meta.Bytes);
+        Interlocked.Increment(ref _indexVersion);
+    }
+
+    private void RemoveLocked(CacheEntryMeta meta)
+    {
+        if (!_entries.TryRemove(new KeyValuePair<long, CacheEntryMeta>(meta.Id, meta)))
+            return;
+        _store.Delete(meta.ExactKey);
+        if (meta.InIndex)
+            _index.Remove(meta.Id);
+        _scopeCounts.AddOrUpdate(meta.Scope, 0, (_, n) => n - 1);
+        Interlocked.Add(ref _bytes, -meta.Bytes);
+        Interlocked.Increment(ref _indexVersion);
+    }
+
+    public void Dispose() => _store.Dispose();
+}

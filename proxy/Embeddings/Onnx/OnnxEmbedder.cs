@@ -1,0 +1,247 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using LlmGateway.Embeddings.Tokenizers;
+
+namespace LlmGateway.Embeddings.Onnx;
+
+/// <summary>
+/// A sentence-transformer ONNX model: tokenise, pad into one [batch, sequence] tensor, run, pool (mean over
+/// the attention mask, or CLS), L2-normalise. Buffers are rented per batch, so the work around ONNX Runtime
+/// allocates nothing per token. Used directly by tests and the bench; the gateway wraps it in
+/// <see cref="Batching.MicroBatchingEmbedder"/>.
+/// </summary>
+internal sealed class OnnxEmbedder : IBatchTextEmbedder, ITextEmbedder
+{
+    private readonly OnnxSession _session;
+    private readonly ITokenizer _tokenizer;
+
+    private OnnxEmbedder(OnnxSession session, ITokenizer tokenizer, EmbeddingPooling pooling, int maxTokens, string runtimeVersion, string libraryPath)
+    {
+        LibraryPath = libraryPath;
+        _session = session;
+        _tokenizer = tokenizer;
+        Pooling = pooling;
+        MaxTokens = maxTokens;
+        RuntimeVersion = runtimeVersion;
+        ModelId = "";
+    }
+
+    public string ModelId { get; private set; }
+
+    public int Dimension { get; private set; }
+
+    public EmbeddingPooling Pooling { get; }
+
+    /// <summary>Effective maximum tokens per text (the configured value, capped by the model's position embeddings).</summary>
+    public int MaxTokens { get; }
+
+    public string RuntimeVersion { get; }
+
+    /// <summary>The ONNX Runtime library file in use.</summary>
+    public string LibraryPath { get; }
+
+    public OnnxModelInputs Inputs => _session.Inputs;
+
+    public string TokenizerDescription => _tokenizer.Description;
+
+    /// <summary>
+    /// Loads the model folder or file at <paramref name="modelPath"/>, checks it with a test run and computes its id.
+    /// Throws <see cref="EmbeddingModelLoadException"/> with the reason when anything is missing or wrong.
+    /// </summary>
+    public static OnnxEmbedder Load(string modelPath, string? nativeLibraryPath, EmbeddingPooling pooling, int maxTokens, int threads)
+    {
+        var files = ModelFiles.Resolve(modelPath);
+        var library = OrtLibrary.Load(OrtNativeLibraryLocator.Locate(nativeLibraryPath));
+        ITokenizer tokenizer;
+        try
+        {
+            tokenizer = TokenizerLoader.Load(files.TokenizerJson, files.VocabTxt, files.TokenizerConfig);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or JsonException or IOException or KeyNotFoundException or InvalidOperationException)
+        {
+            throw new EmbeddingModelLoadException($"The tokenizer of '{files.ModelFile}' cannot be used: {ex.Message}", ex);
+        }
+
+        var effectiveMax = Math.Min(maxTokens, MaxPositions(files.Config));
+        var session = OnnxSession.Open(library, files.ModelFile, threads);
+        var embedder = new OnnxEmbedder(session, tokenizer, pooling, effectiveMax, library.Version, library.Path);
+        try
+        {
+            embedder.Dimension = embedder.ProbeDimension(files.ModelFile);
+            embedder.ModelId = ComputeModelId(files, tokenizer, pooling, effectiveMax, embedder.Dimension, session.Inputs);
+            return embedder;
+        }
+        catch
+        {
+            embedder.Dispose();
+            throw;
+        }
+    }
+
+    public ValueTask<float[]> EmbedAsync(string text, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(EmbedBatch([text], cancellationToken)[0]);
+
+    public ValueTask<float[][]> EmbedBatchAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(EmbedBatch(texts, cancellationToken));
+
+    public float[][] EmbedBatch(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    {
+        var timings = default(OnnxPhaseTimings);
+        return EmbedBatch(texts, cancellationToken, ref timings);
+    }
+
+    /// <summary>Embeds <paramref name="texts"/> in one run and adds the time of each phase to <paramref name="timings"/>.</summary>
+    public float[][] EmbedBatch(IReadOnlyList<string> texts, CancellationToken cancellationToken, ref OnnxPhaseTimings timings)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        if (texts.Count == 0)
+        {
+            return [];
+        }
+
+        for (var i = 0; i < texts.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(texts[i]))
+            {
+                throw new ArgumentException($"Cannot embed empty text (item {i}).", nameof(texts));
+            }
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var batch = texts.Count;
+        var cells = batch * MaxTokens;
+        var ids = ArrayPool<long>.Shared.Rent(cells);
+        var mask = ArrayPool<long>.Shared.Rent(cells);
+        var types = ArrayPool<long>.Shared.Rent(cells);
+        var lengths = ArrayPool<int>.Shared.Rent(batch);
+        try
+        {
+            var sequence = 1;
+            for (var i = 0; i < batch; i++)
+            {
+                lengths[i] = _tokenizer.Encode(texts[i], ids.AsSpan(i * MaxTokens, MaxTokens), MaxTokens);
+                sequence = Math.Max(sequence, lengths[i]);
+            }
+
+            // Compact rows from stride MaxTokens to stride sequence (moving left, so in place is safe) and pad.
+            for (var i = 0; i < batch; i++)
+            {
+                var row = ids.AsSpan(i * sequence, sequence);
+                ids.AsSpan(i * MaxTokens, lengths[i]).CopyTo(row);
+                row[lengths[i]..].Fill(_tokenizer.PadId);
+                var maskRow = mask.AsSpan(i * sequence, sequence);
+                maskRow[..lengths[i]].Fill(1);
+                maskRow[lengths[i]..].Clear();
+            }
+
+            types.AsSpan(0, batch * sequence).Clear();
+            var ran = Stopwatch.GetTimestamp();
+            timings.PrepareTicks += ran - started;
+
+            using var output = _session.Run(ids.AsSpan(0, batch * sequence), mask.AsSpan(0, batch * sequence), types.AsSpan(0, batch * sequence),
+                batch, sequence, cancellationToken);
+            var pooled = Stopwatch.GetTimestamp();
+            timings.RunTicks += pooled - ran;
+
+            var result = new float[batch][];
+            var states = output.Data;
+            for (var i = 0; i < batch; i++)
+            {
+                result[i] = new float[output.Hidden];
+                SentencePooling.Pool(states, sequence, output.Hidden, i, lengths[i], Pooling, result[i]);
+            }
+
+            timings.PoolTicks += Stopwatch.GetTimestamp() - pooled;
+            return result;
+        }
+        finally
+        {
+            ArrayPool<long>.Shared.Return(ids);
+            ArrayPool<long>.Shared.Return(mask);
+            ArrayPool<long>.Shared.Return(types);
+            ArrayPool<int>.Shared.Return(lengths);
+        }
+    }
+
+    /// <summary>How many tokens <paramref name="text"/> becomes (special tokens included, after truncation).</summary>
+    public int CountTokens(string text)
+    {
+        var ids = ArrayPool<long>.Shared.Rent(MaxTokens);
+        try
+        {
+            return _tokenizer.Encode(text, ids.AsSpan(0, MaxTokens), MaxTokens);
+        }
+        finally
+        {
+            ArrayPool<long>.Shared.Return(ids);
+        }
+    }
+
+    private int ProbeDimension(string modelFile)
+    {
+        try
+        {
+            var vector = EmbedBatch(["probe"], CancellationToken.None)[0];
+            if (_session.Inputs.HiddenSize > 0 && vector.Length != _session.Inputs.HiddenSize)
+            {
+                throw new InvalidOperationException($"output has {vector.Length} values per token, the graph declares {_session.Inputs.HiddenSize}");
+            }
+
+            return vector.Length;
+        }
+        catch (Exception ex) when (ex is OnnxRuntimeException or InvalidOperationException)
+        {
+            throw new EmbeddingModelLoadException($"The embedding model '{modelFile}' failed its test run: {ex.Message}", ex);
+        }
+    }
+
+    private static int MaxPositions(string? configPath)
+    {
+        if (configPath is null)
+        {
+            return int.MaxValue;
+        }
+
+        using var config = JsonDocument.Parse(File.ReadAllBytes(configPath));
+        if (!config.RootElement.TryGetProperty("max_position_embeddings", out var value) || value.ValueKind != JsonValueKind.Number)
+        {
+            return int.MaxValue;
+        }
+
+        // RoBERTa-family position ids start after the padding index, so two positions are unusable.
+        var roberta = config.RootElement.TryGetProperty("model_type", out var type) && type.GetString() is "roberta" or "xlm-roberta";
+        return value.GetInt32() - (roberta ? 2 : 0);
+    }
+
+    private static string ComputeModelId(ModelFiles files, ITokenizer tokenizer, EmbeddingPooling pooling, int maxTokens, int dimension, OnnxModelInputs inputs)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var file in new[] { files.ModelFile, files.TokenizerJson ?? files.VocabTxt, files.TokenizerConfig })
+        {
+            if (file is null)
+            {
+                continue;
+            }
+
+            using var stream = File.OpenRead(file);
+            var buffer = new byte[1 << 16];
+            int read;
+            while ((read = stream.Read(buffer)) > 0)
+            {
+                hash.AppendData(buffer, 0, read);
+            }
+        }
+
+        hash.AppendData(Encoding.UTF8.GetBytes(
+            $"|tokenizer={tokenizer.Description}|pooling={pooling}|max={maxTokens}|dim={dimension}|output={inputs.OutputName}|types={inputs.HasTokenTypeIds}|normalize=l2"));
+        var digest = Convert.ToHexStringLower(hash.GetHashAndReset())[..16];
+        var folder = Path.GetFileName(Path.GetDirectoryName(files.ModelFile) is { } d && Path.GetFileName(d) == "onnx" ? Path.GetDirectoryName(d) : Path.GetDirectoryName(files.ModelFile)) ?? "model";
+        var name = new string(folder.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray());
+        return $"onnx-{name}-{pooling.ToString().ToLowerInvariant()}-{dimension}-{digest}";
+    }
+
+    public void Dispose() => _session.Dispose();
+}

@@ -1,0 +1,157 @@
+using System.Collections.Concurrent;
+using FASTER.core;
+using Session = FASTER.core.ClientSession<FASTER.core.SpanByte, FASTER.core.SpanByte, FASTER.core.SpanByte, byte[], FASTER.core.Empty,
+    FASTER.core.IFunctions<FASTER.core.SpanByte, FASTER.core.SpanByte, FASTER.core.SpanByte, byte[], FASTER.core.Empty>>;
+
+namespace LlmGateway.Storage;
+
+/// <summary>
+/// A durable byte-key → byte-value store on FASTER's FasterKV (SpanByte keys and values). Writes go to
+/// FASTER's in-memory log at once; <see cref="CheckpointAsync"/> makes everything written so far durable
+/// (fold-over checkpoint of index and log). After a crash the store recovers the last checkpoint:
+/// what was written after it is lost, nothing before it is, and the files are never half-written state.
+/// Sessions are pooled: a FASTER session is single-threaded.
+/// </summary>
+internal sealed class FasterEntryStore : IDisposable
+{
+    private readonly FasterKV<SpanByte, SpanByte> _store;
+    private readonly FasterKVSettings<SpanByte, SpanByte> _settings;
+    private readonly IDevice _device;
+    private readonly ConcurrentBag<Session> _sessions = new();
+    private readonly SemaphoreSlim _checkpointLock = new(1, 1);
+
+    public FasterEntryStore(string folder, long memoryBytes, int maxValueBytes)
+    {
+        Directory.CreateDirectory(folder);
+        _device = Devices.CreateLogDevice(Path.Combine(folder, "hlog.log"), preallocateFile: false);
+        var pageSize = 1L << Math.Max(22, (int)Math.Ceiling(Math.Log2(maxValueBytes + 1024)) + 1);
+        _settings = new FasterKVSettings<SpanByte, SpanByte>
+        {
+            IndexSize = 1L << 24,
+            LogDevice = _device,
+            MemorySize = Math.Max(memoryBytes, pageSize * 4),
+            PageSize = pageSize,
+            CheckpointDir = Path.Combine(folder, "checkpoints"),
+            RemoveOutdatedCheckpoints = true,
+            TryRecoverLatest = true,
+        };
+        _store = new FasterKV<SpanByte, SpanByte>(_settings);
+        Folder = folder;
+    }
+
+    public string Folder { get; }
+
+    /// <summary>The checkpoint version recovered at open (0 for a new store).</summary>
+    public long RecoveredVersion => _store.RecoveredVersion;
+
+    public unsafe void Upsert(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    {
+        var session = Rent();
+        try
+        {
+            fixed (byte* k = key)
+            fixed (byte* v = value)
+            {
+                var keySpan = new SpanByte(key.Length, (IntPtr)k);
+                var valueSpan = new SpanByte(value.Length, (IntPtr)v);
+                session.Upsert(ref keySpan, ref valueSpan);
+            }
+        }
+        finally
+        {
+            Return(session);
+        }
+    }
+
+    public unsafe byte[]? Read(ReadOnlySpan<byte> key)
+    {
+        var session = Rent();
+        try
+        {
+            fixed (byte* k = key)
+            {
+                var keySpan = new SpanByte(key.Length, (IntPtr)k);
+                byte[] output = null!;
+                var status = session.Read(ref keySpan, ref output);
+                if (status.IsPending)
+                {
+                    session.CompletePendingWithOutputs(out var outputs, wait: true);
+                    using (outputs)
+                    {
+                        if (!outputs.Next())
+                            return null;
+                        status = outputs.Current.Status;
+                        output = outputs.Current.Output;
+                    }
+                }
+                return status.Found ? output : null;
+            }
+        }
+        finally
+        {
+            Return(session);
+        }
+    }
+
+    public unsafe void Delete(ReadOnlySpan<byte> key)
+    {
+        var session = Rent();
+        try
+        {
+            fixed (byte* k = key)
+            {
+                var keySpan = new SpanByte(key.Length, (IntPtr)k);
+                session.Delete(ref keySpan);
+                session.CompletePending(wait: true);
+            }
+        }
+        finally
+        {
+            Return(session);
+        }
+    }
+
+    /// <summary>Every live record (used at startup to rebuild what lives in memory).</summary>
+    public IEnumerable<(byte[] Key, byte[] Value)> Scan()
+    {
+        var session = Rent();
+        try
+        {
+            using var iterator = session.Iterate();
+            while (iterator.GetNext(out _))
+                yield return (iterator.GetKey().ToByteArray(), iterator.GetValue().ToByteArray());
+        }
+        finally
+        {
+            Return(session);
+        }
+    }
+
+    /// <summary>Makes everything written so far durable.</summary>
+    public async Task CheckpointAsync(CancellationToken cancellationToken)
+    {
+        await _checkpointLock.WaitAsync(cancellationToken);
+        try
+        {
+            await _store.TakeFullCheckpointAsync(CheckpointType.FoldOver, cancellationToken);
+        }
+        finally
+        {
+            _checkpointLock.Release();
+        }
+    }
+
+    private Session Rent() =>
+        _sessions.TryTake(out var session) ? session : _store.NewSession<SpanByte, byte[], Empty>(new SpanByteFunctions_ByteArrayOutput<Empty>());
+
+    private void Return(Session session) => _sessions.Add(session);
+
+    public void Dispose()
+    {
+        while (_sessions.TryTake(out var session))
+            session.Dispose();
+        _store.Dispose();
+        _device.Dispose();
+        _settings.Dispose();
+    }
+}

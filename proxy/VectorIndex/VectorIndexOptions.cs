@@ -1,0 +1,32 @@
+namespace LlmGateway.VectorIndex;
+
+/// <summary>
+/// Settings of the in-process vector index, bound from <c>Gateway:VectorIndex</c>.
+/// Defaults suit 384-dimensional sentence embeddings (all-MiniLM-L6-v2, bge-small).
+/// </summary>
+internal sealed record VectorIndexOptions
+{
+    /// <summary>Configuration section the options are bound from.</summary>
+    public const string SectionName = "Gateway:VectorIndex";
+
+    /// <summary>Number of components of every vector. Default 384.</summary>
+    public int Dimension { get; init; } = 384;
+
+    /// <summary>HNSW out-degree on upper layers; layer 0 keeps 2·M. Default 16.</summary>
+    public int M { get; init; } = 16;
+
+    /// <summary>Beam width while inserting. Default 200.</summary>
+    public int EfConstruction { get; init; } = 200;
+
+    /// <summary>Default beam width while searching (raised to k when smaller). Default 64.</summary>
+    public int EfSearch { get; init; } = 64;
+
+    /// <summary>Seed of the deterministic level assignment. Default 42.</summary>
+    public long Seed { get; init; } = 42;
+
+    /// <summary>A partition with fewer live vectors than this is searched by an exact flat scan. Default 2000.</summary>
+    public int FlatScanBelow { get; init; } = 2000;
+
+    /// <summary>Compact a graph when tombstones exceed this fraction of its nodes. Default 0.2.</summary>
+    public double CompactTombstoneFraction { get; init; } = 0.2;
+}

@@ -1,0 +1,85 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using LlmGateway.Caching;
+using LlmGateway.Capture;
+using LlmGateway.Gateway;
+
+namespace LlmGateway.Tests.Caching;
+
+public sealed class AnswerAssemblerTests
+{
+    private static CapturedResponse Captured(string body, string contentType, bool completed = true, int status = 200)
+    {
+        var capture = new CapturedResponse(1 << 20, 0) { StatusCode = status, ContentType = contentType, Completed = completed };
+        capture.Append(Encoding.UTF8.GetBytes(body));
+        return capture;
+    }
+
+    private const string Stream = """
+        data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}
+
+        data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"Hel"},"finish_reason":null}]}
+
+        data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"f","arguments":"{\"a\""}}]},"finish_reason":null}]}
+
+        data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"lo","tool_calls":[{"index":0,"function":{"arguments":":1}"}}]},"finish_reason":"tool_calls"}]}
+
+        data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}
+
+        data: [DONE]
+
+
+        """;
+
+    [Fact]
+    public void A_stream_is_assembled_into_the_json_a_non_streaming_call_returns()
+    {
+        var answer = AnswerAssembler.TryAssemble(OpenAiEndpoint.ChatCompletions, Captured(Stream.Replace("\r\n", "\n"), "text/event-stream"), new CacheOptions(), out _)!;
+
+        var message = answer["choices"]![0]!["message"]!;
+        Assert.Equal("chat.completion", answer["object"]!.GetValue<string>());
+        Assert.Equal("Hello", message["content"]!.GetValue<string>());
+        Assert.Equal("{\"a\":1}", message["tool_calls"]![0]!["function"]!["arguments"]!.GetValue<string>());
+        Assert.Equal("tool_calls", answer["choices"]![0]!["finish_reason"]!.GetValue<string>());
+        Assert.Equal(5, answer["usage"]!["total_tokens"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public void Replaying_the_assembled_answer_as_chunks_and_assembling_again_gives_the_same_answer()
+    {
+        var options = new CacheOptions();
+        var answer = AnswerAssembler.TryAssemble(OpenAiEndpoint.ChatCompletions, Captured(Stream.Replace("\r\n", "\n"), "text/event-stream"), options, out _)!;
+        var replay = new StringBuilder();
+        foreach (var chunk in AnswerReplayer.Chunks(answer, OpenAiEndpoint.ChatCompletions, includeUsage: true))
+            replay.Append("data: ").Append(chunk.ToJsonString()).Append("\n\n");
+        replay.Append("data: [DONE]\n\n");
+
+        var again = AnswerAssembler.TryAssemble(OpenAiEndpoint.ChatCompletions, Captured(replay.ToString(), "text/event-stream"), options, out _)!;
+
+        Assert.Equal(answer.ToJsonString(), again.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("no_done")]
+    [InlineData("incomplete")]
+    [InlineData("status")]
+    [InlineData("multiple_choices")]
+    public void Answers_that_must_not_be_stored_are_refused_with_a_reason(string kind)
+    {
+        var capture = kind switch
+        {
+            "no_done" => Captured(Stream.Replace("\r\n", "\n").Replace("data: [DONE]", ""), "text/event-stream"),
+            "incomplete" => Captured("{\"choices\":[]}", "application/json", completed: false),
+            "status" => Captured("{\"error\":{}}", "application/json", status: 500),
+            _ => Captured("{\"choices\":[{\"index\":0,\"finish_reason\":\"stop\"},{\"index\":1,\"finish_reason\":\"stop\"}]}", "application/json"),
+        };
+
+        var answer = AnswerAssembler.TryAssemble(OpenAiEndpoint.ChatCompletions, capture, new CacheOptions(), out var reason);
+
+        Assert.Null(answer);
+        Assert.Equal(kind == "no_done" ? "incomplete" : kind, reason);
+        Assert.NotNull(AnswerAssembler.TryAssemble(OpenAiEndpoint.ChatCompletions,
+            Captured("{\"choices\":[{\"index\":0,\"finish_reason\":\"stop\"},{\"index\":1,\"finish_reason\":\"stop\"}]}", "application/json"),
+            new CacheOptions { StoreMultipleChoices = true }, out _));
+    }
+}

@@ -1,0 +1,81 @@
+using System.Net.Http.Headers;
+using LlmGateway.Caching;
+using LlmGateway.Demo;
+using Microsoft.Extensions.DependencyInjection;
+using LlmGateway.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+
+namespace LlmGateway.Tests.Caching;
+
+/// <summary>A fake upstream and a gateway with the cache on, plus helpers to ask and read X-Cache.</summary>
+internal sealed class CacheTestHost : IAsyncDisposable
+{
+    public const string ThirdTeamKey = "sk-gw-test-team-c";
+
+    private CacheTestHost(FakeUpstream upstream, GatewayHost gateway, string storage)
+    {
+        Upstream = upstream;
+        Gateway = gateway;
+        Storage = storage;
+    }
+
+    public FakeUpstream Upstream { get; }
+    public GatewayHost Gateway { get; }
+    public string Storage { get; }
+
+    public static async Task<CacheTestHost> StartAsync(Action<Dictionary<string, string?>>? settings = null, Action<WebApplicationBuilder>? configure = null,
+        FakeUpstream? upstream = null, string? storage = null)
+    {
+        upstream ??= await FakeUpstream.StartAsync(new FakeUpstreamOptions { RecordRequests = true });
+        storage ??= GatewayHost.NewStoragePath();
+        var values = GatewayHost.BasicSettings(upstream.BaseUrl);
+        values["Gateway:Storage:Path"] = storage;
+        values["Gateway:Teams:team-b:Models:0"] = "gpt-4o-mini";
+        values["Gateway:Models:other-model:Provider"] = "main";
+        values["Gateway:Teams:team-c:KeySha256:0"] = Auth.TeamKeys.Sha256Hex(ThirdTeamKey);
+        settings?.Invoke(values);
+        var gateway = await GatewayHost.StartAsync(values, configure);
+        return new CacheTestHost(upstream, gateway, storage);
+    }
+
+    public async Task<HttpResponseMessage> AskAsync(string body, string key = GatewayHost.TeamKey, Action<HttpRequestHeaders>? headers = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Json.Body(body) };
+        headers?.Invoke(request.Headers);
+        var attempts = Cache.StoreAttempts;
+        var response = await Gateway.Client(key).SendAsync(request);
+        await response.Content.LoadIntoBufferAsync();
+        if (XCache(response) == "MISS")
+            await WaitForStoreAttemptAsync(attempts);
+        return response;
+    }
+
+    public SemanticCache Cache => Gateway.App.Services.GetRequiredService<SemanticCache>();
+
+    /// <summary>The cache stores after the client has its answer: wait until it has considered this one.</summary>
+    public async Task WaitForStoreAttemptAsync(long before)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (Cache.StoreAttempts <= before && DateTime.UtcNow < deadline)
+            await Task.Delay(5);
+    }
+
+    public static string Chat(string question, string model = "gpt-4o-mini", string? system = null, double? temperature = null, bool stream = false, string? extra = null)
+    {
+        var messages = system is null ? "" : $"{{\"role\":\"system\",\"content\":{System.Text.Json.JsonSerializer.Serialize(system)}}},";
+        messages += $"{{\"role\":\"user\",\"content\":{System.Text.Json.JsonSerializer.Serialize(question)}}}";
+        var body = $"{{\"model\":\"{model}\",\"messages\":[{messages}],\"stream\":{(stream ? "true" : "false")}";
+        if (temperature is { } t) body += $",\"temperature\":{t.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        if (extra is not null) body += "," + extra;
+        return body + "}";
+    }
+
+    public static string XCache(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("x-cache", out var values) ? values.Single() : "(none)";
+
+    public async ValueTask DisposeAsync()
+    {
+        await Gateway.DisposeAsync();
+        await Upstream.DisposeAsync();
+    }
+}

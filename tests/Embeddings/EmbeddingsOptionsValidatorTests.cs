@@ -1,0 +1,70 @@
+using LlmGateway.Embeddings;
+using Microsoft.Extensions.Configuration;
+
+namespace LlmGateway.Tests.Embeddings;
+
+public sealed class EmbeddingsOptionsValidatorTests
+{
+    [Fact]
+    public void Defaults_are_valid_and_use_the_hashing_embedder()
+    {
+        var options = new EmbeddingsOptions();
+        Assert.True(new EmbeddingsOptionsValidator().Validate(null, options).Succeeded);
+        Assert.Equal(EmbeddingsProvider.Hashing, options.Provider);
+        Assert.Equal(512, options.Dimension);
+        Assert.Equal(256, options.MaxTokens);
+    }
+
+    [Fact]
+    public void Every_error_is_listed_with_its_configuration_key()
+    {
+        var options = new EmbeddingsOptions
+        {
+            Provider = EmbeddingsProvider.Onnx,
+            MaxTokens = 2,
+            Threads = -1,
+            Dimension = 3,
+            MaxBatchSize = 0,
+            MaxConcurrentBatches = 0,
+            BatchWindow = TimeSpan.FromSeconds(1),
+            Timeout = TimeSpan.Zero,
+        };
+        var result = new EmbeddingsOptionsValidator().Validate(null, options);
+        Assert.True(result.Failed);
+        var failures = result.Failures!.ToArray();
+        foreach (var key in new[] { "ModelPath", "MaxTokens", "Threads", "Dimension", "MaxBatchSize", "MaxConcurrentBatches", "BatchWindow", "Timeout" })
+        {
+            Assert.Contains(failures, f => f.StartsWith("Gateway:Embeddings:" + key, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void Missing_model_path_and_native_library_are_reported()
+    {
+        var result = new EmbeddingsOptionsValidator().Validate(null, new EmbeddingsOptions
+        {
+            Provider = EmbeddingsProvider.Onnx,
+            ModelPath = "/nonexistent/model",
+            NativeLibraryPath = "/nonexistent/libonnxruntime.so.1",
+        });
+        Assert.Contains(result.Failures!, f => f.Contains("Gateway:Embeddings:ModelPath '/nonexistent/model' does not exist"));
+        Assert.Contains(result.Failures!, f => f.Contains("Gateway:Embeddings:NativeLibraryPath") && f.Contains("scripts/setup.sh"));
+    }
+
+    [Fact]
+    public void Binds_lower_case_values_from_configuration()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Gateway:Embeddings:Provider"] = "onnx",
+            ["Gateway:Embeddings:Pooling"] = "cls",
+            ["Gateway:Embeddings:MaxTokens"] = "128",
+            ["Gateway:Embeddings:BatchWindow"] = "00:00:00.001",
+        }).Build();
+        var options = configuration.GetSection(EmbeddingsOptions.SectionName).Get<EmbeddingsOptions>()!;
+        Assert.Equal(EmbeddingsProvider.Onnx, options.Provider);
+        Assert.Equal(EmbeddingPooling.Cls, options.Pooling);
+        Assert.Equal(128, options.MaxTokens);
+        Assert.Equal(TimeSpan.FromMilliseconds(1), options.BatchWindow);
+    }
+}

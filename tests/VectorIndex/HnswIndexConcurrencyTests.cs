@@ -1,0 +1,138 @@
+using System.Collections.Concurrent;
+using System.Numerics.Tensors;
+using LlmGateway.VectorIndex;
+
+namespace LlmGateway.Tests.VectorIndex;
+
+public sealed class HnswIndexConcurrencyTests
+{
+    private const int Dimension = 32;
+
+    [Fact]
+    public void Parallel_inserts_and_searches_lose_nothing_and_return_consistent_results()
+    {
+        const int Size = 8_000;
+        var data = TestVectors.Clustered(Size, Dimension, clusters: 30, seed: 51);
+        var index = new HnswIndex(Dimension, 12, 64, 48, seed: 9);
+        for (var i = 0; i < 500; i++)
+        {
+            index.Insert(i, data[i]);
+        }
+
+        var errors = new ConcurrentQueue<string>();
+        var next = 499;
+        var searches = 0;
+        var writersDone = 0;
+        var writers = Enumerable.Range(0, 3).Select(_ => Task.Run(() =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < Size)
+            {
+                index.Insert(i, data[i]);
+                if (i % 10 == 0)
+                {
+                    index.Delete(i - 5);
+                }
+            }
+
+            Interlocked.Increment(ref writersDone);
+        })).ToArray();
+        var readers = Enumerable.Range(0, 3).Select(r => Task.Run(() =>
+        {
+            var random = new Random(r);
+            while (Volatile.Read(ref writersDone) < writers.Length)
+            {
+                var target = random.Next(Math.Min(Volatile.Read(ref next), Size));
+                var results = index.Search(data[target], 10, 48);
+                Interlocked.Increment(ref searches);
+                for (var j = 0; j < results.Length; j++)
+                {
+                    var m = results[j];
+                    if (m.Id < 0 || m.Id >= Size)
+                    {
+                        errors.Enqueue($"unknown id {m.Id}");
+                        continue;
+                    }
+
+                    var exact = TensorPrimitives.Dot(data[m.Id], data[target]);
+                    if (MathF.Abs(exact - m.Similarity) > 1e-4f)
+                    {
+                        errors.Enqueue($"id {m.Id} similarity {m.Similarity} but vectors give {exact}");
+                    }
+
+                    if (j > 0 && results[j - 1].Similarity < m.Similarity)
+                    {
+                        errors.Enqueue("results not sorted");
+                    }
+                }
+
+                if (results.Select(x => x.Id).Distinct().Count() != results.Length)
+                {
+                    errors.Enqueue("duplicate ids in one result");
+                }
+            }
+        })).ToArray();
+
+        Task.WaitAll([.. writers, .. readers]);
+
+        Assert.Empty(errors);
+        Assert.True(searches > 100, $"only {searches} searches ran alongside the inserts");
+        var deleted = Enumerable.Range(500, Size - 500).Where(i => i % 10 == 0).Select(i => i - 5).ToHashSet();
+        Assert.Equal(Size - deleted.Count, index.Count);
+        Assert.Equal(Size, index.NodeCount);
+        var missing = Enumerable.Range(0, Size).Where(i => !deleted.Contains(i) && !index.Contains(i)).ToList();
+        Assert.Empty(missing);
+        var found = Enumerable.Range(0, Size).Where(i => !deleted.Contains(i)).Count(i => index.Search(data[i], 1, 48)[0].Id == i);
+        Assert.True(found >= (Size - deleted.Count) * 0.99, $"{found} of {Size - deleted.Count} live vectors find themselves after the parallel build");
+        var queries = TestVectors.Clustered(100, Dimension, clusters: 30, seed: 52);
+        var live = data.Select((v, i) => ((long)i, v)).Where(x => !deleted.Contains((int)x.Item1)).ToArray();
+        var (_, recall10) = HnswIndexRecallTests.MeasureRecall(index, live, queries, efSearch: 100);
+        Assert.True(recall10 >= 0.93, $"recall@10 after a parallel build {recall10:F3}");
+    }
+
+    [Fact]
+    public void Partitioned_index_serves_searches_while_writers_promote_and_compact_partitions()
+    {
+        var options = new VectorIndexOptions { Dimension = Dimension, M = 8, EfConstruction = 40, FlatScanBelow = 200, CompactTombstoneFraction = 0.2 };
+        var index = new PartitionedVectorIndex(options);
+        var data = TestVectors.Clustered(3_000, Dimension, clusters: 10, seed: 53);
+        var errors = new ConcurrentQueue<string>();
+        var done = 0;
+        var writer = Task.Run(() =>
+        {
+            for (var i = 0; i < data.Length; i++)
+            {
+                index.Add(i, (ulong)(i % 3), data[i]);
+                if (i % 4 == 3)
+                {
+                    index.Remove(i - 2);
+                }
+            }
+
+            Volatile.Write(ref done, 1);
+        });
+        var readers = Enumerable.Range(0, 2).Select(r => Task.Run(() =>
+        {
+            var random = new Random(r);
+            while (Volatile.Read(ref done) == 0)
+            {
+                var target = random.Next(data.Length);
+                var partition = (ulong)random.Next(3);
+                foreach (var m in index.Search(partition, data[target], 5))
+                {
+                    if ((ulong)(m.Id % 3) != partition)
+                    {
+                        errors.Enqueue($"id {m.Id} returned from partition {partition}");
+                    }
+                }
+            }
+        })).ToArray();
+
+        Task.WaitAll([writer, .. readers]);
+
+        Assert.Empty(errors);
+        Assert.Equal(data.Length - (data.Length / 4), index.Count);
+        Assert.Equal(PartitionKind.Graph, index.Describe(0)!.Value.Kind);
+        Assert.Equal(750, index.Describe(1)!.Value.Count);
+    }
+}
