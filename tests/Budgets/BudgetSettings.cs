@@ -7,11 +7,13 @@ namespace LlmGateway.Tests.Budgets;
 /// <summary>Gateway settings with prices, a private storage folder, and helpers to read the ledger of a running gateway.</summary>
 internal static class BudgetSettings
 {
-    /// <summary>gpt-4o-mini: $0.15 / $0.075 cached / $0.60 per 1M; embeddings $0.02 per 1M.</summary>
+    /// <summary>gpt-4o-mini: $0.15 / $0.075 cached / $0.60 per 1M; embeddings $0.02 per 1M. The cache is off (see <c>CacheHitTests</c> for it on).</summary>
     public static Dictionary<string, string?> With(string upstreamBaseUrl, string storage)
     {
         var settings = GatewayHost.BasicSettings(upstreamBaseUrl);
         settings["Gateway:Storage:Path"] = storage;
+        // Tests here count exact spend of identical requests; the cache would answer the repeats.
+        settings["Gateway:Cache:Enabled"] = "false";
         settings["Gateway:Prices:gpt-4o-mini:InputPer1M"] = "0.15";
         settings["Gateway:Prices:gpt-4o-mini:CachedInputPer1M"] = "0.075";
         settings["Gateway:Prices:gpt-4o-mini:OutputPer1M"] = "0.60";

@@ -20,6 +20,29 @@ namespace LlmGateway.Tests.Budgets;
 public sealed class CacheHitTests
 {
     [Fact]
+    public async Task Through_the_real_cache_a_repeated_question_is_recorded_as_a_saving_beside_the_original_spend()
+    {
+        await using var upstream = await Demo.FakeUpstream.StartAsync(new Demo.FakeUpstreamOptions());
+        var settings = BudgetSettings.With(upstream.BaseUrl, BudgetSettings.TempStorage());
+        settings["Gateway:Cache:Enabled"] = "true";
+        await using var gateway = await GatewayHost.StartAsync(settings);
+        var client = gateway.Client();
+
+        using var first = await client.PostAsync("/v1/chat/completions", Json.Chat("mini", "What is the capital of France?"));
+        await BudgetSettings.WaitForRecordsAsync(gateway, 1);
+        using var second = await client.PostAsync("/v1/chat/completions", Json.Chat("mini", "What is the capital of France?"));
+        var records = await BudgetSettings.WaitForRecordsAsync(gateway, 2);
+
+        Assert.Equal(["MISS", "HIT"], new[] { first, second }.Select(r => r.Headers.GetValues("x-cache").Single()));
+        Assert.Equal(2, records.Count);
+        var (miss, hit) = (records[0], records[1]);
+        Assert.Equal((CacheResult.Miss, CacheResult.Hit), (miss.CacheResult, hit.CacheResult));
+        Assert.True(miss.CostUsd > 0);
+        Assert.Equal((0m, miss.CostUsd), (hit.CostUsd, hit.SavedUsd));
+        Assert.Equal((miss.PromptTokens, miss.CompletionTokens), (hit.PromptTokens, hit.CompletionTokens));
+    }
+
+    [Fact]
     public async Task A_cache_hit_costs_nothing_and_records_the_saved_cost_of_the_stored_answer()
     {
         var settings = BudgetSettings.With("http://127.0.0.1:9/v1", BudgetSettings.TempStorage());
