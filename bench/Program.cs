@@ -9,6 +9,7 @@ return args.FirstOrDefault() switch
     "proxy" => await ProxyBench.RunAsync(args),
     "budgets" => await BudgetsBench.RunAsync(args),
     "cache-quality" => await CacheQualityBench.RunAsync(args),
+    "cache" => await CacheLatencyBench.RunAsync(args),
     "embeddings" => await LlmGateway.Bench.Embeddings.EmbeddingsBench.RunAsync(args[1..]),
     _ => Usage(),
 };
@@ -19,6 +20,7 @@ static int Usage()
     Console.WriteLine("  budgets      [--iterations 200000] [--seconds 5] [--writers 256] [--commit-ms 2]   budgets step overhead, ledger throughput");
     Console.WriteLine("  proxy        [--rates 250,500,1000] [--seconds 10]   gateway vs direct upstream: added latency, throughput, TTFB");
     Console.WriteLine("  embeddings   [--model FOLDER] [--quick]               embedder latency, ONNX overhead, micro-batching");
-    Console.WriteLine("  cache-quality [--max N] [--model PATH]             precision/recall of cache hits vs threshold on ../shared/data");
+    Console.WriteLine("  cache        [--count 2000]                          direct vs miss vs exact/semantic hit latency, hits/s, miss overhead");
+    Console.WriteLine("  cache-quality [--max N] [--model FOLDER] [--pooling cls]precision/recall of cache hits vs threshold on ../shared/data");
     return 2;
 }

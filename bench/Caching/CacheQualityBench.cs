@@ -62,6 +62,9 @@ internal static class CacheQualityBench
         var model = Common.BenchArgs.Get(args, "--model", "");
         if (model.Length == 0)
             return new HashingEmbedder(int.Parse(Common.BenchArgs.Get(args, "--dimension", "512")));
-        throw new NotSupportedException("ONNX models: wire EmbeddingsFactory here once it lands (see proxy/Embeddings).");
+        if (model == "generated")
+            model = Embeddings.BenchModelFolder.CreateGenerated(Embeddings.BenchModelFolder.FindRepositoryRoot() ?? throw new InvalidOperationException("run from the repository"));
+        var pooling = Common.BenchArgs.Get(args, "--pooling", "mean") == "cls" ? EmbeddingPooling.Cls : EmbeddingPooling.Mean;
+        return LlmGateway.Embeddings.Onnx.OnnxEmbedder.Load(model, null, pooling, maxTokens: 256, threads: 0);
     }
 }

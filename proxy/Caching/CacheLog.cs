@@ -21,6 +21,9 @@ internal static partial class CacheLog
     [LoggerMessage(5005, LogLevel.Information, "Vector index repaired after load: {Added} added, {Removed} removed to match the store", EventName = "IndexReconciled")]
     public static partial void IndexReconciled(ILogger logger, int added, int removed);
 
+    [LoggerMessage(5007, LogLevel.Warning, "Shadow check of a semantic hit failed ({Reason})", EventName = "ShadowCheckFailed")]
+    public static partial void ShadowCheckFailed(ILogger logger, string reason);
+
     [LoggerMessage(5006, LogLevel.Warning, "Cache store failed; the answer was served but not stored", EventName = "StoreFailed")]
     public static partial void StoreFailed(ILogger logger, Exception exception);
 }

@@ -13,7 +13,7 @@ namespace LlmGateway.Caching;
 /// and <c>X-Cache: HIT|MISS|BYPASS</c>.
 /// </summary>
 internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cache, IOptions<CacheOptions> options, CacheMetrics metrics,
-    TimeProvider time, ILogger<CachingMiddleware> logger)
+    ShadowSampler shadow, TimeProvider time, ILogger<CachingMiddleware> logger)
 {
     public const string CacheHeader = "x-cache";
 
@@ -50,6 +50,8 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
             if (lookup.Hit is { } hit)
             {
                 await ServeHitAsync(context, request, feature, hit);
+                if (hit.Tier == "semantic")
+                    shadow.MaybeCheck(request, team.Team, context.Request.Path, hit.Entry);
                 return;
             }
             metrics.Lookup(CacheResult.Miss, null, null);
@@ -60,6 +62,9 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
         await next(context);
         try
         {
+            // The client has its whole answer before the cache does any work on it.
+            if (!context.RequestAborted.IsCancellationRequested)
+                await context.Response.CompleteAsync();
             await StoreAsync(context, request, key, directives, lookup, team);
         }
         finally

@@ -134,8 +134,12 @@ internal sealed partial class SemanticCache
     /// </summary>
     public async Task CommitAsync(bool snapshot, CancellationToken cancellationToken)
     {
-        await _store.CheckpointAsync(cancellationToken);
         var version = Interlocked.Read(ref _indexVersion);
+        if (version != _committedVersion)
+        {
+            await _store.CheckpointAsync(cancellationToken);
+            _committedVersion = version;
+        }
         if (!snapshot || version == _snapshotVersion)
             return;
         var temporary = _snapshotPath + ".tmp";

@@ -31,6 +31,7 @@ internal sealed partial class SemanticCache : IDisposable
     private long _storeAttempts;
     private long _indexVersion;
     private long _snapshotVersion;
+    private long _committedVersion = -1;
 
     public SemanticCache(IOptions<CacheOptions> options, IOptions<VectorIndexOptions> indexOptions, GatewayConfigStore config, ITextEmbedder embedder,
         TimeProvider time, ILogger<SemanticCache> logger, CacheMetrics metrics)
@@ -41,7 +42,7 @@ internal sealed partial class SemanticCache : IDisposable
         _logger = logger;
         _metrics = metrics;
         var folder = Path.GetFullPath(Path.Combine(config.Current.Options.Storage.Path, "cache"));
-        _store = new FasterEntryStore(folder, _options.MemoryBytes, _options.MaxEntryBytes + 64 * 1024);
+        _store = new FasterEntryStore(folder, _options.MemoryBytes, _options.MaxEntryBytes + 64 * 1024, _options.MaxEntries);
         _snapshotPath = Path.Combine(folder, "vectors.snapshot");
         var vectorOptions = indexOptions.Value with { Dimension = embedder.Dimension };
         var otherEmbedder = LoadEntries();

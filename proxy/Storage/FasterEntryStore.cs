@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Numerics;
 using FASTER.core;
 using Session = FASTER.core.ClientSession<FASTER.core.SpanByte, FASTER.core.SpanByte, FASTER.core.SpanByte, byte[], FASTER.core.Empty,
     FASTER.core.IFunctions<FASTER.core.SpanByte, FASTER.core.SpanByte, FASTER.core.SpanByte, byte[], FASTER.core.Empty>>;
@@ -20,14 +21,15 @@ internal sealed class FasterEntryStore : IDisposable
     private readonly ConcurrentBag<Session> _sessions = new();
     private readonly SemaphoreSlim _checkpointLock = new(1, 1);
 
-    public FasterEntryStore(string folder, long memoryBytes, int maxValueBytes)
+    /// <param name="expectedRecords">Sizes FASTER's hash index (about 16 bytes a record; it grows overflow buckets past that).</param>
+    public FasterEntryStore(string folder, long memoryBytes, int maxValueBytes, long expectedRecords = 1 << 16)
     {
         Directory.CreateDirectory(folder);
         _device = Devices.CreateLogDevice(Path.Combine(folder, "hlog.log"), preallocateFile: false);
         var pageSize = 1L << Math.Max(22, (int)Math.Ceiling(Math.Log2(maxValueBytes + 1024)) + 1);
         _settings = new FasterKVSettings<SpanByte, SpanByte>
         {
-            IndexSize = 1L << 24,
+            IndexSize = Math.Max(1L << 16, (long)BitOperations.RoundUpToPowerOf2((ulong)Math.Max(1, expectedRecords) * 16)),
             LogDevice = _device,
             MemorySize = Math.Max(memoryBytes, pageSize * 4),
             PageSize = pageSize,
