@@ -16,6 +16,7 @@ internal static class BudgetsExtensions
         services.AddSingleton<BudgetEngine>();
         services.AddSingleton<TeamRateLimiter>();
         services.AddSingleton<BudgetMetrics>();
+        services.AddSingleton<Settler>();
         services.AddSingleton<LedgerKeeper>();
         services.AddHostedService(sp => sp.GetRequiredService<LedgerKeeper>());
         services.AddSingleton<ThresholdNotifier>();

@@ -1,12 +1,16 @@
 using System.IO.Pipelines;
+using LlmGateway.Budgets.Usage;
 
-namespace LlmGateway.Budgets.Usage;
+namespace LlmGateway.Budgets;
 
 /// <summary>
-/// Sits under the capture's tee (which hands it whole SSE events when it holds one back) and removes the
-/// <c>"usage":null</c> fields the client would not have received without the gateway's <c>include_usage</c>.
+/// The response body under the budgets step. A later step may end the response before the pipeline returns
+/// (the cache completes it on a miss, then stores): <see cref="CompleteAsync"/> therefore settles first, so
+/// the client never receives the end of a response whose usage record is not yet committed. When the gateway
+/// asked for stream usage on the client's behalf it also removes the <c>"usage":null</c> fields the client
+/// would not have received (the capture tee hands it whole SSE events when it holds one back).
 /// </summary>
-internal sealed class UsageNullStrippingBody(IHttpResponseBodyFeature inner) : Stream, IHttpResponseBodyFeature
+internal sealed class SettlingResponseBody(IHttpResponseBodyFeature inner, bool stripUsageNull, Func<Task> settle) : Stream, IHttpResponseBodyFeature
 {
     private PipeWriter? _writer;
 
@@ -25,11 +29,12 @@ internal sealed class UsageNullStrippingBody(IHttpResponseBodyFeature inner) : S
     {
         if (_writer is not null)
             await _writer.FlushAsync();
+        await settle();
         await inner.CompleteAsync();
     }
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
-        inner.Stream.WriteAsync(StreamUsage.StripUsageNull(buffer), cancellationToken);
+        inner.Stream.WriteAsync(stripUsageNull ? StreamUsage.StripUsageNull(buffer) : buffer, cancellationToken);
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
