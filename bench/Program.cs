@@ -10,6 +10,7 @@ return args.FirstOrDefault() switch
     "budgets" => await BudgetsBench.RunAsync(args),
     "cache-quality" => await CacheQualityBench.RunAsync(args),
     "cache" => await CacheLatencyBench.RunAsync(args),
+    "vectorindex" => LlmGateway.Bench.VectorIndex.VectorIndexBench.Run(args),
     "embeddings" => await LlmGateway.Bench.Embeddings.EmbeddingsBench.RunAsync(args[1..]),
     _ => Usage(),
 };
@@ -20,6 +21,7 @@ static int Usage()
     Console.WriteLine("  budgets      [--iterations 200000] [--seconds 5] [--writers 256] [--commit-ms 2]   budgets step overhead, ledger throughput");
     Console.WriteLine("  proxy        [--rates 250,500,1000] [--seconds 10]   gateway vs direct upstream: added latency, throughput, TTFB");
     Console.WriteLine("  embeddings   [--model FOLDER] [--quick]               embedder latency, ONNX overhead, micro-batching");
+    Console.WriteLine("  vectorindex  [--sizes 100000] [--dim 384] [--ef 16,32,64] ...  HNSW build/search/recall/memory vs brute force");
     Console.WriteLine("  cache        [--count 2000]                          direct vs miss vs exact/semantic hit latency, hits/s, miss overhead");
     Console.WriteLine("  cache-quality [--max N] [--model FOLDER] [--pooling cls]precision/recall of cache hits vs threshold on ../shared/data");
     return 2;

@@ -8,7 +8,8 @@ namespace LlmGateway.Bench.VectorIndex;
 /// bytes per vector, next to an exact SIMD scan measured in the same run; snapshot save/load.
 /// Usage: vectorindex [--sizes 100000,1000000] [--dim 384] [--m 16] [--efc 200] [--ef 32,64,128]
 ///        [--queries 500] [--data clustered|uniform] [--threads 2] [--snapshot-dir /tmp]
-///        [--partitions] [--checksums]
+///        [--partitions 40000] [--checksums]
+/// --sizes 0 skips the main table (e.g. to run only --partitions or --checksums).
 /// </summary>
 internal static class VectorIndexBench
 {
@@ -19,6 +20,7 @@ internal static class VectorIndexBench
         var options = VectorIndexBenchOptions.Parse(args);
         Console.WriteLine($"# vectorindex bench: {options.Data} data, dim {options.Dimension}, M {options.M}, efConstruction {options.EfConstruction}, build threads {options.Threads}, {options.Queries} queries, k={K}");
         Console.WriteLine($"# {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, AVX2 {System.Runtime.Intrinsics.X86.Avx2.IsSupported}, AVX-512 {System.Runtime.Intrinsics.X86.Avx512F.IsSupported}");
+        Console.WriteLine($"# load average at start: {ReadLoadAverage()}; in-cache dot product of {options.Dimension} floats: {DotNanoseconds(options.Dimension):F1} ns");
         if (options.Checksums)
         {
             ChecksumBench.Run();
@@ -29,7 +31,7 @@ internal static class VectorIndexBench
             PartitionLayoutBench.Run(options);
         }
 
-        foreach (var size in options.Sizes)
+        foreach (var size in options.Sizes.Where(s => s > 0))
         {
             RunSize(options, size);
         }
@@ -51,16 +53,20 @@ internal static class VectorIndexBench
         // Exact SIMD scan: the baseline and the ground truth.
         var truth = new VectorMatch[options.Queries][];
         var scanMs = new double[options.Queries];
+        var scanCpuMs = new double[options.Queries];
         for (var q = 0; q < options.Queries; q++)
         {
             var buffer = new VectorMatch[K];
+            var cpuStart = ThreadCpuClock.NowNanoseconds();
             var start = Stopwatch.GetTimestamp();
             FlatScan.Search(queries.AsSpan(q * dim, dim), data, ids, default, dim, buffer);
             scanMs[q] = Percentiles.Ms(Stopwatch.GetTimestamp() - start);
+            scanCpuMs[q] = (ThreadCpuClock.NowNanoseconds() - cpuStart) / 1e6;
             truth[q] = buffer;
         }
 
         Array.Sort(scanMs);
+        Array.Sort(scanCpuMs);
         Console.WriteLine($"brute-force SIMD scan: p50 {Percentiles.Of(scanMs, 50):F3} ms, p99 {Percentiles.Of(scanMs, 99):F3} ms (recall 1.000, {dim * 4} B/vector raw)");
 
         GC.Collect();
@@ -102,19 +108,45 @@ internal static class VectorIndexBench
         Console.WriteLine($"memory: {bytes / (double)size:F0} B/vector by accounting ({bytes / 1048576.0:F0} MiB), {(heapAfter - heapBefore) / (double)size:F0} B/vector by GC heap delta");
 
         Console.WriteLine();
-        Console.WriteLine("| search | efSearch | p50 ms | p99 ms | mean ms | recall@1 | recall@10 | speed-up vs scan (p50) |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|");
-        Console.WriteLine($"| brute-force SIMD scan | - | {Percentiles.Of(scanMs, 50):F3} | {Percentiles.Of(scanMs, 99):F3} | {scanMs.Average():F3} | 1.000 | 1.000 | 1.0x |");
+        Console.WriteLine("| search | efSearch | p50 ms | p99 ms | mean ms | thread-CPU p50 ms | thread-CPU p99 ms | recall@1 | recall@10 | speed-up vs scan (p50) | CPU share |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        Console.WriteLine($"| brute-force SIMD scan | - | {Percentiles.Of(scanMs, 50):F3} | {Percentiles.Of(scanMs, 99):F3} | {scanMs.Average():F3} | {Percentiles.Of(scanCpuMs, 50):F3} | {Percentiles.Of(scanCpuMs, 99):F3} | 1.000 | 1.000 | 1.0x | - |");
         foreach (var ef in options.EfSearch)
         {
-            var (p50, p99, mean, r1, r10) = MeasureSearch(index, queries, dim, ef, truth);
-            Console.WriteLine($"| HNSW | {ef} | {p50:F3} | {p99:F3} | {mean:F3} | {r1:F3} | {r10:F3} | {Percentiles.Of(scanMs, 50) / p50:F0}x |");
+            var (p50, p99, mean, r1, r10, cpu, cpuP50, cpuP99) = MeasureSearch(index, queries, dim, ef, truth);
+            Console.WriteLine($"| HNSW | {ef} | {p50:F3} | {p99:F3} | {mean:F3} | {cpuP50:F3} | {cpuP99:F3} | {r1:F3} | {r10:F3} | {Percentiles.Of(scanMs, 50) / p50:F0}x | {cpu:F2} |");
         }
 
         MeasureSnapshot(options, index, queries, dim, size);
     }
 
-    internal static (double P50, double P99, double Mean, double RecallAt1, double RecallAt10) MeasureSearch(HnswIndex index, float[] queries, int dim, int ef, VectorMatch[][] truth, Func<long, bool>? filter = null)
+    private static string ReadLoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
+
+    private static double DotNanoseconds(int dimension)
+    {
+        var a = BenchData.Generate("uniform", 2, dimension, 3);
+        var x = a.AsSpan(0, dimension);
+        var y = a.AsSpan(dimension, dimension);
+        var sum = 0f;
+        const int Rounds = 2_000_000;
+        for (var i = 0; i < 100_000; i++)
+        {
+            sum += System.Numerics.Tensors.TensorPrimitives.Dot(x, y);
+        }
+
+        var start = Stopwatch.GetTimestamp();
+        for (var i = 0; i < Rounds; i++)
+        {
+            sum += System.Numerics.Tensors.TensorPrimitives.Dot(x, y);
+        }
+
+        var ns = Percentiles.Ms(Stopwatch.GetTimestamp() - start) * 1e6 / Rounds;
+        return float.IsNaN(sum) ? double.NaN : ns;
+    }
+
+    /// <summary>Single-thread search figures; CpuShare = process CPU seconds per wall second during the loop (1.0 = a whole core).</summary>
+    internal static (double P50, double P99, double Mean, double RecallAt1, double RecallAt10, double CpuShare, double CpuP50, double CpuP99) MeasureSearch(HnswIndex index, float[] queries, int dim, int ef, VectorMatch[][] truth, Func<long, bool>? filter = null)
     {
         var count = truth.Length;
         var buffer = new VectorMatch[K];
@@ -124,19 +156,26 @@ internal static class VectorIndexBench
         }
 
         var ms = new double[count];
+        var cpuMs = new double[count];
         double r1 = 0, r10 = 0;
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var wall = Stopwatch.StartNew();
         for (var q = 0; q < count; q++)
         {
+            var cpuStart = ThreadCpuClock.NowNanoseconds();
             var start = Stopwatch.GetTimestamp();
             var found = index.Search(queries.AsSpan(q * dim, dim), buffer, ef, filter);
             ms[q] = Percentiles.Ms(Stopwatch.GetTimestamp() - start);
+            cpuMs[q] = (ThreadCpuClock.NowNanoseconds() - cpuStart) / 1e6;
             var exact = truth[q].Select(x => x.Id).ToHashSet();
             r10 += buffer.Take(found).Count(x => exact.Contains(x.Id)) / (double)truth[q].Length;
             r1 += found > 0 && buffer[0].Id == truth[q][0].Id ? 1 : 0;
         }
 
+        var cpuShare = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds / wall.Elapsed.TotalSeconds;
         Array.Sort(ms);
-        return (Percentiles.Of(ms, 50), Percentiles.Of(ms, 99), ms.Average(), r1 / count, r10 / count);
+        Array.Sort(cpuMs);
+        return (Percentiles.Of(ms, 50), Percentiles.Of(ms, 99), ms.Average(), r1 / count, r10 / count, cpuShare, Percentiles.Of(cpuMs, 50), Percentiles.Of(cpuMs, 99));
     }
 
     private static void MeasureSnapshot(VectorIndexBenchOptions options, HnswIndex index, float[] queries, int dim, int size)
@@ -148,6 +187,7 @@ internal static class VectorIndexBench
             var bytes = index.SaveSnapshot(path);
             var saveSeconds = sw.Elapsed.TotalSeconds;
             sw.Restart();
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             if (!HnswIndex.TryLoadSnapshot(path, out var loaded, out var reason))
             {
                 Console.WriteLine($"snapshot load FAILED: {reason}");
@@ -155,6 +195,7 @@ internal static class VectorIndexBench
             }
 
             var loadSeconds = sw.Elapsed.TotalSeconds;
+            var loadCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
             var identical = 0;
             var checkedQueries = Math.Min(100, queries.Length / dim);
             for (var q = 0; q < checkedQueries; q++)
@@ -165,7 +206,7 @@ internal static class VectorIndexBench
             }
 
             Console.WriteLine();
-            Console.WriteLine($"snapshot: {bytes / 1048576.0:F0} MiB, save {saveSeconds:F2} s, load (read + CRC-32C + validate) {loadSeconds:F2} s, identical results after load: {identical}/{checkedQueries} queries");
+            Console.WriteLine($"snapshot: {bytes / 1048576.0:F0} MiB, save {saveSeconds:F2} s, load (read + CRC-32C + validate) {loadSeconds:F2} s wall / {loadCpuSeconds:F2} s CPU, identical results after load: {identical}/{checkedQueries} queries");
         }
         finally
         {

@@ -13,6 +13,7 @@ internal sealed record VectorIndexBenchOptions
     public int Threads { get; init; } = Environment.ProcessorCount;
     public string SnapshotDirectory { get; init; } = Path.GetTempPath();
     public bool ComparePartitions { get; init; }
+    public int PartitionBenchSize { get; init; } = 40_000;
     public bool Checksums { get; init; }
 
     public static VectorIndexBenchOptions Parse(string[] args)
@@ -33,7 +34,7 @@ internal sealed record VectorIndexBenchOptions
                 "--data" => options with { Data = Next() },
                 "--threads" => options with { Threads = Ints(Next())[0] },
                 "--snapshot-dir" => options with { SnapshotDirectory = Next() },
-                "--partitions" => options with { ComparePartitions = true },
+                "--partitions" => options with { ComparePartitions = true, PartitionBenchSize = Ints(Next())[0] },
                 "--checksums" => options with { Checksums = true },
                 _ => throw new ArgumentException($"unknown argument {args[i]}; see bench/VectorIndex/VectorIndexBench.cs"),
             };

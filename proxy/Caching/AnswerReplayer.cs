@@ -16,24 +16,27 @@ internal static class AnswerReplayer
 {
     private const int ContentPieceChars = 48;
 
+    /// <summary>Keeps non-ASCII text (Japanese, emoji) as UTF-8 instead of \u escapes, as providers send it.</summary>
+    internal static readonly JsonWriterOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static async Task WriteAsync(HttpContext context, GatewayRequest request, CacheEntry entry, long nowUnixSeconds)
     {
-        var answer = (JsonObject)JsonNode.Parse(entry.Answer)!;
-        if (answer.ContainsKey("id"))
-            answer["id"] = FreshId(answer["id"]?.ToString());
-        if (answer.ContainsKey("created")) answer["created"] = nowUnixSeconds;
-        if (answer.ContainsKey("created_at")) answer["created_at"] = nowUnixSeconds;
-
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
         if (!request.Stream || request.Endpoint is not (OpenAiEndpoint.ChatCompletions or OpenAiEndpoint.Completions))
         {
-            var bytes = JsonSerializer.SerializeToUtf8Bytes(answer);
+            // The common case: copy the stored JSON token by token, with a fresh id and time, no DOM.
+            var bytes = WithFreshIdentity(entry.Answer, nowUnixSeconds);
             response.ContentType = "application/json";
             response.ContentLength = bytes.Length;
             await response.Body.WriteAsync(bytes, context.RequestAborted);
             return;
         }
+
+        var answer = (JsonObject)JsonNode.Parse(entry.Answer)!;
+        if (answer.ContainsKey("id"))
+            answer["id"] = FreshId(answer["id"]?.ToString());
+        if (answer.ContainsKey("created")) answer["created"] = nowUnixSeconds;
 
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         response.ContentType = "text/event-stream; charset=utf-8";
@@ -42,7 +45,7 @@ internal static class AnswerReplayer
         foreach (var chunk in Chunks(answer, request.Endpoint, request.ClientWantsStreamUsage))
         {
             buffer.Write("data: "u8);
-            using (var writer = new Utf8JsonWriter(buffer))
+            using (var writer = new Utf8JsonWriter(buffer, Relaxed))
                 chunk.WriteTo(writer);
             buffer.Write("\n\n"u8);
         }
@@ -97,6 +100,50 @@ internal static class AnswerReplayer
             var last = Chunk([]);
             last["usage"] = usage.DeepClone();
             yield return last;
+        }
+    }
+
+    /// <summary>The stored answer with its top-level <c>id</c>, <c>created</c> and <c>created_at</c> replaced.</summary>
+    internal static byte[] WithFreshIdentity(byte[] answer, long nowUnixSeconds)
+    {
+        var output = new ArrayBufferWriter<byte>(answer.Length + 64);
+        using (var writer = new Utf8JsonWriter(output, Relaxed))
+        {
+            var reader = new Utf8JsonReader(answer);
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1)
+                {
+                    var name = reader.GetString()!;
+                    if (name is "id" or "created" or "created_at")
+                    {
+                        reader.Read();
+                        writer.WritePropertyName(name);
+                        if (name == "id") writer.WriteStringValue(FreshId(reader.TokenType == JsonTokenType.String ? reader.GetString() : null));
+                        else writer.WriteNumberValue(nowUnixSeconds);
+                        continue;
+                    }
+                }
+                CopyToken(ref reader, writer);
+            }
+        }
+        return output.WrittenSpan.ToArray();
+    }
+
+    private static void CopyToken(ref Utf8JsonReader reader, Utf8JsonWriter writer)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.StartObject: writer.WriteStartObject(); break;
+            case JsonTokenType.EndObject: writer.WriteEndObject(); break;
+            case JsonTokenType.StartArray: writer.WriteStartArray(); break;
+            case JsonTokenType.EndArray: writer.WriteEndArray(); break;
+            case JsonTokenType.PropertyName: writer.WritePropertyName(reader.ValueSpan.Length == 0 ? "" : reader.GetString()!); break;
+            case JsonTokenType.String: writer.WriteStringValue(reader.GetString()); break;
+            case JsonTokenType.Number: writer.WriteRawValue(reader.ValueSpan, skipInputValidation: true); break;
+            case JsonTokenType.True: writer.WriteBooleanValue(true); break;
+            case JsonTokenType.False: writer.WriteBooleanValue(false); break;
+            case JsonTokenType.Null: writer.WriteNullValue(); break;
         }
     }
 

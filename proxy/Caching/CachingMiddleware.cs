@@ -91,6 +91,14 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
         await AnswerReplayer.WriteAsync(context, request, hit.Entry, now.ToUnixTimeSeconds());
     }
 
+    private static byte[] StoredAnswer(System.Text.Json.Nodes.JsonObject answer)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer, AnswerReplayer.Relaxed))
+            answer.WriteTo(writer);
+        return buffer.WrittenSpan.ToArray();
+    }
+
     private async Task StoreAsync(HttpContext context, GatewayRequest request, CacheKey key, CacheDirectives directives, CacheLookup lookup, TeamIdentity team)
     {
         if (context.Features.Get<UpstreamAttempt>() is { Index: > 0 })
@@ -127,7 +135,7 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
                 CreatedUnixMs = now,
                 ExpiresUnixMs = now + (long)ttl.TotalMilliseconds,
                 Usage = AnswerUsage.Read(answer),
-                Answer = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(answer),
+                Answer = StoredAnswer(answer),
             }, team.Options.Cache?.MaxEntries);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

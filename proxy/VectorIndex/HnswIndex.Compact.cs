@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace LlmGateway.VectorIndex;
 
 /// <summary>
@@ -117,7 +119,7 @@ internal sealed partial class HnswIndex
 
             candidates.Sort(static (a, b) => a.Distance.CompareTo(b.Distance));
             var chosen = hadTombstone
-                ? SelectNeighbours(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(candidates), max)
+                ? SelectNeighbours(CollectionsMarshal.AsSpan(candidates), max)
                 : candidates.ConvertAll(static c => c.Node).ToArray();
             var output = target.Links(remap[node], l);
             for (var i = 0; i < chosen.Length; i++)

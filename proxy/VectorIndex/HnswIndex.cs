@@ -30,7 +30,7 @@ internal sealed partial class HnswIndex
     private readonly PagedArray<byte> _levels;
     private readonly PagedArray<byte> _deleted;
 
-    private readonly Dictionary<long, int> _nodeById = [];
+    private readonly Dictionary<long, int> _nodeById;
     private readonly Lock _idLock = new();
     private readonly Lock _entryLock = new();
     private readonly Lock[] _nodeLocks;
@@ -55,6 +55,7 @@ internal sealed partial class HnswIndex
         _seed = seed;
         _levelMultiplier = 1.0 / Math.Log(m);
 
+        _nodeById = new Dictionary<long, int>(Math.Max(expectedCount, 0));
         var shift = PagedArray<float>.PageShiftFor(expectedCount);
         _vectors = new PagedArray<float>(dimension, shift);
         _links0 = new PagedArray<int>(1 + _m0, shift);

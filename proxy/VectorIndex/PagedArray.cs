@@ -69,7 +69,9 @@ internal sealed class PagedArray<T>
                 return;
             }
 
-            var grown = new T[Math.Max(needed, old.Length + (old.Length >> 2))][];
+            // Exactly the pages needed: the directory is a small array of references and is cheap
+            // to copy, while a spare page of vectors would cost megabytes.
+            var grown = new T[needed][];
             Array.Copy(old, grown, old.Length);
             for (var i = old.Length; i < grown.Length; i++)
             {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace LlmGateway.VectorIndex;
 
@@ -133,8 +134,8 @@ internal sealed partial class PartitionedVectorIndex
                         }
                     });
                     writer.WriteInt32(ids.Count);
-                    writer.WriteSpan<long>(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ids));
-                    writer.WriteSpan<float>(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(vectors));
+                    writer.WriteSpan<long>(CollectionsMarshal.AsSpan(ids));
+                    writer.WriteSpan<float>(CollectionsMarshal.AsSpan(vectors));
                     break;
             }
         }

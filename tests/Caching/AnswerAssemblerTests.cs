@@ -83,3 +83,23 @@ public sealed class AnswerAssemblerTests
             new CacheOptions { StoreMultipleChoices = true }, out _));
     }
 }
+
+public sealed class AnswerReplayerTests
+{
+    [Fact]
+    public void A_replayed_answer_keeps_everything_but_a_fresh_id_and_time()
+    {
+        var stored = """{"id":"chatcmpl-abc","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"こんにちは 👋 \"q\""},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5},"temperature":0.70}"""u8.ToArray();
+
+        var replayed = System.Text.Json.Nodes.JsonNode.Parse(AnswerReplayer.WithFreshIdentity(stored, 1234))!.AsObject();
+        var original = System.Text.Json.Nodes.JsonNode.Parse(stored)!.AsObject();
+
+        Assert.NotEqual("chatcmpl-abc", replayed["id"]!.GetValue<string>());
+        Assert.StartsWith("chatcmpl-", replayed["id"]!.GetValue<string>());
+        Assert.Equal(1234, replayed["created"]!.GetValue<long>());
+        replayed.Remove("id"); replayed.Remove("created"); original.Remove("id"); original.Remove("created");
+        Assert.Equal(original.ToJsonString(), replayed.ToJsonString());
+        // Japanese stays UTF-8 (the relaxed encoder still escapes emoji as surrogate pairs: equal JSON, other bytes).
+        Assert.Contains("こんにちは", System.Text.Encoding.UTF8.GetString(AnswerReplayer.WithFreshIdentity(stored, 1234)));
+    }
+}

@@ -44,11 +44,11 @@ public sealed class CacheStoragePolicyTests
     {
         await using var host = await CacheTestHost.StartAsync(upstream: await FakeUpstream.StartAsync(new FakeUpstreamOptions { ChunkDelayMs = 200 }));
         var attempts = host.Cache.StoreAttempts;
-        var client = host.Gateway.Client();
+        var client = host.Gateway.Client(abortOnDispose: true);
         using (var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Json.Body(CacheTestHost.Chat("abandon me", stream: true)) })
         {
             var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-            await (await response.Content.ReadAsStreamAsync()).ReadAsync(new byte[32]);
+            await (await response.Content.ReadAsStreamAsync()).ReadAtLeastAsync(new byte[32], 1);
             response.Dispose();
             client.Dispose();
         }

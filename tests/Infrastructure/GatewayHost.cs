@@ -66,9 +66,12 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public static string NewStoragePath() => Path.Combine(Path.GetTempPath(), "llmgw-test-" + Guid.NewGuid().ToString("N"));
 
-    public HttpClient Client(string? key = TeamKey)
+    /// <param name="key">The team key sent as Bearer (none when null).</param>
+    /// <param name="abortOnDispose">Close the connection when a response is disposed unread (no draining), as a client that goes away does.</param>
+    public HttpClient Client(string? key = TeamKey, bool abortOnDispose = false)
     {
-        var client = new HttpClient { BaseAddress = new Uri(Url), Timeout = TimeSpan.FromSeconds(60) };
+        var handler = new SocketsHttpHandler { MaxResponseDrainSize = abortOnDispose ? 0 : 1024 * 1024 };
+        var client = new HttpClient(handler) { BaseAddress = new Uri(Url), Timeout = TimeSpan.FromSeconds(60) };
         if (key is not null)
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return client;

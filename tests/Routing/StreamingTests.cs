@@ -31,12 +31,12 @@ public sealed class StreamingTests
     {
         await using var upstream = await FakeUpstream.StartAsync(new FakeUpstreamOptions { ChunkDelayMs = 500 });
         await using var gateway = await GatewayHost.StartAsync(GatewayHost.BasicSettings(upstream.BaseUrl));
-        var client = gateway.Client();
+        var client = gateway.Client(abortOnDispose: true);
         using (var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Json.Chat("mini", "long answer please", stream: true) })
         {
             var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
             var stream = await response.Content.ReadAsStreamAsync();
-            await stream.ReadAsync(new byte[64]);
+            await stream.ReadAtLeastAsync(new byte[64], 1);
             response.Dispose();
             client.Dispose();
         }

@@ -11,7 +11,7 @@ public sealed class HnswIndexConcurrencyTests
     [Fact]
     public void Parallel_inserts_and_searches_lose_nothing_and_return_consistent_results()
     {
-        const int Size = 8_000;
+        const int Size = 6_000;
         var data = TestVectors.Clustered(Size, Dimension, clusters: 30, seed: 51);
         var index = new HnswIndex(Dimension, 12, 64, 48, seed: 9);
         for (var i = 0; i < 500; i++)
@@ -20,18 +20,28 @@ public sealed class HnswIndexConcurrencyTests
         }
 
         var errors = new ConcurrentQueue<string>();
+        var deleted = new ConcurrentBag<int>();
         var next = 499;
         var searches = 0;
         var writersDone = 0;
         var writers = Enumerable.Range(0, 3).Select(_ => Task.Run(() =>
         {
+            var mine = new List<int>();
             int i;
             while ((i = Interlocked.Increment(ref next)) < Size)
             {
                 index.Insert(i, data[i]);
-                if (i % 10 == 0)
+                mine.Add(i);
+                if (mine.Count % 10 == 0)
                 {
-                    index.Delete(i - 5);
+                    // Delete one of this writer's own earlier inserts (surely present) while others insert.
+                    var victim = mine[^5];
+                    if (!index.Delete(victim))
+                    {
+                        errors.Enqueue($"delete of present id {victim} failed");
+                    }
+
+                    deleted.Add(victim);
                 }
             }
 
@@ -77,11 +87,12 @@ public sealed class HnswIndexConcurrencyTests
 
         Assert.Empty(errors);
         Assert.True(searches > 100, $"only {searches} searches ran alongside the inserts");
-        var deleted = Enumerable.Range(500, Size - 500).Where(i => i % 10 == 0).Select(i => i - 5).ToHashSet();
+        Assert.True(deleted.Count >= 500, $"only {deleted.Count} deletes ran");
         Assert.Equal(Size - deleted.Count, index.Count);
         Assert.Equal(Size, index.NodeCount);
         var missing = Enumerable.Range(0, Size).Where(i => !deleted.Contains(i) && !index.Contains(i)).ToList();
         Assert.Empty(missing);
+        Assert.All(deleted, id => Assert.False(index.Contains(id)));
         var found = Enumerable.Range(0, Size).Where(i => !deleted.Contains(i)).Count(i => index.Search(data[i], 1, 48)[0].Id == i);
         Assert.True(found >= (Size - deleted.Count) * 0.99, $"{found} of {Size - deleted.Count} live vectors find themselves after the parallel build");
         var queries = TestVectors.Clustered(100, Dimension, clusters: 30, seed: 52);

@@ -9,7 +9,7 @@ public sealed class HnswIndexDeleteTests
     [Fact]
     public void Deleted_ids_are_never_returned_and_recall_holds_over_the_rest()
     {
-        var data = TestVectors.Clustered(5_000, Dimension, clusters: 30, seed: 21);
+        var data = TestVectors.Clustered(4_000, Dimension, clusters: 30, seed: 21);
         var index = HnswIndexRecallTests.Build(data);
         var deleted = Enumerable.Range(0, data.Length).Where(i => i % 3 == 0).ToHashSet();
         foreach (var i in deleted)
@@ -35,10 +35,10 @@ public sealed class HnswIndexDeleteTests
     [Fact]
     public void Compaction_drops_tombstones_and_keeps_recall()
     {
-        var data = TestVectors.Clustered(5_000, Dimension, clusters: 30, seed: 23);
+        var data = TestVectors.Clustered(4_000, Dimension, clusters: 30, seed: 23);
         var index = HnswIndexRecallTests.Build(data);
         var random = new Random(5);
-        var deleted = Enumerable.Range(0, data.Length).OrderBy(_ => random.Next()).Take(2_000).ToHashSet();
+        var deleted = Enumerable.Range(0, data.Length).OrderBy(_ => random.Next()).Take(1_600).ToHashSet();
         foreach (var i in deleted)
         {
             index.Delete(i);
@@ -47,8 +47,8 @@ public sealed class HnswIndexDeleteTests
         var compacted = index.Compact();
 
         Assert.Equal(0, compacted.TombstoneCount);
-        Assert.Equal(3_000, compacted.NodeCount);
-        Assert.Equal(3_000, compacted.Count);
+        Assert.Equal(2_400, compacted.NodeCount);
+        Assert.Equal(2_400, compacted.Count);
         var live = data.Select((v, i) => ((long)i, v)).Where(x => !deleted.Contains((int)x.Item1)).ToArray();
         var queries = TestVectors.Clustered(150, Dimension, clusters: 30, seed: 24);
         var (recall1, recall10) = HnswIndexRecallTests.MeasureRecall(compacted, live, queries, efSearch: 100);

@@ -80,6 +80,28 @@ public sealed class PartitionedSnapshotTests : IDisposable
         Assert.Contains(logger.Events, e => e.Id == 4000);
     }
 
+    [Fact]
+    public void A_truncated_snapshot_is_rejected_and_a_missing_one_is_rebuilt_without_a_warning()
+    {
+        var (index, data) = Build();
+        var path = Path.Combine(_directory, "index.snapshot");
+        index.SaveSnapshot(path);
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..(bytes.Length - 10)]);
+        var logger = new ListLogger();
+
+        var rebuilt = PartitionedVectorIndex.LoadOrRebuild(path, Options, () => Entries(data), logger);
+
+        Assert.Equal(index.Count, rebuilt.Count);
+        Assert.Contains(logger.Events, e => e.Id == 4001 && e.Message.Contains("truncated"));
+
+        var fresh = new ListLogger();
+        var first = PartitionedVectorIndex.LoadOrRebuild(Path.Combine(_directory, "none"), Options, () => Entries(data), fresh);
+        Assert.Equal(index.Count, first.Count);
+        Assert.DoesNotContain(fresh.Events, e => e.Id == 4001);
+        Assert.Contains(fresh.Events, e => e.Id == 4002);
+    }
+
     private static (PartitionedVectorIndex Index, float[][] Data) Build()
     {
         var data = TestVectors.Clustered(1_500, 24, clusters: 10, seed: 71);
