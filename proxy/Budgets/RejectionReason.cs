@@ -8,14 +8,3 @@ internal enum RejectionReason
     Budget,
     Unpriced,
 }
-
-internal static class RejectionReasons
-{
-    public static string Label(RejectionReason reason) => reason switch
-    {
-        RejectionReason.RateLimitRequests => "rate_limit_requests",
-        RejectionReason.RateLimitTokens => "rate_limit_tokens",
-        RejectionReason.Budget => "budget",
-        _ => "unpriced",
-    };
-}
