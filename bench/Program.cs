@@ -1,3 +1,4 @@
+using LlmGateway.Bench.Budgets;
 using LlmGateway.Bench.Caching;
 using LlmGateway.Bench.Proxy;
 
@@ -6,6 +7,7 @@ using LlmGateway.Bench.Proxy;
 return args.FirstOrDefault() switch
 {
     "proxy" => await ProxyBench.RunAsync(args),
+    "budgets" => await BudgetsBench.RunAsync(args),
     "cache-quality" => await CacheQualityBench.RunAsync(args),
     "cache" => await CacheLatencyBench.RunAsync(args),
     "vectorindex" => LlmGateway.Bench.VectorIndex.VectorIndexBench.Run(args),
@@ -17,6 +19,7 @@ return args.FirstOrDefault() switch
 static int Usage()
 {
     Console.WriteLine("usage: dotnet run -c Release --project bench -- <scenario> [options]");
+    Console.WriteLine("  budgets      [--iterations 200000] [--seconds 5] [--writers 256] [--commit-ms 2]   budgets step overhead, ledger throughput");
     Console.WriteLine("  proxy        [--rates 250,500,1000] [--seconds 10]   gateway vs direct upstream: added latency, throughput, TTFB");
     Console.WriteLine("  embeddings   [--model FOLDER] [--quick]               embedder latency, ONNX overhead, micro-batching");
     Console.WriteLine("  vectorindex  [--sizes 100000] [--dim 384] [--ef 16,32,64] ...  HNSW build/search/recall/memory vs brute force");

@@ -6,6 +6,8 @@ switch (args.FirstOrDefault())
 {
     case "keys":
         return KeysCommand.Run(args, Console.Out);
+    case "usage":
+        return LlmGateway.Budgets.Finance.UsageCommand.Run(args, Console.Out, Console.Error);
     case "fake-upstream":
         return await FakeUpstreamCommand.RunAsync(args);
 }

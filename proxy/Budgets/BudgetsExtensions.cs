@@ -1,12 +1,35 @@
+using LlmGateway.Budgets.Accounts;
+using LlmGateway.Budgets.Finance;
+using LlmGateway.Budgets.Ledger;
+using LlmGateway.Budgets.Notifications;
+using LlmGateway.Budgets.RateLimiting;
+
 namespace LlmGateway.Budgets;
 
 /// <summary>How the budgets capability plugs into the gateway.</summary>
 internal static class BudgetsExtensions
 {
-    public static IServiceCollection AddBudgets(this IServiceCollection services) => services;
+    public static IServiceCollection AddBudgets(this IServiceCollection services)
+    {
+        services.AddSingleton<BudgetsConfigProvider>();
+        services.AddSingleton<AccountBook>();
+        services.AddSingleton<BudgetEngine>();
+        services.AddSingleton<TeamRateLimiter>();
+        services.AddSingleton<BudgetMetrics>();
+        services.AddSingleton<Settler>();
+        services.AddSingleton<LedgerKeeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<LedgerKeeper>());
+        services.AddSingleton<ThresholdNotifier>();
+        services.AddHostedService(sp => sp.GetRequiredService<ThresholdNotifier>());
+        return services;
+    }
 
     /// <summary>Proxy-pipeline step: after parsing, before the cache lookup and the forward.</summary>
-    public static IApplicationBuilder UseBudgets(this IApplicationBuilder proxy) => proxy;
+    public static IApplicationBuilder UseBudgets(this IApplicationBuilder proxy) => proxy.UseMiddleware<BudgetMiddleware>();
 
-    public static IEndpointRouteBuilder MapBudgetsAdmin(this RouteGroupBuilder admin) => admin;
+    public static IEndpointRouteBuilder MapBudgetsAdmin(this RouteGroupBuilder admin)
+    {
+        FinanceEndpoints.Map(admin);
+        return admin;
+    }
 }

@@ -1,6 +1,23 @@
 namespace LlmGateway.Budgets;
 
-/// <summary><c>Gateway:Prices:{model}</c>. (Filled in by the budgets capability.)</summary>
+/// <summary><c>Gateway:Prices:{model}</c>: USD per 1M tokens, matched on the model that answered (configured name, upstream name or an alias here).</summary>
 public sealed record PriceOptions
 {
+    /// <summary>USD per 1M prompt (input) tokens.</summary>
+    public decimal InputPer1M { get; init; }
+
+    /// <summary>USD per 1M cached prompt tokens. Default: <see cref="InputPer1M"/>.</summary>
+    public decimal? CachedInputPer1M { get; init; }
+
+    /// <summary>USD per 1M completion (output) tokens.</summary>
+    public decimal OutputPer1M { get; init; }
+
+    /// <summary>Optional fixed fee per request, USD. Default 0.</summary>
+    public decimal PerRequest { get; init; }
+
+    /// <summary>More names this price applies to (e.g. dated snapshots of the model).</summary>
+    public List<string> Aliases { get; init; } = [];
+
+    /// <summary>The model's largest possible output in tokens, used to reserve the worst case when a request sets no <c>max_tokens</c>. Default: <c>Gateway:Accounting:DefaultMaxOutputTokens</c>.</summary>
+    public int? MaxOutputTokens { get; init; }
 }

@@ -1,0 +1,155 @@
+using LlmGateway.Auth;
+using LlmGateway.Budgets.Accounts;
+using LlmGateway.Budgets.Pricing;
+using LlmGateway.Budgets.RateLimiting;
+using LlmGateway.Budgets.Usage;
+using LlmGateway.Capture;
+using LlmGateway.Gateway;
+using LlmGateway.Routing;
+
+namespace LlmGateway.Budgets;
+
+/// <summary>
+/// The proxy-pipeline step after parsing, before the cache and the forward: rate limits, pricing, the budget
+/// reservation (worst case) and, after the answer, settlement to the real cost and the ledger record.
+/// </summary>
+internal sealed class BudgetMiddleware(
+    RequestDelegate next,
+    BudgetsConfigProvider configs,
+    BudgetEngine engine,
+    TeamRateLimiter limiter,
+    Settler settler,
+    BudgetMetrics metrics,
+    GatewayConfigStore store,
+    TimeProvider time,
+    ILogger<BudgetMiddleware> logger)
+{
+    private static readonly Func<object, Task> WriteRateLimitHeaders = static state =>
+    {
+        var (response, decision) = ((HttpResponse, RateLimitDecision))state;
+        decision.WriteHeaders(response.Headers);
+        return Task.CompletedTask;
+    };
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var team = context.Features.Get<TeamIdentity>();
+        var request = context.Features.Get<GatewayRequest>();
+        if (team is null || request is null)
+        {
+            await next(context);
+            return;
+        }
+        var config = configs.Current;
+        var limits = team.Options.RateLimit;
+        var estimate = request.Model is null || (!config.Active && limits is null) ? default : EstimateFor(request, context.Request.ContentLength, config, out _);
+
+        var decision = limiter.Admit(team.Team, limits, request.Model is null ? 0 : estimate.RateLimitTokens(request.Body));
+        if (decision is not null)
+        {
+            context.Response.OnStarting(WriteRateLimitHeaders, (context.Response, decision));
+            if (decision.Rejected is { } reason)
+            {
+                Reject(team, reason);
+                await BudgetErrors.RateLimitAsync(context, team.Team, decision);
+                return;
+            }
+        }
+
+        var policy = config.PolicyFor(team.Team);
+        Reservation? reservation = null;
+        if (request.Model is { } route && config.Active)
+        {
+            var price = ReservationPrice(config, route, out var unpriced);
+            if (price is null)
+            {
+                limiter.Settle(team.Team, limits, decision?.TokensTaken ?? 0, 0);
+                Reject(team, RejectionReason.Unpriced);
+                await BudgetErrors.UnpricedAsync(context, unpriced!);
+                return;
+            }
+            var now = time.GetUtcNow();
+            var usd = price.Cost(estimate.PromptUpperBound, 0, estimate.CompletionUpperBound);
+            reservation = engine.TryReserve(team.Team, team.KeyId, policy, usd, estimate.TokensUpperBound, now, out var rejection);
+            if (reservation is null)
+            {
+                limiter.Settle(team.Team, limits, decision?.TokensTaken ?? 0, 0);
+                Reject(team, RejectionReason.Budget);
+                await BudgetErrors.BudgetAsync(context, rejection!, now);
+                return;
+            }
+        }
+
+        var needUsage = request.Model is not null && (config.Active || limits?.Tpm is not null);
+        if (!needUsage)
+        {
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                if (reservation is not null)
+                    BudgetEngine.Release(reservation);
+            }
+            return;
+        }
+
+        var capture = context.Features.Get<CapturedResponse>();
+        if (capture is null)
+        {
+            capture = new CapturedResponse(store.Current.Options.Limits.MaxCaptureBytes, time.GetTimestamp());
+            context.Features.Set(capture);
+        }
+        var settlement = new PendingSettlement(settler, context, request, team, config, policy, reservation, decision, capture);
+        var hideUsage = StreamUsage.InjectIfMissing(request);
+        if (hideUsage)
+            capture.HoldBackEvent = StreamUsage.IsUsageOnlyEvent;
+        var originalBody = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
+        context.Features.Set<IHttpResponseBodyFeature>(new SettlingResponseBody(originalBody, hideUsage, settlement.SettleAsync));
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            context.Features.Set(originalBody);
+            await settlement.SettleAsync();
+        }
+    }
+
+    private void Reject(TeamIdentity team, RejectionReason reason)
+    {
+        metrics.Rejected(team.Team, reason);
+        if (logger.IsEnabled(LogLevel.Information))
+            BudgetsLog.Rejected(logger, team.Team, team.KeyId, RejectionReasons.Label(reason));
+    }
+
+    private static RequestEstimate EstimateFor(GatewayRequest request, long? contentLength, BudgetsConfig config, out ModelPrice? price)
+    {
+        price = config.Prices.Find(request.Model!.Primary);
+        return RequestEstimate.For(request, contentLength, price?.MaxOutputTokens, config.Accounting.DefaultMaxOutputTokens);
+    }
+
+    /// <summary>The highest price among the model and its fallbacks (any of them may answer); null when one has none and unpriced models are blocked.</summary>
+    private static ModelPrice? ReservationPrice(BudgetsConfig config, ModelRoute route, out string? unpriced)
+    {
+        unpriced = null;
+        ModelPrice? result = null;
+        foreach (var target in route.Candidates)
+        {
+            var price = config.Prices.Find(target);
+            if (price is null)
+            {
+                if (config.Accounting.UnpricedModels == UnpricedModelPolicy.Block)
+                {
+                    unpriced = target.Model;
+                    return null;
+                }
+                price = ModelPrice.Zero;
+            }
+            result = result is null ? price : result.Max(price);
+        }
+        return result;
+    }
+}

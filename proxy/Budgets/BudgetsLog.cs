@@ -1,0 +1,32 @@
+namespace LlmGateway.Budgets;
+
+/// <summary>Log lines of the budgets capability (event ids 6000-6099). Never prompt text or keys (key ids only).</summary>
+internal static partial class BudgetsLog
+{
+    [LoggerMessage(6000, LogLevel.Information, "Ledger opened at {Directory}: {Replayed} records replayed from address {From} ({Corrupt} unreadable), snapshot {Snapshot}", EventName = "LedgerOpened")]
+    public static partial void LedgerOpened(ILogger logger, string directory, long replayed, long from, long corrupt, bool snapshot);
+
+    [LoggerMessage(6001, LogLevel.Warning, "Model {Model} has no price; counted at zero cost (Gateway:Accounting:UnpricedModels = Free)", EventName = "UnpricedModel")]
+    public static partial void UnpricedModel(ILogger logger, string model);
+
+    [LoggerMessage(6002, LogLevel.Warning, "Team {Team} crossed {Percent}% of its {Period} budget: {SpentUsd} of {LimitUsd} USD", EventName = "SoftThreshold")]
+    public static partial void SoftThreshold(ILogger logger, string team, int percent, string period, decimal spentUsd, decimal limitUsd);
+
+    [LoggerMessage(6003, LogLevel.Information, "Rejected a request of team {Team} (key {KeyId}): {Reason}", EventName = "Rejected")]
+    public static partial void Rejected(ILogger logger, string team, string keyId, string reason);
+
+    [LoggerMessage(6004, LogLevel.Warning, "Budget webhook to {Host} failed (attempt {Attempt} of {Attempts}): {Error}", EventName = "WebhookFailed")]
+    public static partial void WebhookFailed(ILogger logger, string host, int attempt, int attempts, string error);
+
+    [LoggerMessage(6005, LogLevel.Information, "Usage of request {RequestId} estimated (no usage from the provider): {Prompt} prompt + {Completion} completion tokens", EventName = "UsageEstimated")]
+    public static partial void UsageEstimated(ILogger logger, string requestId, long prompt, long completion);
+
+    [LoggerMessage(6006, LogLevel.Error, "The ledger could not record request {RequestId}", EventName = "LedgerAppendFailed")]
+    public static partial void LedgerAppendFailed(ILogger logger, Exception exception, string requestId);
+
+    [LoggerMessage(6007, LogLevel.Information, "Cost accounting is off: no prices and no team budgets are configured (Gateway:Prices, Gateway:Teams:*:Budget)", EventName = "AccountingOff")]
+    public static partial void AccountingOff(ILogger logger);
+
+    [LoggerMessage(6008, LogLevel.Information, "Ledger closed at address {Address}; snapshot written", EventName = "LedgerClosed")]
+    public static partial void LedgerClosed(ILogger logger, long address);
+}

@@ -1,0 +1,77 @@
+using LlmGateway.Gateway;
+
+namespace LlmGateway.Budgets;
+
+/// <summary>Validates prices, team budgets and rate limits, and <c>Gateway:Accounting</c>; adds one error per problem, naming its key.</summary>
+internal static class BudgetsValidator
+{
+    public static void Validate(GatewayOptions options, IConfiguration configuration, List<string> errors)
+    {
+        foreach (var (model, price) in options.Prices)
+        {
+            var key = $"Gateway:Prices:{model}";
+            if (price.InputPer1M < 0) errors.Add($"{key}:InputPer1M: must not be negative.");
+            if (price.CachedInputPer1M < 0) errors.Add($"{key}:CachedInputPer1M: must not be negative.");
+            if (price.OutputPer1M < 0) errors.Add($"{key}:OutputPer1M: must not be negative.");
+            if (price.PerRequest < 0) errors.Add($"{key}:PerRequest: must not be negative.");
+            if (price.MaxOutputTokens <= 0) errors.Add($"{key}:MaxOutputTokens: must be positive.");
+        }
+        foreach (var (team, t) in options.Teams)
+        {
+            if (t.Budget is { } budget)
+                ValidateBudget($"Gateway:Teams:{team}:Budget", budget, errors);
+            if (t.RateLimit is { } rate)
+            {
+                if (rate.Rpm <= 0) errors.Add($"Gateway:Teams:{team}:RateLimit:Rpm: must be positive.");
+                if (rate.Tpm <= 0) errors.Add($"Gateway:Teams:{team}:RateLimit:Tpm: must be positive.");
+            }
+        }
+        AccountingOptions? accounting = null;
+        try
+        {
+            accounting = configuration.GetSection(AccountingOptions.Section).Get<AccountingOptions>();
+        }
+        catch (InvalidOperationException ex)
+        {
+            errors.Add(ex.Message);
+        }
+        if (accounting is not null)
+        {
+            if (accounting.DefaultMaxOutputTokens <= 0) errors.Add($"{AccountingOptions.Section}:DefaultMaxOutputTokens: must be positive.");
+            if (accounting.CommitIntervalMs is < 1 or > 1000) errors.Add($"{AccountingOptions.Section}:CommitIntervalMs: must be between 1 and 1000.");
+        }
+    }
+
+    private static void ValidateBudget(string key, BudgetOptions budget, List<string> errors)
+    {
+        if (budget.DailyUsd < 0) errors.Add($"{key}:DailyUsd: must not be negative.");
+        if (budget.WeeklyUsd < 0) errors.Add($"{key}:WeeklyUsd: must not be negative.");
+        if (budget.MonthlyUsd < 0) errors.Add($"{key}:MonthlyUsd: must not be negative.");
+        if (budget.DailyTokens < 0) errors.Add($"{key}:DailyTokens: must not be negative.");
+        if (budget.WeeklyTokens < 0) errors.Add($"{key}:WeeklyTokens: must not be negative.");
+        if (budget.MonthlyTokens < 0) errors.Add($"{key}:MonthlyTokens: must not be negative.");
+        for (var i = 0; i < budget.SoftPercents.Count; i++)
+        {
+            if (budget.SoftPercents[i] is <= 0 or > 1000)
+                errors.Add($"{key}:SoftPercents:{i}: must be between 1 and 1000.");
+        }
+        if (budget.SoftPercents.Count > 31)
+            errors.Add($"{key}:SoftPercents: at most 31 thresholds.");
+        if (budget.WebhookUrl is { Length: > 0 } url
+            && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+            errors.Add($"{key}:WebhookUrl: '{url}' is not an absolute http(s) URL.");
+        try
+        {
+            TimeZoneInfo.FindSystemTimeZoneById(budget.TimeZone);
+        }
+        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException or ArgumentException)
+        {
+            errors.Add($"{key}:TimeZone: '{budget.TimeZone}' is not a known time zone (use an IANA id such as Europe/Berlin).");
+        }
+        foreach (var (keyId, k) in budget.Keys)
+        {
+            if (k.DailyUsd < 0 || k.WeeklyUsd < 0 || k.MonthlyUsd < 0)
+                errors.Add($"{key}:Keys:{keyId}: limits must not be negative.");
+        }
+    }
+}

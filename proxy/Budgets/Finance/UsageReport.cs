@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using LlmGateway.Budgets.Ledger;
+using LlmGateway.Caching;
+
+namespace LlmGateway.Budgets.Finance;
+
+/// <summary>Usage between two dates (inclusive, UTC days) grouped by day, team and model; as JSON or CSV. Used by the admin API and the CLI.</summary>
+internal static class UsageReport
+{
+    private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
+
+    public static List<UsageRow> Build(IEnumerable<UsageRecord> records, DateOnly from, DateOnly to)
+    {
+        var groups = new Dictionary<(DateOnly, string, string), UsageRow>();
+        foreach (var r in records)
+        {
+            var day = DateOnly.FromDateTime(r.Time.UtcDateTime);
+            if (day < from || day > to)
+                continue;
+            var key = (day, r.Team, r.Model);
+            var hit = r.CacheResult == CacheResult.Hit;
+            groups[key] = groups.TryGetValue(key, out var row)
+                ? row with
+                {
+                    Requests = row.Requests + 1,
+                    PromptTokens = row.PromptTokens + r.PromptTokens,
+                    CachedPromptTokens = row.CachedPromptTokens + r.CachedPromptTokens,
+                    CompletionTokens = row.CompletionTokens + r.CompletionTokens,
+                    CostUsd = row.CostUsd + r.CostUsd,
+                    SavedUsd = row.SavedUsd + r.SavedUsd,
+                    CacheHits = row.CacheHits + (hit ? 1 : 0),
+                    EstimatedRequests = row.EstimatedRequests + (r.Estimated ? 1 : 0),
+                }
+                : new UsageRow(day, r.Team, r.Model, 1, r.PromptTokens, r.CachedPromptTokens, r.CompletionTokens, r.CostUsd, r.SavedUsd, hit ? 1 : 0, r.Estimated ? 1 : 0);
+        }
+        return groups.Values.OrderBy(r => r.Day).ThenBy(r => r.Team, StringComparer.Ordinal).ThenBy(r => r.Model, StringComparer.Ordinal).ToList();
+    }
+
+    public static string Json(List<UsageRow> rows, DateOnly from, DateOnly to) => JsonSerializer.Serialize(new
+    {
+        from,
+        to,
+        total_cost_usd = rows.Sum(r => r.CostUsd),
+        total_saved_usd = rows.Sum(r => r.SavedUsd),
+        rows,
+    }, JsonOptions);
+
+    public static string Csv(List<UsageRow> rows)
+    {
+        var csv = new StringBuilder("day,team,model,requests,prompt_tokens,cached_prompt_tokens,completion_tokens,cost_usd,saved_usd,cache_hits,estimated_requests\n");
+        foreach (var r in rows)
+        {
+            csv.Append(CultureInfo.InvariantCulture,
+                $"{r.Day:yyyy-MM-dd},{Field(r.Team)},{Field(r.Model)},{r.Requests},{r.PromptTokens},{r.CachedPromptTokens},{r.CompletionTokens},{r.CostUsd},{r.SavedUsd},{r.CacheHits},{r.EstimatedRequests}\n");
+        }
+        return csv.ToString();
+    }
+
+    public static bool TryParseDates(string? from, string? to, out DateOnly fromDay, out DateOnly toDay, out string? error)
+    {
+        fromDay = toDay = default;
+        error = null;
+        if (!DateOnly.TryParseExact(from ?? "", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out fromDay)
+            || !DateOnly.TryParseExact(to ?? "", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out toDay))
+            error = "'from' and 'to' must be dates as yyyy-MM-dd.";
+        else if (toDay < fromDay)
+            error = "'to' must not be before 'from'.";
+        return error is null;
+    }
+
+    private static string Field(string value) =>
+        value.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
+}

@@ -1,0 +1,117 @@
+using LlmGateway.Auth;
+using LlmGateway.Budgets.Accounts;
+using LlmGateway.Budgets.Ledger;
+using LlmGateway.Budgets.Notifications;
+using LlmGateway.Budgets.Pricing;
+using LlmGateway.Budgets.RateLimiting;
+using LlmGateway.Budgets.Usage;
+using LlmGateway.Caching;
+using LlmGateway.Capture;
+using LlmGateway.Gateway;
+using LlmGateway.Routing;
+
+namespace LlmGateway.Budgets;
+
+/// <summary>After the answer: usage (reported or estimated), the real cost of the model that answered, settlement, the ledger record, thresholds.</summary>
+internal sealed class Settler(
+    BudgetEngine engine,
+    TeamRateLimiter limiter,
+    LedgerKeeper ledger,
+    ThresholdNotifier notifier,
+    BudgetMetrics metrics,
+    TimeProvider time,
+    ILogger<Settler> logger)
+{
+    /// <summary>Completes when the record at <paramref name="address"/> is committed; a broken ledger is logged, not thrown at the client.</summary>
+    public async Task WaitCommittedAsync(long address, string requestId)
+    {
+        try
+        {
+            await ledger.Ledger.WaitCommittedAsync(address, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            BudgetsLog.LedgerAppendFailed(logger, ex, requestId);
+        }
+    }
+
+    /// <summary>Records the request's real usage and cost; returns its ledger address (-1 when nothing was recorded).</summary>
+    public long Settle(HttpContext context, GatewayRequest request, TeamIdentity team, BudgetsConfig config, BudgetPolicy policy,
+        Reservation? reservation, RateLimitDecision? decision, CapturedResponse capture)
+    {
+        var settled = false;
+        try
+        {
+            var record = BuildRecord(context, request, team, config, capture);
+            limiter.Settle(team.Team, team.Options.RateLimit, decision?.TokensTaken ?? 0, record?.BilledTokens ?? 0);
+            if (record is null || !config.Active)
+            {
+                settled = true;
+                if (reservation is not null)
+                    BudgetEngine.Release(reservation);
+                return -1;
+            }
+            var crossings = engine.Settle(reservation, policy, record, record.Time);
+            settled = true;
+            metrics.Settled(record.Team, record.Model, record.CostUsd, record.SavedUsd,
+                record.CacheResult == CacheResult.Hit ? 0 : record.PromptTokens, record.CacheResult == CacheResult.Hit ? 0 : record.CachedPromptTokens,
+                record.CacheResult == CacheResult.Hit ? 0 : record.CompletionTokens);
+            if (crossings is not null)
+                Notify(policy, crossings);
+            return ledger.Ledger.Append(record);
+        }
+        catch (Exception ex)
+        {
+            if (reservation is not null && !settled)
+                BudgetEngine.Release(reservation);
+            BudgetsLog.LedgerAppendFailed(logger, ex, context.TraceIdentifier);
+            return -1;
+        }
+    }
+
+    private UsageRecord? BuildRecord(HttpContext context, GatewayRequest request, TeamIdentity team, BudgetsConfig config, CapturedResponse capture)
+    {
+        var route = request.Model!;
+        var now = time.GetUtcNow();
+        if (context.Features.Get<CacheFeature>() is { Result: CacheResult.Hit } hit)
+        {
+            var saved = hit.SavedUsage ?? TokenUsage.None;
+            var price = config.Prices.Find(route.Primary) ?? ModelPrice.Zero;
+            return new UsageRecord(now, team.Team, team.KeyId, route.Primary.Model, "cache", saved.PromptTokens, saved.CachedPromptTokens, saved.CompletionTokens,
+                0m, price.Cost(saved), CacheResult.Hit, saved.Estimated, context.TraceIdentifier);
+        }
+        var attempt = context.Features.Get<UpstreamAttempt>();
+        var status = capture.FirstByteTimestamp is null ? context.Response.StatusCode : capture.StatusCode;
+        if (attempt is null || status is < 200 or >= 300)
+            return null; // never reached a provider, or the provider refused: providers do not bill errors
+        var usage = UsageParser.Parse(capture);
+        if (usage is null)
+        {
+            usage = new TokenUsage(TokenEstimator.Prompt(request.Body), 0, TokenEstimator.Completion(capture.Body, capture.IsEventStream), Estimated: true);
+            metrics.Estimated(team.Team);
+            BudgetsLog.UsageEstimated(logger, context.TraceIdentifier, usage.PromptTokens, usage.CompletionTokens);
+        }
+        var target = attempt.Target;
+        var modelPrice = config.Prices.Find(target);
+        if (modelPrice is null && config.Active)
+        {
+            metrics.Unpriced(team.Team, target.Model);
+            BudgetsLog.UnpricedModel(logger, target.Model);
+        }
+        var cacheResult = context.Features.Get<CacheFeature>()?.Result ?? CacheResult.Bypass;
+        return new UsageRecord(now, team.Team, team.KeyId, target.Model, target.Provider.Name, usage.PromptTokens, usage.CachedPromptTokens, usage.CompletionTokens,
+            (modelPrice ?? ModelPrice.Zero).Cost(usage), 0m, cacheResult, usage.Estimated, context.TraceIdentifier);
+    }
+
+    private void Notify(BudgetPolicy policy, List<ThresholdCrossing> crossings)
+    {
+        foreach (var crossing in crossings)
+        {
+            BudgetsLog.SoftThreshold(logger, crossing.Team, crossing.Percent, PeriodCalendar.Name(crossing.Period), crossing.SpentUsd, crossing.LimitUsd);
+            metrics.ThresholdCrossed(crossing);
+            if (policy.Webhook is { } webhook)
+                notifier.Enqueue(new ThresholdNotification(webhook, crossing, policy.Zone.Id));
+        }
+    }
+
+}

@@ -1,0 +1,82 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LlmGateway.Gateway;
+
+namespace LlmGateway.Budgets.Usage;
+
+/// <summary>
+/// Streaming chat and completions report usage only when asked (<c>stream_options.include_usage</c>): the
+/// gateway always asks, and when the client did not, hides what that changes — the final usage-only chunk is
+/// held back and the <c>"usage":null</c> the provider then adds to every other chunk is removed.
+/// </summary>
+internal static class StreamUsage
+{
+    private static ReadOnlySpan<byte> UsageNull => ",\"usage\":null"u8;
+
+    /// <summary>Asks the provider for usage when the client did not; returns true when it did so (the extras must then be hidden).</summary>
+    public static bool InjectIfMissing(GatewayRequest request)
+    {
+        if (!request.Stream || request.Body is null
+            || request.Endpoint is not (OpenAiEndpoint.ChatCompletions or OpenAiEndpoint.Completions))
+            return false;
+        if (request.Body["stream_options"] is JsonObject options)
+        {
+            if (options["include_usage"] is JsonValue v && v.GetValueKind() == JsonValueKind.True)
+                return false;
+            options["include_usage"] = true;
+        }
+        else
+        {
+            request.Body["stream_options"] = new JsonObject { ["include_usage"] = true };
+        }
+        request.MarkBodyEdited();
+        return true;
+    }
+
+    /// <summary>True for the usage-only chunk (<c>"choices":[]</c> with a usage object) the client did not ask for.</summary>
+    public static bool IsUsageOnlyEvent(ReadOnlyMemory<byte> sseEvent)
+    {
+        var span = sseEvent.Span;
+        var at = span.IndexOf("\"usage\""u8);
+        if (at < 0 || span.IndexOf("\"usage\":null"u8) >= 0)
+            return false;
+        foreach (var data in SseData.Payloads(sseEvent))
+        {
+            try
+            {
+                using var json = JsonDocument.Parse(data);
+                var root = json.RootElement;
+                if (root.ValueKind == JsonValueKind.Object
+                    && root.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object
+                    && (!root.TryGetProperty("choices", out var choices) || choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() == 0))
+                    return true;
+            }
+            catch (JsonException)
+            {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>The event without <c>,"usage":null</c>; the same memory when it has none.</summary>
+    public static ReadOnlyMemory<byte> StripUsageNull(ReadOnlyMemory<byte> bytes)
+    {
+        var span = bytes.Span;
+        var at = span.IndexOf(UsageNull);
+        if (at < 0)
+            return bytes;
+        var result = new byte[span.Length];
+        var written = 0;
+        while (at >= 0)
+        {
+            span[..at].CopyTo(result.AsSpan(written));
+            written += at;
+            span = span[(at + UsageNull.Length)..];
+            at = span.IndexOf(UsageNull);
+        }
+        span.CopyTo(result.AsSpan(written));
+        written += span.Length;
+        return result.AsMemory(0, written);
+    }
+}
