@@ -122,6 +122,7 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
                 vector = (await cache.EmbedQueryAsync(key.QueryText!, context.RequestAborted)) ?? [];
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
             var ttl = directives.Ttl ?? team.Options.Cache?.Ttl ?? settings.Ttl;
+            var stored = StoredAnswer(answer);
             cache.Store(new CacheEntry
             {
                 ExactKey = key.Exact,
@@ -134,8 +135,8 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
                 Vector = vector ?? [],
                 CreatedUnixMs = now,
                 ExpiresUnixMs = now + (long)ttl.TotalMilliseconds,
-                Usage = AnswerUsage.Read(answer),
-                Answer = StoredAnswer(answer),
+                Usage = Budgets.Usage.UsageParser.FromJson(stored) ?? TokenUsage.None,
+                Answer = stored,
             }, team.Options.Cache?.MaxEntries);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
