@@ -28,9 +28,16 @@ internal static class ProxyBench
         await using var upstream = await ChildProcess.StartAsync($"fake-upstream --urls http://127.0.0.1:{upstreamPort}", $"http://127.0.0.1:{upstreamPort}/health");
         await using var gateway = await ChildProcess.StartAsync($"--urls http://127.0.0.1:{gatewayPort} --config {config}", $"http://127.0.0.1:{gatewayPort}/healthz");
 
+        var nginxBinary = NginxPeer.Binary();
+        var nginxPort = BenchArgs.FreePort();
+        await using var nginx = nginxBinary is null ? null : await NginxPeer.StartAsync(nginxBinary, nginxPort, upstreamPort);
+        if (nginx is null)
+            Console.WriteLine("(nginx not installed: run scripts/setup-bench.sh to compare with it)");
+
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionLifetime = Timeout.InfiniteTimeSpan });
         var direct = new Uri($"http://127.0.0.1:{upstreamPort}/v1/chat/completions");
         var through = new Uri($"http://127.0.0.1:{gatewayPort}/v1/chat/completions");
+        var viaNginx = new Uri($"http://127.0.0.1:{nginxPort}/v1/chat/completions");
         Func<Task<bool>> Sender(Uri uri, string body) => async () =>
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
@@ -43,25 +50,53 @@ internal static class ProxyBench
         Console.WriteLine($"# proxy bench: non-streaming chat, open loop, {seconds} s per point, fake upstream with no latency");
         await LoadGenerator.MaxThroughputAsync(Sender(through, Body), 16, TimeSpan.FromSeconds(3)); // warm-up (JIT, connections)
         await LoadGenerator.MaxThroughputAsync(Sender(direct, Body), 16, TimeSpan.FromSeconds(2));
-        Console.WriteLine("| rate/s | direct p50 ms | gateway p50 ms | added p50 ms | direct p99 ms | gateway p99 ms | added p99 ms | errors |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        Console.WriteLine("| rate/s | direct p50 ms | gateway p50 ms | added p50 ms | direct p99 ms | gateway p99 ms | added p99 ms | nginx added p50 / p99 ms | errors |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
         foreach (var rate in rates)
         {
             var (d, de) = await LoadGenerator.OpenLoopAsync(Sender(direct, Body), rate, TimeSpan.FromSeconds(seconds));
             var (g, ge) = await LoadGenerator.OpenLoopAsync(Sender(through, Body), rate, TimeSpan.FromSeconds(seconds));
-            Console.WriteLine($"| {rate} | {d[50]:0.000} | {g[50]:0.000} | {g[50] - d[50]:0.000} | {d[99]:0.000} | {g[99]:0.000} | {g[99] - d[99]:0.000} | {de + ge} |");
+            var peer = "-";
+            if (nginx is not null)
+            {
+                var (n, ne) = await LoadGenerator.OpenLoopAsync(Sender(viaNginx, Body), rate, TimeSpan.FromSeconds(seconds));
+                peer = $"{n[50] - d[50]:0.000} / {n[99] - d[99]:0.000}";
+                ge += ne;
+            }
+            Console.WriteLine($"| {rate} | {d[50]:0.000} | {g[50]:0.000} | {g[50] - d[50]:0.000} | {d[99]:0.000} | {g[99]:0.000} | {g[99] - d[99]:0.000} | {peer} | {de + ge} |");
         }
 
         var directMax = await LoadGenerator.MaxThroughputAsync(Sender(direct, Body), 64, TimeSpan.FromSeconds(seconds));
         var gatewayMax = await LoadGenerator.MaxThroughputAsync(Sender(through, Body), 64, TimeSpan.FromSeconds(seconds));
         Console.WriteLine();
-        Console.WriteLine($"max throughput (64 concurrent, closed loop): direct {directMax:0} req/s, gateway {gatewayMax:0} req/s, ratio {gatewayMax / directMax:0.00}");
+        var nginxMax = nginx is null ? double.NaN : await LoadGenerator.MaxThroughputAsync(Sender(viaNginx, Body), 64, TimeSpan.FromSeconds(seconds));
+        Console.WriteLine($"max throughput (64 concurrent, closed loop): direct {directMax:0} req/s, gateway {gatewayMax:0} req/s (ratio {gatewayMax / directMax:0.00}), nginx {nginxMax:0} req/s (ratio {nginxMax / directMax:0.00})");
+
+        // One client, back to back: no scheduling noise, the cleanest view of the added latency.
+        var seqDirect = await SequentialAsync(Sender(direct, Body), 3000);
+        var seqGateway = await SequentialAsync(Sender(through, Body), 3000);
+        var seqNginx = nginx is null ? null : await SequentialAsync(Sender(viaNginx, Body), 3000);
+        Console.WriteLine($"sequential (1 client, 3000 requests): direct p50 {seqDirect[50]:0.000} ms p99 {seqDirect[99]:0.000}; gateway p50 {seqGateway[50]:0.000} p99 {seqGateway[99]:0.000} " +
+                          $"(added p50 {seqGateway[50] - seqDirect[50]:0.000}, p99 {seqGateway[99] - seqDirect[99]:0.000})" +
+                          (seqNginx is null ? "" : $"; nginx added p50 {seqNginx[50] - seqDirect[50]:0.000}, p99 {seqNginx[99] - seqDirect[99]:0.000}"));
 
         var ttfbDirect = await TimeToFirstByteAsync(http, direct, 300);
         var ttfbGateway = await TimeToFirstByteAsync(http, through, 300);
         Console.WriteLine($"streaming time to first byte (300 sequential): direct p50 {ttfbDirect[50]:0.000} ms p99 {ttfbDirect[99]:0.000} ms; " +
                           $"gateway p50 {ttfbGateway[50]:0.000} ms p99 {ttfbGateway[99]:0.000} ms; added p50 {ttfbGateway[50] - ttfbDirect[50]:0.000} ms");
         return 0;
+    }
+
+    private static async Task<Percentiles> SequentialAsync(Func<Task<bool>> send, int count)
+    {
+        var result = new Percentiles();
+        for (var i = 0; i < count; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            await send();
+            if (i >= 200) result.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        return result;
     }
 
     private static async Task<Percentiles> TimeToFirstByteAsync(HttpClient http, Uri uri, int count)
