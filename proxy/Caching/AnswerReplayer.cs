@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LlmGateway.Gateway;
@@ -138,7 +137,9 @@ internal static class AnswerReplayer
             case JsonTokenType.EndObject: writer.WriteEndObject(); break;
             case JsonTokenType.StartArray: writer.WriteStartArray(); break;
             case JsonTokenType.EndArray: writer.WriteEndArray(); break;
-            case JsonTokenType.PropertyName: writer.WritePropertyName(reader.ValueSpan.Length == 0 ? "" : reader.GetString()!); break;
+            case JsonTokenType.PropertyName when !reader.ValueIsEscaped: writer.WritePropertyName(reader.ValueSpan); break;
+            case JsonTokenType.PropertyName: writer.WritePropertyName(reader.GetString()!); break;
+            case JsonTokenType.String when !reader.ValueIsEscaped: writer.WriteStringValue(reader.ValueSpan); break;
             case JsonTokenType.String: writer.WriteStringValue(reader.GetString()); break;
             case JsonTokenType.Number: writer.WriteRawValue(reader.ValueSpan, skipInputValidation: true); break;
             case JsonTokenType.True: writer.WriteBooleanValue(true); break;
@@ -171,6 +172,9 @@ internal static class AnswerReplayer
             _ when original.StartsWith("resp_", StringComparison.Ordinal) => "resp_",
             _ => "cache-",
         };
-        return prefix + "cache" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+        // Unique enough to tell answers apart; not a secret, so no cryptographic generator.
+        Span<byte> random = stackalloc byte[12];
+        Random.Shared.NextBytes(random);
+        return prefix + "cache" + Convert.ToHexStringLower(random);
     }
 }

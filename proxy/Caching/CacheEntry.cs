@@ -41,7 +41,7 @@ internal sealed record CacheEntry
             w.Write(QueryText is not null);
             if (QueryText is not null) w.Write(QueryText);
             w.Write(Vector.Length);
-            foreach (var x in Vector) w.Write(x);
+            w.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(Vector.AsSpan()));
             w.Write(CreatedUnixMs);
             w.Write(ExpiresUnixMs);
             w.Write(Usage.PromptTokens);
@@ -56,7 +56,8 @@ internal sealed record CacheEntry
     }
 
     /// <summary>Reads an entry; throws <see cref="InvalidDataException"/> on bytes it does not understand.</summary>
-    public static CacheEntry Deserialize(byte[] bytes)
+    /// <param name="withVector">False on the hit path, which never needs the vector.</param>
+    public static CacheEntry Deserialize(byte[] bytes, bool withVector = true)
     {
         try
         {
@@ -70,8 +71,11 @@ internal sealed record CacheEntry
             var endpoint = (OpenAiEndpoint)r.ReadByte();
             var embedder = r.ReadString();
             var query = r.ReadBoolean() ? r.ReadString() : null;
-            var vector = new float[r.ReadInt32()];
-            for (var i = 0; i < vector.Length; i++) vector[i] = r.ReadSingle();
+            var dimension = r.ReadInt32();
+            var vectorBytes = r.ReadBytes(dimension * sizeof(float));
+            if (vectorBytes.Length != dimension * sizeof(float))
+                throw new EndOfStreamException();
+            var vector = withVector ? System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(vectorBytes).ToArray() : [];
             var created = r.ReadInt64();
             var expires = r.ReadInt64();
             var usage = new TokenUsage(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadBoolean());

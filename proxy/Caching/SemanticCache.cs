@@ -145,7 +145,7 @@ internal sealed partial class SemanticCache : IDisposable
             return null;
         try
         {
-            return CacheEntry.Deserialize(bytes);
+            return CacheEntry.Deserialize(bytes, withVector: false);
         }
         catch (InvalidDataException ex)
         {
