@@ -18,10 +18,10 @@ internal static class CacheAdminEndpoints
                 hits = entries.Sum(e => (long)e.HitCount),
             });
         });
-        admin.MapPost("/cache/purge", (SemanticCache cache, string? team, string? scope, string? model, string? partition, bool? all) =>
+        admin.MapPost("/cache/purge", (SemanticCache cache, string? team, string? scope, string? model, string? partition, string? all) =>
         {
-            if (team is null && scope is null && model is null && partition is null && all != true)
-                return Results.Json(new { error = new { message = "Say what to purge: team, scope, model, partition or all=true.", type = "invalid_request_error", param = (string?)null, code = (string?)null } }, statusCode: 400);
+            if (team is null && scope is null && model is null && partition is null && all != "true")
+                return Gateway.OpenAiError.Result(StatusCodes.Status400BadRequest, "Say what to purge: team, scope, model, partition or all=true.", Gateway.OpenAiError.InvalidRequest);
             var purged = cache.Purge(e =>
                 (team is null || e.Scope == "team:" + team)
                 && (scope is null || e.Scope == "scope:" + scope)

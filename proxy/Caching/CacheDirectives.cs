@@ -27,15 +27,16 @@ internal sealed record CacheDirectives(bool Lookup, bool Store, TimeSpan? Ttl, d
         TimeSpan? ttl = null;
         if (headers.TryGetValue(TtlHeader, out var ttlValue))
         {
-            if (!int.TryParse(ttlValue.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds <= 0)
-                return (null, $"'{TtlHeader}' must be a positive number of seconds.", TtlHeader);
+            if (!long.TryParse(ttlValue.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds <= 0)
+                return (null, $"'{TtlHeader}' must be a positive whole number of seconds (longer than {maxTtl.TotalSeconds:0} s is cut to that).", TtlHeader);
+            // Longer than the configured maximum is cut to it (documented), not refused.
             ttl = TimeSpan.FromSeconds(Math.Min(seconds, maxTtl.TotalSeconds));
         }
 
         double? threshold = null;
         if (headers.TryGetValue(ThresholdHeader, out var thresholdValue))
         {
-            if (!double.TryParse(thresholdValue.ToString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var t) || t is < 0 or > 1)
+            if (!double.TryParse(thresholdValue.ToString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var t) || !double.IsFinite(t) || t is < 0 or > 1)
                 return (null, $"'{ThresholdHeader}' must be a number between 0 and 1.", ThresholdHeader);
             threshold = t;
         }

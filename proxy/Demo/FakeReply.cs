@@ -125,6 +125,7 @@ internal sealed class FakeReply(string id, long created, string model, string an
         var sequence = 0;
         await WriteEventAsync(context, "response.created", json =>
         {
+            json.WriteStartObject();
             json.WriteString("type", "response.created");
             json.WriteNumber("sequence_number", sequence++);
             json.WritePropertyName("response");
@@ -137,6 +138,7 @@ internal sealed class FakeReply(string id, long created, string model, string an
                 return;
             await WriteEventAsync(context, "response.output_text.delta", json =>
             {
+                json.WriteStartObject();
                 json.WriteString("type", "response.output_text.delta");
                 json.WriteNumber("sequence_number", sequence++);
                 json.WriteString("item_id", "msg_" + id);
@@ -148,6 +150,7 @@ internal sealed class FakeReply(string id, long created, string model, string an
         }
         await WriteEventAsync(context, "response.completed", json =>
         {
+            json.WriteStartObject();
             json.WriteString("type", "response.completed");
             json.WriteNumber("sequence_number", sequence++);
             json.WritePropertyName("response");

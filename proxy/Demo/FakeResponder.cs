@@ -25,6 +25,13 @@ internal sealed class FakeResponder(FakeUpstreamOptions options, TimeProvider ti
         }
 
         var path = request.Path.Value ?? "";
+        var operation = path.EndsWith("/completions", StringComparison.Ordinal) || path.EndsWith("/responses", StringComparison.Ordinal) || path.EndsWith("/embeddings", StringComparison.Ordinal);
+        if (operation && !HttpMethods.IsPost(request.Method))
+        {
+            context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            await context.Response.WriteAsync("{\"error\":{\"message\":\"fake upstream: use POST\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":null}}");
+            return;
+        }
         JsonObject? body = null;
         if (HttpMethods.IsPost(request.Method))
         {

@@ -34,11 +34,15 @@ public static class GatewayApp
         services.AddBudgets();
         services.AddEmbeddings(builder.Configuration);
         services.AddCaching(builder.Configuration);
-        services.AddOptions<HostOptions>().Configure<GatewayConfigStore>((host, config) => host.ShutdownTimeout = config.Current.Options.ShutdownTimeout);
+        // Read straight from configuration: the host builds its options before the gateway's config is validated.
+        var shutdownTimeout = TimeSpan.TryParse(builder.Configuration["Gateway:ShutdownTimeout"], out var timeout) && timeout >= TimeSpan.Zero ? timeout : new GatewayOptions().ShutdownTimeout;
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = shutdownTimeout);
 
         var app = builder.Build();
-        // Fail fast: build the configuration now so every error is listed before anything listens.
-        app.Services.GetRequiredService<GatewayConfigStore>();
+        // Fail fast, with every error of every section listed before anything opens or listens.
+        var errors = StartupValidation.Errors(app.Services);
+        if (errors.Count > 0)
+            throw new GatewayConfigException(errors);
         MapPipeline(app);
         return app;
     }
@@ -57,6 +61,8 @@ public static class GatewayApp
         admin.MapMetricsAdmin();
         admin.MapBudgetsAdmin();
         admin.MapCacheAdmin();
+        // Paths nothing else answers get an OpenAI-shaped 404 rather than an empty one.
+        app.MapFallback(context => OpenAiError.WriteAsync(context, StatusCodes.Status404NotFound, "There is no such endpoint on this gateway.", OpenAiError.InvalidRequest));
         app.MapReverseProxy(proxy =>
         {
             proxy.UseMiddleware<RequestParsingMiddleware>();

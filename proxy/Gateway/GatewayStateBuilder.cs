@@ -23,6 +23,7 @@ internal static class GatewayStateBuilder
         ReportDroppedEntries(configuration, "Providers", options.Providers, errors);
         ReportDroppedEntries(configuration, "Models", options.Models, errors);
         ReportDroppedEntries(configuration, "Teams", options.Teams, errors);
+        ReportDroppedEntries(configuration, "Prices", options.Prices, errors);
         if (options.Limits.MaxBodyBytes <= 0)
             errors.Add("Gateway:Limits:MaxBodyBytes: must be positive.");
         for (var i = 0; i < options.Admin.KeySha256.Count; i++)

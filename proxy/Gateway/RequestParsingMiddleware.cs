@@ -12,7 +12,8 @@ namespace LlmGateway.Gateway;
 internal sealed class RequestParsingMiddleware(RequestDelegate next, GatewayConfigStore config)
 {
     private static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 128 };
+    // Duplicate keys are refused: which "model" would the provider read?
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 128, AllowDuplicateProperties = false };
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -37,7 +38,8 @@ internal sealed class RequestParsingMiddleware(RequestDelegate next, GatewayConf
         JsonObject? body;
         try
         {
-            body = JsonNode.Parse(raw, NodeOptions, DocumentOptions) as JsonObject;
+            // Strings are transcoded lazily, so invalid UTF-8 would only surface deep in a later step.
+            body = System.Text.Unicode.Utf8.IsValid(raw) ? JsonNode.Parse(raw, NodeOptions, DocumentOptions) as JsonObject : null;
         }
         catch (JsonException)
         {
@@ -46,7 +48,7 @@ internal sealed class RequestParsingMiddleware(RequestDelegate next, GatewayConf
         if (body is null)
         {
             await OpenAiError.WriteAsync(context, StatusCodes.Status400BadRequest,
-                "We could not parse the JSON body of your request. The body must be a JSON object.", OpenAiError.InvalidRequest);
+                "We could not parse the JSON body of your request. The body must be a JSON object in UTF-8, without duplicate keys.", OpenAiError.InvalidRequest);
             return;
         }
 

@@ -9,7 +9,8 @@ internal static class RequestValidator
     public sealed record Problem(string Message, string? Param);
 
     private static readonly string[] NumberFields = ["temperature", "top_p", "presence_penalty", "frequency_penalty"];
-    private static readonly string[] IntegerFields = ["n", "max_tokens", "max_completion_tokens", "max_output_tokens", "seed"];
+    /// <summary>Counts: whole numbers from 1 up; budgets reserve by them, so they must be what the provider will use.</summary>
+    private static readonly (string Name, long Max)[] CountFields = [("n", 128), ("max_tokens", int.MaxValue), ("max_completion_tokens", int.MaxValue), ("max_output_tokens", int.MaxValue)];
 
     public static Problem? Validate(OpenAiEndpoint endpoint, JsonObject body, out string? model, out bool stream)
     {
@@ -51,11 +52,25 @@ internal static class RequestValidator
             if (body.TryGetPropertyValue(field, out var node) && node is not null && node.GetValueKind() != JsonValueKind.Number)
                 return new Problem($"'{field}' must be a number.", field);
         }
-        foreach (var field in IntegerFields)
+        foreach (var (field, max) in CountFields)
         {
             if (body.TryGetPropertyValue(field, out var node) && node is not null
-                && (node.GetValueKind() != JsonValueKind.Number || !node.AsValue().TryGetValue<long>(out _)))
-                return new Problem($"'{field}' must be an integer.", field);
+                && (node.GetValueKind() != JsonValueKind.Number || !node.AsValue().TryGetValue<long>(out var count) || count < 1 || count > max))
+                return new Problem($"'{field}' must be an integer from 1 to {max}.", field);
+        }
+        if (body.TryGetPropertyValue("seed", out var seed) && seed is not null
+            && (seed.GetValueKind() != JsonValueKind.Number || !seed.AsValue().TryGetValue<long>(out _)))
+            return new Problem("'seed' must be an integer.", "seed");
+        if (endpoint == OpenAiEndpoint.ChatCompletions)
+        {
+            var messages = body["messages"]!.AsArray();
+            for (var i = 0; i < messages.Count; i++)
+            {
+                if (messages[i] is not JsonObject message || message["role"]?.GetValueKind() != JsonValueKind.String)
+                    return new Problem($"'messages[{i}]' must be an object with a string 'role'.", $"messages[{i}]");
+                if (message["content"] is { } content && content.GetValueKind() is not (JsonValueKind.String or JsonValueKind.Array or JsonValueKind.Null))
+                    return new Problem($"'messages[{i}].content' must be a string or an array of content parts.", $"messages[{i}].content");
+            }
         }
         return null;
     }

@@ -20,11 +20,21 @@ internal sealed class FasterEntryStore : IDisposable
     private readonly IDevice _device;
     private readonly ConcurrentBag<Session> _sessions = new();
     private readonly SemaphoreSlim _checkpointLock = new(1, 1);
+    private readonly FileStream _lock;
 
     /// <param name="expectedRecords">Sizes FASTER's hash index (about 16 bytes a record; it grows overflow buckets past that).</param>
     public FasterEntryStore(string folder, long memoryBytes, int maxValueBytes, long expectedRecords = 1 << 16)
     {
         Directory.CreateDirectory(folder);
+        // FASTER files are for one process: a second gateway on the same folder must not open them.
+        try
+        {
+            _lock = new FileStream(Path.Combine(folder, "LOCK"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex)
+        {
+            throw new IOException($"The store at {folder} is in use by another gateway process (give each process its own Gateway:Storage:Path).", ex);
+        }
         _device = Devices.CreateLogDevice(Path.Combine(folder, "hlog.log"), preallocateFile: false);
         var pageSize = 1L << Math.Max(22, (int)Math.Ceiling(Math.Log2(maxValueBytes + 1024)) + 1);
         _settings = new FasterKVSettings<SpanByte, SpanByte>
@@ -155,5 +165,6 @@ internal sealed class FasterEntryStore : IDisposable
         _store.Dispose();
         _device.Dispose();
         _settings.Dispose();
+        _lock.Dispose();
     }
 }

@@ -102,6 +102,24 @@ public sealed class CacheLifecycleTests
     }
 
     [Fact]
+    public async Task A_purge_survives_a_restart()
+    {
+        var storage = GatewayHost.NewStoragePath();
+        await using (var first = await CacheTestHost.StartAsync(s => s["Gateway:Admin:KeySha256:0"] = TeamKeys.Sha256Hex("sk-admin"), storage: storage))
+        {
+            await first.AskAsync(CacheTestHost.Chat("keep me"));
+            await first.AskAsync(CacheTestHost.Chat("purge me", model: "other-model"));
+            (await first.Gateway.Client("sk-admin").PostAsync("/admin/cache/purge?model=other-model", null)).EnsureSuccessStatusCode();
+            Assert.Equal(1, first.Cache.Count);
+        }
+
+        await using var second = await CacheTestHost.StartAsync(storage: storage);
+
+        Assert.Equal(1, second.Cache.Count);
+        Assert.Equal("MISS", CacheTestHost.XCache(await second.AskAsync(CacheTestHost.Chat("purge me", model: "other-model"))));
+    }
+
+    [Fact]
     public async Task A_new_embedder_never_compares_old_vectors_but_exact_hits_remain()
     {
         var storage = GatewayHost.NewStoragePath();

@@ -37,6 +37,23 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public async Task Errors_of_every_section_are_listed_together()
+    {
+        var settings = GatewayHost.BasicSettings("http://localhost:1/v1");
+        settings["Gateway:Providers:main:Kind"] = "bedrock";
+        settings["Gateway:Cache:Threshold"] = "1.5";
+        settings["Gateway:Embeddings:MaxTokens"] = "0";
+        settings["Gateway:Prices:gpt-4o-mini:InputPer1M"] = "cheap";
+
+        var ex = await Assert.ThrowsAsync<GatewayConfigException>(() => GatewayHost.StartAsync(settings));
+
+        Assert.Contains(ex.Errors, e => e.StartsWith("Gateway:Providers:main:Kind"));
+        Assert.Contains(ex.Errors, e => e.Contains("Gateway:Cache:Threshold"));
+        Assert.Contains(ex.Errors, e => e.Contains("Gateway:Embeddings:MaxTokens"));
+        Assert.Contains(ex.Errors, e => e.Contains("Gateway:Prices:gpt-4o-mini:InputPer1M"));
+    }
+
+    [Fact]
     public async Task A_value_of_the_wrong_type_names_its_key()
     {
         var settings = GatewayHost.BasicSettings("http://localhost:1/v1");

@@ -94,3 +94,60 @@ public sealed class ErrorShapeTests : IAsyncLifetime
         Assert.Equal("Healthy", await client.GetStringAsync("/readyz"));
     }
 }
+
+public sealed class BadInputTests : IAsyncLifetime
+{
+    private FakeUpstream _upstream = null!;
+    private GatewayHost _gateway = null!;
+
+    public async Task InitializeAsync()
+    {
+        _upstream = await FakeUpstream.StartAsync(new FakeUpstreamOptions { RecordRequests = true });
+        var settings = GatewayHost.BasicSettings(_upstream.BaseUrl);
+        settings["Gateway:Admin:KeySha256:0"] = LlmGateway.Auth.TeamKeys.Sha256Hex("sk-admin");
+        _gateway = await GatewayHost.StartAsync(settings);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
+        await _upstream.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Invalid_utf8_is_a_400_not_a_500()
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes("{\"model\":\"mini\",\"messages\":[{\"role\":\"user\",\"content\":\"XX\"}]}");
+        var at = Array.IndexOf(bytes, (byte)'X');
+        bytes[at] = 0xff;
+        bytes[at + 1] = 0xfe;
+        using var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var response = await _gateway.Client().PostAsync("/v1/chat/completions", content);
+        await Json.AssertOpenAiErrorAsync(response, 400);
+        Assert.Empty(_upstream.Requests);
+    }
+
+    [Theory]
+    [InlineData("{\"model\":\"mini\",\"model\":\"gpt-9\",\"messages\":[]}", null)]
+    [InlineData("{\"model\":\"mini\",\"messages\":[],\"n\":100000000000}", "n")]
+    [InlineData("{\"model\":\"mini\",\"messages\":[],\"max_tokens\":3000000000}", "max_tokens")]
+    [InlineData("{\"model\":\"mini\",\"messages\":[],\"max_tokens\":-5}", "max_tokens")]
+    [InlineData("{\"model\":\"mini\",\"messages\":[{\"role\":\"user\",\"content\":5}]}", "messages[0].content")]
+    [InlineData("{\"model\":\"mini\",\"messages\":[\"hi\"]}", "messages[0]")]
+    public async Task Duplicate_keys_out_of_range_counts_and_mistyped_messages_are_400(string body, string? param)
+    {
+        using var response = await _gateway.Client().PostAsync("/v1/chat/completions", Json.Body(body));
+        await Json.AssertOpenAiErrorAsync(response, 400, param: param);
+        Assert.Empty(_upstream.Requests);
+    }
+
+    [Theory]
+    [InlineData("GET", "/foo", 404)]
+    [InlineData("POST", "/admin/cache/purge?all=yes", 400)]
+    public async Task Framework_errors_are_openai_shaped_too(string method, string path, int status)
+    {
+        using var response = await _gateway.Client("sk-admin").SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+        await Json.AssertOpenAiErrorAsync(response, status);
+    }
+}

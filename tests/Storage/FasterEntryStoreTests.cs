@@ -35,17 +35,26 @@ public sealed class FasterEntryStoreTests : IDisposable
     [Fact]
     public async Task Writes_after_the_last_checkpoint_are_lost_on_a_crash_and_earlier_ones_are_not()
     {
-        var crashed = new FasterEntryStore(_folder, 32 << 20, 1 << 20);
-        crashed.Upsert(B("kept"), B("1"));
-        await crashed.CheckpointAsync(default);
-        crashed.Upsert(B("lost"), B("2"));
-        // No dispose and no checkpoint: as if the process died here. The files are opened again below.
+        using (var crashed = new FasterEntryStore(_folder, 32 << 20, 1 << 20))
+        {
+            crashed.Upsert(B("kept"), B("1"));
+            await crashed.CheckpointAsync(default);
+            crashed.Upsert(B("lost"), B("2"));
+            // Closing takes no checkpoint: what follows sees the files as a crash leaves them.
+        }
 
         using var recovered = new FasterEntryStore(_folder, 32 << 20, 1 << 20);
 
         Assert.Equal("1", Encoding.UTF8.GetString(recovered.Read(B("kept"))!));
         Assert.Null(recovered.Read(B("lost")));
-        GC.KeepAlive(crashed);
+    }
+
+    [Fact]
+    public void A_second_process_cannot_open_the_same_store()
+    {
+        using var first = new FasterEntryStore(_folder, 32 << 20, 1 << 20);
+        var ex = Assert.Throws<IOException>(() => new FasterEntryStore(_folder, 32 << 20, 1 << 20));
+        Assert.Contains("in use by another gateway process", ex.Message);
     }
 
     [Fact]
@@ -56,5 +65,35 @@ public sealed class FasterEntryStoreTests : IDisposable
         new Random(1).NextBytes(big);
         store.Upsert(B("big"), big);
         Assert.Equal(big, store.Read(B("big")));
+    }
+}
+
+public sealed class FasterEntryStoreDeleteTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "llmgw-faster-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
+    }
+
+    [Fact]
+    public async Task A_delete_after_a_checkpoint_stays_deleted_after_reopen_and_a_rewrite_is_seen_once()
+    {
+        static byte[] B(string s) => System.Text.Encoding.UTF8.GetBytes(s);
+        using (var store = new FasterEntryStore(_folder, 32 << 20, 1 << 20))
+        {
+            store.Upsert(B("a"), B("1"));
+            store.Upsert(B("b"), B("2"));
+            await store.CheckpointAsync(default);
+            store.Delete(B("a"));
+            store.Upsert(B("b"), B("3"));
+            await store.CheckpointAsync(default);
+        }
+        using var reopened = new FasterEntryStore(_folder, 32 << 20, 1 << 20);
+
+        var records = reopened.Scan().Select(r => (System.Text.Encoding.UTF8.GetString(r.Key), System.Text.Encoding.UTF8.GetString(r.Value))).ToList();
+        Assert.Equal([("b", "3")], records);
+        Assert.Null(reopened.Read(B("a")));
     }
 }
