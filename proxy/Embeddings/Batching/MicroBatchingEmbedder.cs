@@ -70,6 +70,13 @@ internal sealed class MicroBatchingEmbedder : ITextEmbedder
             OnTimeout(text.Length);
             throw;
         }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The run was terminated for overrunning the timeout just before our own wait noticed it: same outcome.
+            pending.Abandon();
+            OnTimeout(text.Length);
+            throw new TimeoutException($"Embedding did not finish within {_timeout.TotalMilliseconds:0} ms.");
+        }
         catch (OperationCanceledException)
         {
             pending.Abandon();
@@ -103,6 +110,12 @@ internal sealed class MicroBatchingEmbedder : ITextEmbedder
             if (ex is TimeoutException)
             {
                 OnTimeout(texts.Sum(t => t.Length));
+            }
+            else if (!cancellationToken.IsCancellationRequested)
+            {
+                // A terminated overrunning run, not the caller's cancellation.
+                OnTimeout(texts.Sum(t => t.Length));
+                throw new TimeoutException($"Embedding did not finish within {_timeout.TotalMilliseconds:0} ms.");
             }
 
             throw;
