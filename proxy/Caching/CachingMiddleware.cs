@@ -60,17 +60,18 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
         feature.Result = CacheResult.Miss;
         context.Response.OnStarting(static response => { ((HttpResponse)response).Headers[CacheHeader] = "MISS"; return Task.CompletedTask; }, context.Response);
         await next(context);
-        try
+        // Store once the client has its whole answer, so the cache's work is never on the client's path.
+        context.Response.OnCompleted(async () =>
         {
-            // The client has its whole answer before the cache does any work on it.
-            if (!context.RequestAborted.IsCancellationRequested)
-                await context.Response.CompleteAsync();
-            await StoreAsync(context, request, key, directives, lookup, team);
-        }
-        finally
-        {
-            cache.NoteStoreAttempt();
-        }
+            try
+            {
+                await StoreAsync(context, request, key, directives, lookup, team);
+            }
+            finally
+            {
+                cache.NoteStoreAttempt();
+            }
+        });
     }
 
     private async Task ServeHitAsync(HttpContext context, GatewayRequest request, CacheFeature feature, CacheHit hit)
@@ -119,7 +120,7 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
         {
             var vector = lookup.QueryVector;
             if (vector is null && key.AllowsSemantic && !lookup.EmbeddingFailed)
-                vector = (await cache.EmbedQueryAsync(key.QueryText!, context.RequestAborted)) ?? [];
+                vector = (await cache.EmbedQueryAsync(key.QueryText!, CancellationToken.None)) ?? [];
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
             var ttl = directives.Ttl ?? team.Options.Cache?.Ttl ?? settings.Ttl;
             var stored = StoredAnswer(answer);
