@@ -43,11 +43,14 @@ internal sealed class RoutingMetrics
     /// <summary>After each upstream attempt: counts it as an error when the provider failed (not when the client went away).</summary>
     public void AttemptEnded(HttpContext context, UpstreamAttempt attempt, ForwarderError? error)
     {
-        if (!_upstreamErrors.Enabled || context.RequestAborted.IsCancellationRequested)
+        if (!_upstreamErrors.Enabled)
             return;
         string? reason;
+        // A provider-side error counts even though YARP then aborts the client connection (which sets RequestAborted).
         if (error is { } e)
             reason = IsClientSide(e) ? null : UpstreamFailure.Describe(attempt.RejectedStatus, e);
+        else if (context.RequestAborted.IsCancellationRequested)
+            return;
         else if (attempt.RejectedStatus is { } rejected)
             reason = UpstreamFailure.Describe(rejected, null);
         else
