@@ -95,12 +95,7 @@ internal sealed class BudgetMiddleware(
             return;
         }
 
-        var capture = context.Features.Get<CapturedResponse>();
-        if (capture is null)
-        {
-            capture = new CapturedResponse(store.Current.Options.Limits.MaxCaptureBytes, time.GetTimestamp());
-            context.Features.Set(capture);
-        }
+        var capture = CapturedResponse.For(context, store.Current.Options.Limits.MaxCaptureBytes, time.GetTimestamp());
         var settlement = new PendingSettlement(settler, context, request, team, config, policy, reservation, decision, capture);
         var hideUsage = StreamUsage.InjectIfMissing(request);
         if (hideUsage)

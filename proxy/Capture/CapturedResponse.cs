@@ -38,6 +38,16 @@ internal sealed class CapturedResponse(long maxBytes, long startedTimestamp)
     /// <summary>SSE events for which this returns true are captured but not sent to the client (e.g. a usage chunk the client did not ask for).</summary>
     public Func<ReadOnlyMemory<byte>, bool>? HoldBackEvent { get; set; }
 
+    /// <summary>The request's capture, created by whichever step needs it first (budgets or the capture step).</summary>
+    public static CapturedResponse For(HttpContext context, long maxBytes, long startedTimestamp)
+    {
+        if (context.Features.Get<CapturedResponse>() is { } existing)
+            return existing;
+        var capture = new CapturedResponse(maxBytes, startedTimestamp);
+        context.Features.Set(capture);
+        return capture;
+    }
+
     internal void Append(ReadOnlySpan<byte> bytes)
     {
         if (Truncated)

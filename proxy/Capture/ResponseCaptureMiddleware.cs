@@ -11,12 +11,7 @@ internal sealed class ResponseCaptureMiddleware(RequestDelegate next, GatewayCon
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        var capture = context.Features.Get<CapturedResponse>();
-        if (capture is null)
-        {
-            capture = new CapturedResponse(config.Current.Options.Limits.MaxCaptureBytes, time.GetTimestamp());
-            context.Features.Set(capture);
-        }
+        var capture = CapturedResponse.For(context, config.Current.Options.Limits.MaxCaptureBytes, time.GetTimestamp());
         var original = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
         var tee = new CapturingBodyFeature(original, context.Response, capture, time);
         context.Features.Set<IHttpResponseBodyFeature>(tee);
