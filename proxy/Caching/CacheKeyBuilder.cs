@@ -25,21 +25,36 @@ internal static class CacheKeyBuilder
             return null;
 
         var model = request.Model.Name;
-        var exact = Hash(scope, model, request.Endpoint, "", request.Body, skipQuery: null);
+        var (queryNode, queryText) = !semantic ? (null, null)
+            : request.Endpoint == OpenAiEndpoint.ChatCompletions ? LastUserContent(request.Body) : Prompt(request.Body);
+        // One canonical walk of the body, with the query replaced by a placeholder: the partition hashes
+        // that; the exact key hashes it with the query put back.
+        var canonical = Canonical(request.Body, queryNode);
+        var prefix = $"v1\n{scope}\n{model}\n{request.Endpoint}\n";
+        var exact = Hash(prefix, canonical, queryNode is null ? [] : Canonical(queryNode));
         if (!semantic)
             return new CacheKey(scope, model, exact, exact, null);
 
-        var (queryNode, queryText) = request.Endpoint == OpenAiEndpoint.ChatCompletions ? LastUserContent(request.Body) : Prompt(request.Body);
         if (queryOverride is { Length: > 0 } && queryText is not null)
             queryText = queryOverride;
-        var partition = Hash(scope, model, request.Endpoint, embedderId, request.Body, queryNode);
+        var partition = Hash(prefix + embedderId + "\n", canonical, []);
         return new CacheKey(scope, model, exact, partition, queryNode is null ? null : queryText);
     }
 
-    private static byte[] Hash(string scope, string model, OpenAiEndpoint endpoint, string embedderId, JsonObject body, JsonNode? skipQuery)
+    private static byte[] Hash(string prefix, ReadOnlySpan<byte> canonical, ReadOnlySpan<byte> query)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(Encoding.UTF8.GetBytes(prefix));
+        sha.AppendData(canonical);
+        sha.AppendData("\n"u8);
+        sha.AppendData(query);
+        return sha.GetHashAndReset();
+    }
+
+    /// <summary>The body minus delivery-only fields, keys sorted, <paramref name="skipQuery"/> as a placeholder.</summary>
+    private static byte[] Canonical(JsonObject body, JsonNode? skipQuery)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
-        buffer.Write(Encoding.UTF8.GetBytes($"v1\n{scope}\n{model}\n{endpoint}\n{embedderId}\n"));
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
@@ -52,7 +67,15 @@ internal static class CacheKeyBuilder
             }
             writer.WriteEndObject();
         }
-        return SHA256.HashData(buffer.WrittenSpan);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static byte[] Canonical(JsonNode query)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+            WriteSkipping(writer, query, skip: null);
+        return buffer.WrittenSpan.ToArray();
     }
 
     private static void WriteSkipping(Utf8JsonWriter writer, JsonNode? node, JsonNode? skip)

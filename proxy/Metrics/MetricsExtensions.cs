@@ -32,20 +32,8 @@ internal static class MetricsExtensions
     public static IEndpointRouteBuilder MapGatewayMetrics(this IEndpointRouteBuilder endpoints)
     {
         var services = endpoints.ServiceProvider;
-        MetricsOptions options;
-        try
-        {
-            options = services.GetRequiredService<IOptions<MetricsOptions>>().Value;
-        }
-        catch (OptionsValidationException ex)
-        {
-            throw new GatewayConfigException([.. ex.Failures]);
-        }
-        catch (InvalidOperationException ex)
-        {
-            // The binder names the key whose value did not convert.
-            throw new GatewayConfigException([ex.Message]);
-        }
+        // Validated with every other section by StartupValidation before the pipeline is mapped.
+        var options = services.GetRequiredService<IOptions<MetricsOptions>>().Value;
         services.GetRequiredService<MetricsPipeline>();
         services.GetRequiredService<GatewayMetrics>();
         if (options.Port is null)

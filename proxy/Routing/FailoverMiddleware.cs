@@ -25,7 +25,10 @@ internal sealed class FailoverMiddleware(RequestDelegate next, GatewayConfigStor
             if (request.IsReplayable)
             {
                 var body = request.BodyFor(target);
-                context.Request.Body = new MemoryStream(body.ToArray(), writable: false);
+                // BodyFor returns whole arrays (the client's buffer or a fresh serialisation): wrap, don't copy.
+                context.Request.Body = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(body, out var segment)
+                    ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+                    : new MemoryStream(body.ToArray(), writable: false);
                 context.Request.ContentLength = body.Length;
             }
             if (!proxyState.TryGetCluster(target.Provider.ClusterId, out var cluster))
