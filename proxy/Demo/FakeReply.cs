@@ -123,15 +123,7 @@ internal sealed class FakeReply(string id, long created, string model, string an
     {
         StartStream(context);
         var sequence = 0;
-        await WriteEventAsync(context, "response.created", json =>
-        {
-            json.WriteStartObject();
-            json.WriteString("type", "response.created");
-            json.WriteNumber("sequence_number", sequence++);
-            json.WritePropertyName("response");
-            Response(json, "in_progress");
-            json.WriteEndObject();
-        });
+        await WriteResponseEventAsync(context, "response.created", sequence++, "in_progress");
         for (var i = 0; i < _words.Length; i++)
         {
             if (!await BeforeChunkAsync(context, i + 1))
@@ -148,16 +140,20 @@ internal sealed class FakeReply(string id, long created, string model, string an
                 json.WriteEndObject();
             });
         }
-        await WriteEventAsync(context, "response.completed", json =>
+        await WriteResponseEventAsync(context, "response.completed", sequence++, "completed");
+    }
+
+    /// <summary>A Responses-API event that carries the whole response object.</summary>
+    private Task WriteResponseEventAsync(HttpContext context, string type, int sequence, string status) =>
+        WriteEventAsync(context, type, json =>
         {
             json.WriteStartObject();
-            json.WriteString("type", "response.completed");
-            json.WriteNumber("sequence_number", sequence++);
+            json.WriteString("type", type);
+            json.WriteNumber("sequence_number", sequence);
             json.WritePropertyName("response");
-            Response(json, "completed");
+            Response(json, status);
             json.WriteEndObject();
         });
-    }
 
     private void Header(Utf8JsonWriter json, string type)
     {

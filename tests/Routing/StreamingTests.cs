@@ -27,6 +27,24 @@ public sealed class StreamingTests
     }
 
     [Fact]
+    public async Task A_streaming_responses_api_call_is_forwarded_event_by_event()
+    {
+        await using var upstream = await FakeUpstream.StartAsync(new FakeUpstreamOptions());
+        await using var gateway = await GatewayHost.StartAsync(GatewayHost.BasicSettings(upstream.BaseUrl));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/responses") { Content = Json.Body("{\"model\":\"mini\",\"input\":\"say hi\",\"stream\":true}") };
+
+        using var response = await gateway.Client().SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        var types = new List<string>();
+        await foreach (var data in Sse.ReadDataAsync(await response.Content.ReadAsStreamAsync()))
+            types.Add(System.Text.Json.Nodes.JsonNode.Parse(data)!["type"]!.GetValue<string>());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("response.created", types[0]);
+        Assert.Contains("response.output_text.delta", types);
+        Assert.Equal("response.completed", types[^1]);
+    }
+
+    [Fact]
     public async Task A_client_that_disconnects_cancels_the_upstream_request()
     {
         await using var upstream = await FakeUpstream.StartAsync(new FakeUpstreamOptions { ChunkDelayMs = 500 });
