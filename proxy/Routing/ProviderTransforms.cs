@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using Microsoft.Net.Http.Headers;
 using Yarp.ReverseProxy.Transforms;
 
 namespace LlmGateway.Routing;
@@ -10,37 +8,13 @@ namespace LlmGateway.Routing;
 /// </summary>
 internal static class ProviderTransforms
 {
-    private const string AzureKeyHeader = "api-key";
-
     public static ValueTask ApplyRequest(RequestTransformContext context)
     {
-        var attempt = context.HttpContext.Features.GetRequiredFeature<UpstreamAttempt>();
-        var provider = attempt.Target.Provider;
-        var rest = context.Path.StartsWithSegments("/v1", out var remaining) ? remaining : context.Path;
-        var headers = context.ProxyRequest.Headers;
-        headers.Remove(HeaderNames.Authorization);
-        headers.Remove(AzureKeyHeader);
-
-        if (provider.IsAzure)
-        {
-            context.Path = IsDeploymentScoped(rest)
-                ? "/openai/deployments/" + Uri.EscapeDataString(attempt.Target.UpstreamModel) + rest
-                : "/openai" + rest;
-            context.Query.Collection["api-version"] = provider.ApiVersion;
-            if (provider.ApiKey is not null)
-                headers.TryAddWithoutValidation(AzureKeyHeader, provider.ApiKey);
-        }
-        else
-        {
-            context.Path = rest;
-            if (provider.ApiKey is not null)
-                headers.Authorization = new AuthenticationHeaderValue("Bearer", provider.ApiKey);
-        }
-        foreach (var header in provider.Headers)
-        {
-            headers.Remove(header.Key);
-            headers.TryAddWithoutValidation(header.Key, header.Value);
-        }
+        var target = context.HttpContext.Features.GetRequiredFeature<UpstreamAttempt>().Target;
+        context.Path = ProviderAddressing.PathFor(target, context.Path);
+        if (ProviderAddressing.ApiVersion(target.Provider) is { } apiVersion)
+            context.Query.Collection["api-version"] = apiVersion;
+        ProviderAddressing.SetCredentials(context.ProxyRequest.Headers, target.Provider);
         return ValueTask.CompletedTask;
     }
 
@@ -56,8 +30,4 @@ internal static class ProviderTransforms
     }
 
     public static bool IsRetryable(int status) => status == StatusCodes.Status429TooManyRequests || status >= 500;
-
-    private static bool IsDeploymentScoped(PathString rest) =>
-        rest.StartsWithSegments("/chat") || rest.StartsWithSegments("/completions") || rest.StartsWithSegments("/embeddings")
-        || rest.StartsWithSegments("/audio") || rest.StartsWithSegments("/images");
 }
