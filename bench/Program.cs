@@ -10,7 +10,7 @@ return args.FirstOrDefault() switch
     "budgets" => await BudgetsBench.RunAsync(args),
     "cache-quality" => await CacheQualityBench.RunAsync(args),
     "cache" => await CacheLatencyBench.RunAsync(args),
-    "vectorindex" => LlmGateway.Bench.VectorIndex.VectorIndexBench.Run(args),
+    "vectorindex" => LlmGateway.Bench.VectorIndex.VectorIndexBench.Run(args[1..]),
     "embeddings" => await LlmGateway.Bench.Embeddings.EmbeddingsBench.RunAsync(args[1..]),
     "metrics" => await LlmGateway.Bench.Metrics.MetricsBench.RunAsync(args),
     _ => Usage(),

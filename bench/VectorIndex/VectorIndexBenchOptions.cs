@@ -16,6 +16,12 @@ internal sealed record VectorIndexBenchOptions
     public int PartitionBenchSize { get; init; } = 40_000;
     public bool Checksums { get; init; }
 
+    /// <summary>When set, the built graph is kept here and a later run with the same parameters loads it instead of rebuilding.</summary>
+    public string? KeepSnapshotDirectory { get; init; }
+
+    /// <summary>Skip the snapshot save/load figures (to iterate on search settings faster).</summary>
+    public bool SkipSnapshot { get; init; }
+
     public static VectorIndexBenchOptions Parse(string[] args)
     {
         var options = new VectorIndexBenchOptions();
@@ -36,6 +42,8 @@ internal sealed record VectorIndexBenchOptions
                 "--snapshot-dir" => options with { SnapshotDirectory = Next() },
                 "--partitions" => options with { ComparePartitions = true, PartitionBenchSize = Ints(Next())[0] },
                 "--checksums" => options with { Checksums = true },
+                "--keep-snapshot" => options with { KeepSnapshotDirectory = Next() },
+                "--skip-snapshot" => options with { SkipSnapshot = true },
                 _ => throw new ArgumentException($"unknown argument {args[i]}; see bench/VectorIndex/VectorIndexBench.cs"),
             };
         }

@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 
 namespace LlmGateway.VectorIndex;
 
@@ -19,7 +18,7 @@ internal static class FlatScan
                 continue;
             }
 
-            var similarity = TensorPrimitives.Dot(query, rows.Slice(i * dimension, dimension));
+            var similarity = VectorMath.Dot(query, rows.Slice(i * dimension, dimension));
             if (similarity > top.Threshold)
             {
                 top.Offer(ids[i], similarity);

@@ -26,7 +26,7 @@ internal sealed partial class HnswIndex
                 remap[node] = _deleted.At(node) == 0 ? live++ : -1;
             }
 
-            var result = new HnswIndex(_dimension, _m, _efConstruction, _efSearch, _seed, live);
+            var result = new HnswIndex(_dimension, _m, _efConstruction, _efSearch, _seed, live, QuantizedSearch);
             result.CopyLiveNodes(this, remap, live);
             Parallel.For(0, nodes, node =>
             {
@@ -52,6 +52,7 @@ internal sealed partial class HnswIndex
         _upperLinks.EnsureCapacity(live);
         _levels.EnsureCapacity(live);
         _deleted.EnsureCapacity(live);
+        _codes?.EnsureCapacity(live);
         for (var node = 0; node < remap.Length; node++)
         {
             var target = remap[node];
@@ -63,6 +64,11 @@ internal sealed partial class HnswIndex
             var id = source._ids.At(node);
             var level = source._levels.At(node);
             source._vectors.Row(node).CopyTo(_vectors.Row(target));
+            if (_codes is not null)
+            {
+                EncodeRow(_codes, target);
+            }
+
             _ids.At(target) = id;
             _levels.At(target) = level;
             if (level > 0)

@@ -20,6 +20,11 @@ internal sealed partial class HnswIndex
         {
             var node = Reserve(id);
             VectorMath.CopyNormalised(vector, squaredNorm, _vectors.Row(node));
+            if (_codes is not null)
+            {
+                EncodeRow(_codes, node);
+            }
+
             _ids.At(node) = id;
             var level = LevelFor(id);
             _levels.At(node) = (byte)level;
@@ -53,6 +58,7 @@ internal sealed partial class HnswIndex
             _upperLinks.EnsureCapacity(node + 1);
             _levels.EnsureCapacity(node + 1);
             _deleted.EnsureCapacity(node + 1);
+            _codes?.EnsureCapacity(node + 1);
             _nodeById.Add(id, node);
             Volatile.Write(ref _nodeCount, node + 1);
             return node;
@@ -76,14 +82,16 @@ internal sealed partial class HnswIndex
             }
         }
 
-        var query = _vectors.Row(node);
+        // Construction always measures on the floats: the graph's quality does not depend on
+        // whether searches later walk on codes.
+        var distance = new FloatDistance(this, _vectors.Row(node));
         var entryNode = (int)entry;
         var entryLevel = (int)(entry >> 32);
         var current = entryNode;
-        var currentDistance = Distance(query, current);
+        var currentDistance = distance.To(current);
         for (var l = entryLevel; l > level; l--)
         {
-            (current, currentDistance) = GreedyClosest(query, current, currentDistance, l);
+            (current, currentDistance) = GreedyClosest(ref distance, current, currentDistance, l);
         }
 
         // Phase 1: choose neighbours on every layer and write this node's own lists. Nobody can
@@ -97,7 +105,7 @@ internal sealed partial class HnswIndex
             context.TryVisit(current);
             for (var l = top; l >= 0; l--)
             {
-                SearchLayer(context, query, l, _efConstruction, filter: null, forQuery: false);
+                SearchLayer(context, ref distance, l, _efConstruction, filter: null, forQuery: false);
                 var found = SortedResults(context.Results);
                 chosen[l] = SelectNeighbours(found, _m);
                 lock (NodeLock(node))
@@ -106,12 +114,7 @@ internal sealed partial class HnswIndex
                 }
 
                 // The next layer starts from everything found on this one.
-                context.Reset(_ids.Capacity);
-                foreach (var c in found)
-                {
-                    context.Candidates.Push(c.Distance, c.Node);
-                    context.TryVisit(c.Node);
-                }
+                context.Reseed(found, _ids.Capacity);
             }
         }
         finally

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics.X86;
 
 namespace LlmGateway.VectorIndex;
 
@@ -46,31 +45,17 @@ internal sealed partial class HnswIndex
             }
 
             var ef = Math.Max(efSearch > 0 ? efSearch : _efSearch, k);
-            var node = (int)entry;
-            var distance = Distance(q, node);
-            for (var level = (int)(entry >> 32); level > 0; level--)
+            if (_codes is null)
             {
-                (node, distance) = GreedyClosest(q, node, distance, level);
+                var exact = new FloatDistance(this, q);
+                Walk(context, ref exact, entry, ef, filter);
+                return TakeNearest(context.Results, destination);
             }
 
-            context.Candidates.Push(distance, node);
-            context.TryVisit(node);
-            SearchLayer(context, q, 0, ef, filter, forQuery: true);
-
-            var results = context.Results;
-            while (results.Count > k)
-            {
-                results.Pop();
-            }
-
-            var found = results.Count;
-            for (var i = found - 1; i >= 0; i--)
-            {
-                var best = results.Pop();
-                destination[i] = new VectorMatch(_ids.At(best.Node), 1f - best.Distance);
-            }
-
-            return found;
+            var queryScale = Int8Codes.Encode(q, context.QueryCodes);
+            var approximate = new Int8Distance(_codes, context.QueryCodes, queryScale);
+            Walk(context, ref approximate, entry, ef, filter);
+            return Rerank(context.Results, q, destination);
         }
         finally
         {
@@ -78,8 +63,71 @@ internal sealed partial class HnswIndex
         }
     }
 
+    /// <summary>
+    /// Greedy descent to layer 1, a beam of up to <see cref="UpperLayerBeam"/> on layer 1, then the
+    /// beam search on layer 0 seeded with all of layer 1's beam; leaves the result in <c>context.Results</c>.
+    /// </summary>
+    /// <remarks>
+    /// The paper descends greedily (a beam of 1) down to layer 0. On clustered data the single node
+    /// that descent ends on is often in the wrong cluster, and a narrow layer-0 beam cannot leave
+    /// it: at 1M clustered vectors, recall@10 at efSearch 32 went from 0.90 to 1.00 with a beam of
+    /// 32 on layer 1, at ~25 % more time per search (see README.md).
+    /// </remarks>
+    private void Walk<TDistance>(SearchContext context, scoped ref TDistance distance, long entry, int ef, Func<long, bool>? filter)
+        where TDistance : INodeDistance, allows ref struct
+    {
+        var node = (int)entry;
+        var nearest = distance.To(node);
+        var top = (int)(entry >> 32);
+        for (var level = top; level > 1; level--)
+        {
+            (node, nearest) = GreedyClosest(ref distance, node, nearest, level);
+        }
+
+        context.Candidates.Push(nearest, node);
+        context.TryVisit(node);
+        if (top >= 1)
+        {
+            SearchLayer(context, ref distance, 1, Math.Min(ef, UpperLayerBeam), filter: null, forQuery: false);
+            context.Reseed(context.Results.Items, _ids.Capacity);
+        }
+
+        SearchLayer(context, ref distance, 0, ef, filter, forQuery: true);
+    }
+
+    /// <summary>The nearest <c>destination.Length</c> of the beam, most similar first.</summary>
+    private int TakeNearest(CandidateHeap results, Span<VectorMatch> destination)
+    {
+        while (results.Count > destination.Length)
+        {
+            results.Pop();
+        }
+
+        var found = results.Count;
+        for (var i = found - 1; i >= 0; i--)
+        {
+            var best = results.Pop();
+            destination[i] = new VectorMatch(_ids.At(best.Node), 1f - best.Distance);
+        }
+
+        return found;
+    }
+
+    /// <summary>The beam of a walk on codes, measured again on the floats: exact similarities and order.</summary>
+    private int Rerank(CandidateHeap results, ReadOnlySpan<float> query, Span<VectorMatch> destination)
+    {
+        var nearest = new TopK(destination);
+        foreach (var candidate in results.Items)
+        {
+            nearest.Offer(_ids.At(candidate.Node), VectorMath.Dot(query, _vectors.Row(candidate.Node)));
+        }
+
+        return nearest.Complete();
+    }
+
     /// <summary>Greedy walk on one upper layer to the node nearest the query.</summary>
-    private (int Node, float Distance) GreedyClosest(ReadOnlySpan<float> query, int node, float distance, int level)
+    private (int Node, float Distance) GreedyClosest<TDistance>(scoped ref TDistance measure, int node, float distance, int level)
+        where TDistance : INodeDistance, allows ref struct
     {
         bool changed;
         do
@@ -95,7 +143,7 @@ internal sealed partial class HnswIndex
             for (var i = 1; i <= count; i++)
             {
                 var neighbour = Volatile.Read(ref links[i]);
-                var d = Distance(query, neighbour);
+                var d = measure.To(neighbour);
                 if (d < distance)
                 {
                     distance = d;
@@ -115,7 +163,8 @@ internal sealed partial class HnswIndex
     /// <c>context.Results</c>. For queries, tombstones and nodes the filter rejects are walked
     /// through but not accepted; construction (<paramref name="forQuery"/> false) accepts all.
     /// </summary>
-    private void SearchLayer(SearchContext context, ReadOnlySpan<float> query, int level, int ef, Func<long, bool>? filter, bool forQuery)
+    private void SearchLayer<TDistance>(SearchContext context, scoped ref TDistance distance, int level, int ef, Func<long, bool>? filter, bool forQuery)
+        where TDistance : INodeDistance, allows ref struct
     {
         var candidates = context.Candidates;
         var results = context.Results;
@@ -155,14 +204,14 @@ internal sealed partial class HnswIndex
                 if (context.TryVisit(neighbour))
                 {
                     scratch[fresh++] = neighbour;
-                    Prefetch(neighbour);
+                    distance.Prefetch(neighbour);
                 }
             }
 
             for (var i = 0; i < fresh; i++)
             {
                 var neighbour = scratch[i];
-                var d = Distance(query, neighbour);
+                var d = distance.To(neighbour);
                 if (d < bound || results.Count < ef)
                 {
                     candidates.Push(d, neighbour);
@@ -187,18 +236,4 @@ internal sealed partial class HnswIndex
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool Accepts(int node, Func<long, bool>? filter) =>
         !IsDeleted(node) && (filter is null || filter(_ids.At(node)));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private unsafe void Prefetch(int node)
-    {
-        if (Sse.IsSupported)
-        {
-            var row = _vectors.Row(node);
-            fixed (float* p = row)
-            {
-                Sse.Prefetch0(p);
-                Sse.Prefetch0((byte*)p + 64);
-            }
-        }
-    }
 }

@@ -15,12 +15,16 @@ internal sealed partial class HnswIndex
 
     public long SaveSnapshot(Stream stream) => SnapshotFile.Write(stream, SnapshotMagic, WriteBody);
 
-    /// <summary>Loads a snapshot; false with a reason when it is missing, corrupt or truncated.</summary>
-    public static bool TryLoadSnapshot(string path, out HnswIndex? index, out string? reason) =>
-        SnapshotFile.TryLoad(path, SnapshotMagic, ReadBody, out index, out reason);
+    /// <summary>
+    /// Loads a snapshot; false with a reason when it is missing, corrupt or truncated. The int8
+    /// codes of a <paramref name="quantizedSearch"/> index are derived data: not stored, encoded
+    /// again from the vectors on load.
+    /// </summary>
+    public static bool TryLoadSnapshot(string path, out HnswIndex? index, out string? reason, bool quantizedSearch = false) =>
+        SnapshotFile.TryLoad(path, SnapshotMagic, reader => ReadBody(reader, quantizedSearch), out index, out reason);
 
-    public static bool TryLoadSnapshot(Stream stream, out HnswIndex? index, out string? reason) =>
-        SnapshotFile.TryRead(stream, stream.Length - stream.Position, SnapshotMagic, ReadBody, out index, out reason);
+    public static bool TryLoadSnapshot(Stream stream, out HnswIndex? index, out string? reason, bool quantizedSearch = false) =>
+        SnapshotFile.TryRead(stream, stream.Length - stream.Position, SnapshotMagic, reader => ReadBody(reader, quantizedSearch), out index, out reason);
 
     internal void WriteBody(SnapshotWriter writer)
     {
@@ -56,7 +60,7 @@ internal sealed partial class HnswIndex
         }
     }
 
-    internal static HnswIndex ReadBody(SnapshotReader reader)
+    internal static HnswIndex ReadBody(SnapshotReader reader, bool quantizedSearch)
     {
         var dimension = reader.ReadInt32();
         var m = reader.ReadInt32();
@@ -72,7 +76,7 @@ internal sealed partial class HnswIndex
         var tombstones = reader.ReadInt32();
         var entry = reader.ReadInt64();
         reader.RequireRoom(nodes, 8 + 1 + 1 + (4L * (1 + (2 * m))) + (4L * dimension), "node");
-        var index = new HnswIndex(dimension, m, efConstruction, efSearch, seed, nodes);
+        var index = new HnswIndex(dimension, m, efConstruction, efSearch, seed, nodes, quantizedSearch);
         index._ids.EnsureCapacity(nodes);
         index._vectors.EnsureCapacity(nodes);
         index._links0.EnsureCapacity(nodes);
@@ -104,6 +108,12 @@ internal sealed partial class HnswIndex
         index._tombstones = tombstones;
         index._entry = entry;
         index.ValidateLoaded();
+        if (index._codes is { } codes)
+        {
+            codes.EnsureCapacity(nodes);
+            Parallel.For(0, nodes, node => index.EncodeRow(codes, node));
+        }
+
         return index;
     }
 

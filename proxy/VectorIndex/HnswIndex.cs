@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 
 namespace LlmGateway.VectorIndex;
@@ -15,6 +14,9 @@ internal sealed partial class HnswIndex
     private const int MaxLevel = 30;
     private const long EmptyEntry = -1;
 
+    /// <summary>Widest beam a search uses on layer 1 (capped by its efSearch); see <see cref="Walk"/>.</summary>
+    private const int UpperLayerBeam = 32;
+
     private readonly int _dimension;
     private readonly int _m;
     private readonly int _m0;
@@ -30,6 +32,9 @@ internal sealed partial class HnswIndex
     private readonly PagedArray<byte> _levels;
     private readonly PagedArray<byte> _deleted;
 
+    /// <summary>Int8 code rows (codes, then the float scale) when searches walk on codes; null otherwise.</summary>
+    private readonly PagedArray<sbyte>? _codes;
+
     private readonly Dictionary<long, int> _nodeById;
     private readonly Lock _idLock = new();
     private readonly Lock _entryLock = new();
@@ -41,7 +46,11 @@ internal sealed partial class HnswIndex
     private int _tombstones;
     private long _entry = EmptyEntry;
 
-    public HnswIndex(int dimension, int m, int efConstruction, int efSearch, long seed, int expectedCount = 1024)
+    /// <param name="quantizedSearch">
+    /// Keep an int8 code of every vector (+¼ of the float row) and walk the graph on the codes;
+    /// the walk's candidates are re-ranked on the floats, so returned similarities stay exact.
+    /// </param>
+    public HnswIndex(int dimension, int m, int efConstruction, int efSearch, long seed, int expectedCount = 1024, bool quantizedSearch = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(m, 2);
@@ -63,6 +72,7 @@ internal sealed partial class HnswIndex
         _ids = new PagedArray<long>(1, shift);
         _levels = new PagedArray<byte>(1, shift);
         _deleted = new PagedArray<byte>(1, shift);
+        _codes = quantizedSearch ? new PagedArray<sbyte>(dimension + sizeof(float), shift) : null;
         _nodeLocks = new Lock[NodeLockStripes];
         for (var i = 0; i < _nodeLocks.Length; i++)
         {
@@ -73,7 +83,7 @@ internal sealed partial class HnswIndex
     }
 
     public HnswIndex(VectorIndexOptions options, int expectedCount = 1024)
-        : this(options.Dimension, options.M, options.EfConstruction, options.EfSearch, options.Seed, expectedCount)
+        : this(options.Dimension, options.M, options.EfConstruction, options.EfSearch, options.Seed, expectedCount, options.QuantizedSearch)
     {
     }
 
@@ -86,6 +96,9 @@ internal sealed partial class HnswIndex
     public int EfSearch => _efSearch;
 
     public long Seed => _seed;
+
+    /// <summary>True when searches walk on int8 codes and re-rank on floats.</summary>
+    public bool QuantizedSearch => _codes is not null;
 
     /// <summary>Live (searchable) vectors.</summary>
     public int Count => Volatile.Read(ref _nodeCount) - Volatile.Read(ref _tombstones);
@@ -121,7 +134,7 @@ internal sealed partial class HnswIndex
     public long MemoryBytes()
     {
         long bytes = _vectors.AllocatedBytes + _links0.AllocatedBytes + _upperLinks.AllocatedBytes
-            + _ids.AllocatedBytes + _levels.AllocatedBytes + _deleted.AllocatedBytes;
+            + _ids.AllocatedBytes + _levels.AllocatedBytes + _deleted.AllocatedBytes + (_codes?.AllocatedBytes ?? 0);
         var nodes = NodeCount;
         for (var i = 0; i < nodes; i++)
         {
@@ -142,10 +155,7 @@ internal sealed partial class HnswIndex
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private float Distance(ReadOnlySpan<float> query, int node) => 1f - TensorPrimitives.Dot(query, _vectors.Row(node));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private float Distance(int a, int b) => 1f - TensorPrimitives.Dot(_vectors.Row(a), _vectors.Row(b));
+    private float Distance(int a, int b) => 1f - VectorMath.Dot(_vectors.Row(a), _vectors.Row(b));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool IsDeleted(int node) => Volatile.Read(ref _deleted.At(node)) != 0;

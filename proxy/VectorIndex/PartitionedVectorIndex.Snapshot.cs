@@ -161,7 +161,7 @@ internal sealed partial class PartitionedVectorIndex
             switch (kind)
             {
                 case (int)PartitionKind.Graph:
-                    var graph = HnswIndex.ReadBody(reader);
+                    var graph = HnswIndex.ReadBody(reader, options.QuantizedSearch);
                     if (graph.Dimension != dimension)
                     {
                         throw new SnapshotFormatException($"partition {key:X16} has dimension {graph.Dimension}, expected {dimension}");

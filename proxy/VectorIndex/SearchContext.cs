@@ -14,6 +14,7 @@ internal sealed class SearchContext
     {
         _marks = new ushort[Math.Max(nodeCapacity, 16)];
         Query = new float[dimension];
+        QueryCodes = new sbyte[dimension];
     }
 
     public CandidateHeap Candidates { get; } = new(farthestOnTop: false);
@@ -22,6 +23,9 @@ internal sealed class SearchContext
 
     /// <summary>Buffer for a query that had to be normalised.</summary>
     public float[] Query { get; }
+
+    /// <summary>Buffer for the query's int8 codes (quantized search).</summary>
+    public sbyte[] QueryCodes { get; }
 
     /// <summary>Scratch list of neighbour ids copied out of a link list.</summary>
     public int[] Neighbours { get; private set; } = new int[256];
@@ -45,6 +49,21 @@ internal sealed class SearchContext
 
         Candidates.Clear();
         Results.Clear();
+    }
+
+    /// <summary>
+    /// Starts the next layer's walk from <paramref name="seeds"/>: they become the candidates, and
+    /// the only visited nodes, of a fresh search. The seeds may be <c>Results.Items</c> itself:
+    /// clearing a heap resets its count and leaves its items in place.
+    /// </summary>
+    public void Reseed(ReadOnlySpan<Candidate> seeds, int nodeCapacity)
+    {
+        Reset(nodeCapacity);
+        foreach (var seed in seeds)
+        {
+            Candidates.Push(seed.Distance, seed.Node);
+            TryVisit(seed.Node);
+        }
     }
 
     /// <summary>Marks <paramref name="node"/> visited; false when it already was.</summary>

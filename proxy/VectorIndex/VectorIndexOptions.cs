@@ -24,6 +24,12 @@ internal sealed record VectorIndexOptions
     /// <summary>Seed of the deterministic level assignment. Default 42.</summary>
     public long Seed { get; init; } = 42;
 
+    /// <summary>
+    /// Walk large partitions' graphs on int8 codes of the vectors and re-rank the walk's
+    /// candidates on the floats: faster searches for about 390 more bytes per vector. Default false.
+    /// </summary>
+    public bool QuantizedSearch { get; init; }
+
     /// <summary>A partition with fewer live vectors than this is searched by an exact flat scan. Default 2000.</summary>
     public int FlatScanBelow { get; init; } = 2000;
 

@@ -1,4 +1,8 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace LlmGateway.VectorIndex;
 
@@ -51,4 +55,42 @@ internal static class VectorMath
 
     /// <summary>True when the caller's vector may be used as is (already unit length).</summary>
     public static bool IsUnit(float squaredNorm) => MathF.Abs(squaredNorm - 1f) <= UnitTolerance;
+
+    /// <summary>
+    /// Dot product of two rows of equal length. With AVX2 and FMA: four independent accumulators,
+    /// so the adds of one step do not wait on the previous step's (TensorPrimitives.Dot keeps
+    /// fewer chains and measured about twice as slow at 384 floats); otherwise TensorPrimitives.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        if (!Fma.IsSupported || a.Length < 32)
+        {
+            return TensorPrimitives.Dot(a, b);
+        }
+
+        ref var x = ref MemoryMarshal.GetReference(a);
+        ref var y = ref MemoryMarshal.GetReference(b);
+        var length = a.Length;
+        var s0 = Vector256<float>.Zero;
+        var s1 = Vector256<float>.Zero;
+        var s2 = Vector256<float>.Zero;
+        var s3 = Vector256<float>.Zero;
+        var i = 0;
+        for (; i <= length - 32; i += 32)
+        {
+            s0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref x, (nuint)i), Vector256.LoadUnsafe(ref y, (nuint)i), s0);
+            s1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref x, (nuint)(i + 8)), Vector256.LoadUnsafe(ref y, (nuint)(i + 8)), s1);
+            s2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref x, (nuint)(i + 16)), Vector256.LoadUnsafe(ref y, (nuint)(i + 16)), s2);
+            s3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref x, (nuint)(i + 24)), Vector256.LoadUnsafe(ref y, (nuint)(i + 24)), s3);
+        }
+
+        var sum = Vector256.Sum((s0 + s1) + (s2 + s3));
+        for (; i < length; i++)
+        {
+            sum += Unsafe.Add(ref x, i) * Unsafe.Add(ref y, i);
+        }
+
+        return sum;
+    }
 }

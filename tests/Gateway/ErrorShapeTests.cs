@@ -145,6 +145,7 @@ public sealed class BadInputTests : IAsyncLifetime
     [Theory]
     [InlineData("GET", "/foo", 404)]
     [InlineData("POST", "/admin/cache/purge?all=yes", 400)]
+    [InlineData("DELETE", "/admin/status", 404)]
     public async Task Framework_errors_are_openai_shaped_too(string method, string path, int status)
     {
         using var response = await _gateway.Client("sk-admin").SendAsync(new HttpRequestMessage(new HttpMethod(method), path));

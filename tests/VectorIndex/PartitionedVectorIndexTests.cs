@@ -32,10 +32,12 @@ public sealed class PartitionedVectorIndexTests
         Assert.Empty(index.Search(99, data[0], 3));
     }
 
-    [Fact]
-    public void A_partition_reaching_the_threshold_becomes_a_graph_with_high_recall()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_partition_reaching_the_threshold_becomes_a_graph_with_high_recall(bool quantizedSearch)
     {
-        var index = new PartitionedVectorIndex(Options);
+        var index = new PartitionedVectorIndex(Options with { QuantizedSearch = quantizedSearch });
         var data = TestVectors.Clustered(3_000, Dimension, clusters: 20, seed: 63);
         for (var i = 0; i < data.Length; i++)
         {
