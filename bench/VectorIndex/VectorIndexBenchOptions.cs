@@ -19,6 +19,9 @@ internal sealed record VectorIndexBenchOptions
     /// <summary>When set, the built graph is kept here and a later run with the same parameters loads it instead of rebuilding.</summary>
     public string? KeepSnapshotDirectory { get; init; }
 
+    /// <summary>Only load this snapshot in this (fresh) process and report the time: what a restart costs.</summary>
+    public string? LoadOnly { get; init; }
+
     /// <summary>Skip the snapshot save/load figures (to iterate on search settings faster).</summary>
     public bool SkipSnapshot { get; init; }
 
@@ -44,6 +47,7 @@ internal sealed record VectorIndexBenchOptions
                 "--checksums" => options with { Checksums = true },
                 "--keep-snapshot" => options with { KeepSnapshotDirectory = Next() },
                 "--skip-snapshot" => options with { SkipSnapshot = true },
+                "--load-only" => options with { LoadOnly = Next() },
                 _ => throw new ArgumentException($"unknown argument {args[i]}; see bench/VectorIndex/VectorIndexBench.cs"),
             };
         }

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace LlmGateway.VectorIndex;
 
 /// <summary>
@@ -183,11 +185,11 @@ internal sealed partial class HnswIndex
     private static void ReadPages<T>(SnapshotReader reader, PagedArray<T> array, int rows)
         where T : unmanaged
     {
-        for (var page = 0; rows > 0; page++)
+        var pages = (int)(((long)rows + array.RowsPerPage - 1) >> array.PageShift);
+        reader.ReadRegions(pages, page =>
         {
-            var take = Math.Min(rows, array.RowsPerPage);
-            reader.ReadSpan(array.Page(page)[..(take * array.RowWidth)]);
-            rows -= take;
-        }
+            var take = Math.Min(rows - (page << array.PageShift), array.RowsPerPage);
+            return MemoryMarshal.AsBytes(array.Page(page)[..(take * array.RowWidth)]);
+        });
     }
 }

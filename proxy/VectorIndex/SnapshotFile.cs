@@ -53,7 +53,7 @@ internal static class SnapshotFile
 
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.SequentialScan);
             return TryRead(stream, stream.Length, magic, body, out result, out reason);
         }
         catch (IOException e)

@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
+using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace LlmGateway.VectorIndex;
 
@@ -9,15 +11,23 @@ namespace LlmGateway.VectorIndex;
 /// </summary>
 internal sealed class SnapshotReader
 {
+    /// <summary>Runs of regions at least this large are read from a file by several threads.</summary>
+    public const long DefaultParallelBytes = 32L << 20;
+
     private readonly Stream _stream;
     private readonly byte[] _scratch = new byte[8];
     private readonly long _length;
+    private readonly long _parallelBytes;
 
-    public SnapshotReader(Stream stream, long length)
+    public SnapshotReader(Stream stream, long length, long parallelBytes = DefaultParallelBytes)
     {
         _stream = stream;
         _length = length;
+        _parallelBytes = parallelBytes;
     }
+
+    /// <summary>Gives the destination of region <paramref name="index"/> (called from any thread).</summary>
+    public delegate Span<byte> RegionDestination(int index);
 
     public uint Crc { get; private set; }
 
@@ -46,13 +56,106 @@ internal sealed class SnapshotReader
     {
         if (bytes.Length > Remaining)
         {
-            throw new EndOfStreamException($"snapshot is truncated: needs {bytes.Length} more bytes at offset {Position}, file has {Remaining}");
+            throw Truncated(bytes.Length);
         }
 
         _stream.ReadExactly(bytes);
         Crc = Crc32C.Append(Crc, bytes);
         Position += bytes.Length;
     }
+
+    /// <summary>
+    /// Reads <paramref name="count"/> consecutive regions of the snapshot into the spans
+    /// <paramref name="destination"/> gives. From a file, a large run is split between the cores:
+    /// each reads its share at its own offset and checksums it, and the shares' CRCs are combined
+    /// in order, so a 1.6 GB load is not one thread faulting in memory, copying and hashing.
+    /// </summary>
+    public void ReadRegions(int count, RegionDestination destination)
+    {
+        var starts = new long[count + 1];
+        for (var i = 0; i < count; i++)
+        {
+            starts[i + 1] = starts[i] + destination(i).Length;
+        }
+
+        var total = starts[count];
+        var workers = (int)Math.Min(Environment.ProcessorCount, count);
+        if (_stream is not FileStream file || total < _parallelBytes || workers < 2)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                ReadBytes(destination(i));
+            }
+
+            return;
+        }
+
+        if (total > Remaining)
+        {
+            throw Truncated(total);
+        }
+
+        // Contiguous shares of about equal bytes: share w holds regions [first[w], first[w + 1]).
+        var first = new int[workers + 1];
+        first[workers] = count;
+        for (int w = 1, i = 0; w < workers; w++)
+        {
+            while (starts[i] < total * w / workers)
+            {
+                i++;
+            }
+
+            first[w] = i;
+        }
+
+        var origin = file.Position;
+        var crcs = new uint[workers];
+        try
+        {
+            Parallel.For(0, workers, w =>
+            {
+                uint crc = 0;
+                for (var i = first[w]; i < first[w + 1]; i++)
+                {
+                    var bytes = destination(i);
+                    ReadAt(file.SafeFileHandle, bytes, origin + starts[i]);
+                    crc = Crc32C.Append(crc, bytes);
+                }
+
+                crcs[w] = crc;
+            });
+        }
+        catch (AggregateException e)
+        {
+            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
+
+        for (var w = 0; w < workers; w++)
+        {
+            Crc = Crc32C.Combine(Crc, crcs[w], starts[first[w + 1]] - starts[first[w]]);
+        }
+
+        Position += total;
+        file.Position = origin + total;
+    }
+
+    private static void ReadAt(SafeFileHandle file, Span<byte> bytes, long offset)
+    {
+        while (!bytes.IsEmpty)
+        {
+            var read = RandomAccess.Read(file, bytes, offset);
+            if (read == 0)
+            {
+                throw new EndOfStreamException($"snapshot is truncated: ends at offset {offset}");
+            }
+
+            bytes = bytes[read..];
+            offset += read;
+        }
+    }
+
+    private EndOfStreamException Truncated(long needed) =>
+        new($"snapshot is truncated: needs {needed} more bytes at offset {Position}, file has {Remaining}");
 
     /// <summary>Throws when <paramref name="count"/> rows of <paramref name="bytesPerRow"/> cannot fit in what is left.</summary>
     public void RequireRoom(long count, long bytesPerRow, string what)

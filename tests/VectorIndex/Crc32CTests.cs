@@ -23,4 +23,18 @@ public sealed class Crc32CTests
         data[123] ^= 1;
         Assert.NotEqual(whole, Crc32C.Compute(data));
     }
+
+    [Fact]
+    public void Combining_the_crcs_of_two_parts_gives_the_crc_of_the_whole()
+    {
+        var data = new byte[70_000];
+        new Random(5).NextBytes(data);
+        var whole = Crc32C.Compute(data);
+        foreach (var split in new[] { 0, 1, 3, 8, 4_096, 65_536, 69_999, 70_000 })
+        {
+            var head = Crc32C.Compute(data.AsSpan(0, split));
+            var tail = Crc32C.Compute(data.AsSpan(split));
+            Assert.Equal(whole, Crc32C.Combine(head, tail, data.Length - split));
+        }
+    }
 }
