@@ -8,12 +8,14 @@ public sealed class HnswIndexConcurrencyTests
 {
     private const int Dimension = 32;
 
-    [Fact]
-    public void Parallel_inserts_and_searches_lose_nothing_and_return_consistent_results()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // the int8-code walk under the same load
+    public void Parallel_inserts_and_searches_lose_nothing_and_return_consistent_results(bool quantizedSearch)
     {
         const int Size = 6_000;
         var data = TestVectors.Clustered(Size, Dimension, clusters: 30, seed: 51);
-        var index = new HnswIndex(Dimension, 12, 64, 48, seed: 9);
+        var index = new HnswIndex(Dimension, 12, 64, 48, seed: 9, quantizedSearch: quantizedSearch);
         for (var i = 0; i < 500; i++)
         {
             index.Insert(i, data[i]);
