@@ -1,4 +1,3 @@
-
 namespace LlmGateway.VectorIndex;
 
 /// <summary>Exact top-k by scanning contiguous rows with a SIMD dot product.</summary>
