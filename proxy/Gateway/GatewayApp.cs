@@ -27,6 +27,7 @@ public static class GatewayApp
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<GatewayConfigStore>();
+        services.AddSingleton<AdminSessions>();
         services.AddHealthChecks().AddCheck<ConfigHealthCheck>("config", tags: ["ready"]);
         services.AddGatewayRouting();
         services.AddHostedService<DemoUpstreamService>();

@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 
 namespace LlmGateway.Tests.Metrics;
 
-/// <summary>The built-in dashboard in headless Chromium (Debian package chromium): login by URL, the rendered page, a screenshot in the test output.</summary>
+/// <summary>The built-in dashboard in headless Chromium (Debian package chromium): sign-in by a one-time link, the rendered page, a screenshot in the test output.</summary>
 public sealed class DashboardBrowserTests(ITestOutputHelper output)
 {
     private static readonly string[] ChromiumFlags =
@@ -23,14 +23,12 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         await DashboardTests.SendTrafficAsync(gateway);
         DashboardStandIns.Record(gateway);
         output.WriteLine("STAND-IN: cost, savings and budget series are recorded by the test (the budgets capability is not running here).");
-        var login = $"{gateway.Url}/admin/login?key={DashboardTests.AdminKey}";
-
         var anonymous = await RunChromiumAsync(chromium, "--dump-dom", gateway.Url + "/admin/dashboard");
-        var dom = await RunChromiumAsync(chromium, "--dump-dom", login);
+        var dom = await RunChromiumAsync(chromium, "--dump-dom", await LoginLinkAsync(gateway));
         var screenshot = Path.Combine(AppContext.BaseDirectory, "TestResults", "metrics-dashboard.png");
         Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
         File.Delete(screenshot);
-        await RunChromiumAsync(chromium, "--screenshot=" + screenshot, "--window-size=1280,1100", "--hide-scrollbars", login);
+        await RunChromiumAsync(chromium, "--screenshot=" + screenshot, "--window-size=1280,1100", "--hide-scrollbars", await LoginLinkAsync(gateway));
         output.WriteLine("screenshot: " + screenshot);
 
         Assert.Contains("invalid_admin_key", anonymous);
@@ -48,6 +46,14 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         Assert.Equal(1280, BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)));
         Assert.Equal(1100, BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20)));
         Assert.True(png.Length > 20_000, $"a page with tables and bars compresses to more than a blank one ({png.Length} bytes)");
+    }
+
+    /// <summary>A one-time sign-in link (each browser run spends one).</summary>
+    private static async Task<string> LoginLinkAsync(GatewayHost gateway)
+    {
+        using var response = await gateway.Client(DashboardTests.AdminKey).PostAsync("/admin/login-links", null);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        return gateway.Url + (await Json.ReadObjectAsync(response))["url"]!.GetValue<string>();
     }
 
     private static async Task<string> RunChromiumAsync(string chromium, params string[] args)

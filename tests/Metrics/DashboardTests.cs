@@ -57,12 +57,44 @@ public sealed class DashboardTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal("/admin/dashboard", login.Headers.Location!.OriginalString);
         var cookie = Assert.Single(login.Headers.GetValues("Set-Cookie"));
         Assert.StartsWith("llm_gateway_admin=", cookie);
+        Assert.DoesNotContain(AdminKey, cookie); // a session token, not the key
+        Assert.DoesNotContain(TeamKeys.Sha256Hex(AdminKey), cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("path=/admin", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Equal("text/html", page.Content.Headers.ContentType!.MediaType);
         Assert.Contains("Spend vs budget per team", await page.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_key_in_the_url_is_refused_and_a_one_time_link_signs_in_once()
+    {
+        await using var gateway = await GatewayHost.StartAsync(Settings(_upstream.BaseUrl));
+        var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true };
+        using var browser = new HttpClient(handler) { BaseAddress = new Uri(gateway.Url) };
+
+        using var keyInUrl = await browser.GetAsync($"/admin/login?key={AdminKey}");
+        using var anonymousLink = await browser.PostAsync("/admin/login-links", null);
+        using var created = await gateway.Client(AdminKey).PostAsync("/admin/login-links", null);
+        var link = (await Json.ReadObjectAsync(created))["url"]!.GetValue<string>();
+        using var first = await browser.GetAsync(link);
+        using var page = await browser.GetAsync("/admin/dashboard");
+        using var stranger = new HttpClient { BaseAddress = new Uri(gateway.Url) };
+        using var again = await stranger.GetAsync(link);
+
+        Assert.Equal(HttpStatusCode.BadRequest, keyInUrl.StatusCode);
+        Assert.False(keyInUrl.Headers.Contains("Set-Cookie"));
+        Assert.Contains("do not belong in URLs", await keyInUrl.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymousLink.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        Assert.StartsWith("/admin/login?link=", link);
+        Assert.DoesNotContain(AdminKey, link);
+        Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
+        Assert.StartsWith("llm_gateway_admin=", Assert.Single(first.Headers.GetValues("Set-Cookie")));
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, again.StatusCode);
+        Assert.Contains("unknown, used or expired", await again.Content.ReadAsStringAsync());
     }
 
     [Fact]
