@@ -52,7 +52,7 @@ internal sealed class AdminSessions(TimeProvider time)
             Evict(now);
         }
 
-        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         _grants[token] = new Grant(keyDigest, now + lifetime, singleUse);
         return token;
     }
