@@ -44,6 +44,9 @@ internal sealed class AdminSessions(TimeProvider time)
         return IsAllowed(grant, adminKeyDigests) ? grant.KeyDigest : null;
     }
 
+    /// <summary>Ends a session (sign-out).</summary>
+    public void Close(string token) => _grants.TryRemove(token, out _);
+
     private string Add(string keyDigest, TimeSpan lifetime, bool singleUse)
     {
         var now = time.GetUtcNow();

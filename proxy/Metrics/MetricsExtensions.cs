@@ -42,7 +42,6 @@ internal static class MetricsExtensions
             endpoints.MapMethods(options.Path, [HttpMethods.Get, HttpMethods.Head], endpoint.HandleAsync);
             MetricsLog.Endpoint(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MetricsExtensions).FullName!), options.Path, "the proxy's port");
         }
-        DashboardEndpoints.MapLogin(endpoints);
         return endpoints;
     }
 

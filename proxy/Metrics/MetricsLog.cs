@@ -18,6 +18,4 @@ internal static partial class MetricsLog
     [LoggerMessage(7004, LogLevel.Error, "Metrics: collection failed", EventName = "CollectFailed")]
     public static partial void CollectFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(7005, LogLevel.Warning, "Metrics: dashboard login with a wrong admin key from {RemoteIp}", EventName = "DashboardLoginRejected")]
-    public static partial void DashboardLoginRejected(ILogger logger, string remoteIp);
 }

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 
 namespace LlmGateway.VectorIndex;
 
-/// <summary>Search: greedy descent through the upper layers, then a beam search on layer 0. No locks.</summary>
+/// <summary>Search: greedy descent to layer 1, a beam on layer 1, then the beam search on layer 0. No locks.</summary>
 internal sealed partial class HnswIndex
 {
     /// <summary>

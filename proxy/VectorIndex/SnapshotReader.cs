@@ -109,6 +109,7 @@ internal sealed class SnapshotReader
         }
 
         var origin = file.Position;
+        var handle = file.SafeFileHandle; // once: the getter flushes the stream's buffer
         var crcs = new uint[workers];
         try
         {
@@ -118,7 +119,7 @@ internal sealed class SnapshotReader
                 for (var i = first[w]; i < first[w + 1]; i++)
                 {
                     var bytes = destination(i);
-                    ReadAt(file.SafeFileHandle, bytes, origin + starts[i]);
+                    ReadAt(handle, bytes, origin + starts[i]);
                     crc = Crc32C.Append(crc, bytes);
                 }
 

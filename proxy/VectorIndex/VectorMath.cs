@@ -69,6 +69,11 @@ internal static class VectorMath
             return TensorPrimitives.Dot(a, b);
         }
 
+        if (a.Length != b.Length)
+        {
+            throw new ArgumentException($"Rows of {a.Length} and {b.Length} components have no dot product.", nameof(b));
+        }
+
         ref var x = ref MemoryMarshal.GetReference(a);
         ref var y = ref MemoryMarshal.GetReference(b);
         var length = a.Length;

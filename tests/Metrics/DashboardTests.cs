@@ -90,11 +90,41 @@ public sealed class DashboardTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, created.StatusCode);
         Assert.StartsWith("/admin/login?link=", link);
         Assert.DoesNotContain(AdminKey, link);
-        Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
+        // A page that moves on by itself, not a redirect: see SignInEndpoints.
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Contains("url=/admin/dashboard", await first.Content.ReadAsStringAsync());
         Assert.StartsWith("llm_gateway_admin=", Assert.Single(first.Headers.GetValues("Set-Cookie")));
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, again.StatusCode);
         Assert.Contains("unknown, used or expired", await again.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_session_cannot_mint_sign_in_links_and_ends_at_sign_out()
+    {
+        await using var gateway = await GatewayHost.StartAsync(Settings(_upstream.BaseUrl));
+        var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true };
+        using var browser = new HttpClient(handler) { BaseAddress = new Uri(gateway.Url) };
+        using (var login = await browser.PostAsync("/admin/login", new FormUrlEncodedContent([new("key", AdminKey)])))
+            Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        var session = handler.CookieContainer.GetCookies(new Uri(gateway.Url + "/admin/"))["llm_gateway_admin"]!.Value;
+
+        using var mint = await browser.PostAsync("/admin/login-links", null);
+        using var logout = await browser.PostAsync("/admin/logout", null);
+        using var stranger = new HttpClient { BaseAddress = new Uri(gateway.Url) };
+        using var replayed = new HttpRequestMessage(HttpMethod.Get, "/admin/metrics/summary");
+        replayed.Headers.Add("Cookie", "llm_gateway_admin=" + session);
+        using var afterLogout = await stranger.SendAsync(replayed);
+        using var pageRequest = new HttpRequestMessage(HttpMethod.Get, "/admin/dashboard");
+        pageRequest.Headers.Add("Accept", "text/html");
+        using var signedOutPage = await browser.SendAsync(pageRequest);
+
+        Assert.Equal(HttpStatusCode.Forbidden, mint.StatusCode);
+        Assert.Equal("no-store", mint.Headers.CacheControl!.ToString());
+        Assert.Equal(HttpStatusCode.Redirect, logout.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, afterLogout.StatusCode); // the token itself is dead, not only the cookie
+        Assert.Equal(HttpStatusCode.Redirect, signedOutPage.StatusCode); // a browser is sent to the sign-in form
+        Assert.Equal("/admin/login", signedOutPage.Headers.Location!.OriginalString);
     }
 
     [Fact]

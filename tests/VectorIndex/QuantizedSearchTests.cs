@@ -32,9 +32,9 @@ public sealed class QuantizedSearchTests(ITestOutputHelper output)
             Assert.Equal(expected, Int8Codes.Dot(a, b));
         }
 
-        // The extreme: every product at its maximum must not overflow a lane.
-        var full = Enumerable.Repeat((sbyte)-127, 4096).ToArray();
-        Assert.Equal(4096 * 127 * 127, Int8Codes.Dot(full, full));
+        // The extreme: every product at its maximum, at the largest dimension the index accepts.
+        var full = Enumerable.Repeat((sbyte)-127, 8192).ToArray();
+        Assert.Equal(8192 * 127 * 127, Int8Codes.Dot(full, full));
     }
 
     [Theory]

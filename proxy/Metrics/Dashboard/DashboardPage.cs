@@ -36,6 +36,7 @@ internal static class DashboardPage
             .bad{color:#dc2626;font-weight:600} .note{background:#fff8e6;border:1px solid #f5d48a;padding:8px 12px;border-radius:6px;font-size:13px}
             </style></head><body>
             """);
+        html.Append("<form method=\"post\" action=\"/admin/logout\" style=\"float:right\"><button type=\"submit\">Sign out</button></form>");
         html.Append("<h1>LlmGateway</h1><div class=\"muted\">version ").Append(E(m.Version)).Append(" · commit ").Append(E(m.Commit))
             .Append(" · totals since the gateway started · ").Append(E(m.At.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", Invariant))).Append("</div>");
 
