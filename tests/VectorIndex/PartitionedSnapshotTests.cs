@@ -11,14 +11,17 @@ public sealed class PartitionedSnapshotTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    [Fact]
-    public void Round_trip_keeps_every_partition_and_identical_results()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // the graph partition's codes are encoded again on load
+    public void Round_trip_keeps_every_partition_and_identical_results(bool quantizedSearch)
     {
-        var (index, data) = Build();
+        var options = Options with { QuantizedSearch = quantizedSearch };
+        var (index, data) = Build(options);
         var path = Path.Combine(_directory, "index.snapshot");
         index.SaveSnapshot(path);
 
-        Assert.True(PartitionedVectorIndex.TryLoadSnapshot(path, Options, out var loaded, out var reason), reason);
+        Assert.True(PartitionedVectorIndex.TryLoadSnapshot(path, options, out var loaded, out var reason), reason);
         Assert.Equal(index.Count, loaded!.Count);
         Assert.Equal(index.PartitionCount, loaded.PartitionCount);
         foreach (var partition in new ulong[] { 0, 1, 2, ulong.MaxValue })
@@ -102,10 +105,10 @@ public sealed class PartitionedSnapshotTests : IDisposable
         Assert.Contains(fresh.Events, e => e.Id == 4002);
     }
 
-    private static (PartitionedVectorIndex Index, float[][] Data) Build()
+    private static (PartitionedVectorIndex Index, float[][] Data) Build(VectorIndexOptions? options = null)
     {
         var data = TestVectors.Clustered(1_500, 24, clusters: 10, seed: 71);
-        var index = new PartitionedVectorIndex(Options);
+        var index = new PartitionedVectorIndex(options ?? Options);
         foreach (var entry in Entries(data))
         {
             index.Add(entry.Id, entry.Partition, entry.Vector);
