@@ -37,6 +37,7 @@ internal sealed class FailoverMiddleware(RequestDelegate next, GatewayConfigStor
                     $"Provider '{target.Provider.Name}' is not available.", OpenAiError.Upstream, code: "provider_unavailable");
                 return;
             }
+            attempt.Cluster = cluster;
             context.ReassignProxyRequest(cluster);
 
             await next(context);

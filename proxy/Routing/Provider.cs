@@ -11,7 +11,8 @@ internal sealed class Provider
     public required string ApiVersion { get; init; }
     public required IReadOnlyList<string> BaseUrls { get; init; }
     public required string LoadBalancingPolicy { get; init; }
-    public required TimeSpan ReactivationPeriod { get; init; }
+    /// <summary>When one of several <see cref="BaseUrls"/> is taken out, and for how long.</summary>
+    public required PassiveHealthSettings PassiveHealth { get; init; }
 
     /// <summary>The YARP cluster that forwards to this provider.</summary>
     public string ClusterId => "provider:" + Name;

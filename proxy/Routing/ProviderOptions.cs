@@ -27,7 +27,19 @@ public sealed record ProviderOptions
     /// <summary>YARP load-balancing policy across <see cref="BaseUrls"/>. Default PowerOfTwoChoices.</summary>
     public string LoadBalancingPolicy { get; init; } = "PowerOfTwoChoices";
 
-    /// <summary>How long a destination marked unhealthy by passive health checks stays out. Default 30 s.</summary>
+    /// <summary>
+    /// Passive health across <see cref="BaseUrls"/>: a base URL whose share of transport failures (connect errors,
+    /// resets, timeouts) over the last <see cref="FailureWindow"/> reaches this fraction is taken out. Default 0.3.
+    /// </summary>
+    public double FailureRateLimit { get; init; } = 0.3;
+
+    /// <summary>The sliding window the failure rate is measured over. Default 60 s.</summary>
+    public TimeSpan FailureWindow { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Requests a base URL must have had within <see cref="FailureWindow"/> before its failure rate counts. Default 10.</summary>
+    public int FailureMinRequests { get; init; } = 10;
+
+    /// <summary>How long a base URL taken out by passive health stays out before it is tried again. Default 30 s.</summary>
     public TimeSpan ReactivationPeriod { get; init; } = TimeSpan.FromSeconds(30);
 
     internal IEnumerable<string> AllBaseUrls()

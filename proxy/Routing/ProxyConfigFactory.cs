@@ -1,6 +1,5 @@
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
-using Yarp.ReverseProxy.Health;
 
 namespace LlmGateway.Routing;
 
@@ -35,8 +34,9 @@ internal static class ProxyConfigFactory
             Passive = new PassiveHealthCheckConfig
             {
                 Enabled = provider.BaseUrls.Count > 1,
-                Policy = HealthCheckConstants.PassivePolicy.TransportFailureRate,
-                ReactivationPeriod = provider.ReactivationPeriod,
+                // Not YARP's TransportFailureRate: see ProviderHealthPolicy for why.
+                Policy = ProviderHealthPolicy.PolicyName,
+                ReactivationPeriod = provider.PassiveHealth.ReactivationPeriod,
             },
         },
         HttpRequest = new ForwarderRequestConfig { ActivityTimeout = provider.Timeout },

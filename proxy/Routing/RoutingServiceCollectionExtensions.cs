@@ -1,5 +1,6 @@
 using LlmGateway.Gateway;
 using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.Transforms;
 
 namespace LlmGateway.Routing;
@@ -15,6 +16,7 @@ internal static class RoutingServiceCollectionExtensions
         });
         services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<InMemoryConfigProvider>());
         services.AddHostedService<ProxyConfigUpdater>();
+        services.AddSingleton<IPassiveHealthCheckPolicy, ProviderHealthPolicy>();
         services.AddReverseProxy().AddTransforms(builder =>
         {
             // Client IPs and hosts are not the provider's business.

@@ -59,6 +59,14 @@ internal sealed class RoutingTable
             }
             if (p.Timeout <= TimeSpan.Zero)
                 errors.Add($"{key}:Timeout: must be positive.");
+            if (!(p.FailureRateLimit > 0 && p.FailureRateLimit <= 1))
+                errors.Add($"{key}:FailureRateLimit: must be greater than 0 and at most 1 (was {p.FailureRateLimit}).");
+            if (p.FailureWindow <= TimeSpan.Zero)
+                errors.Add($"{key}:FailureWindow: must be positive.");
+            if (p.FailureMinRequests < 1)
+                errors.Add($"{key}:FailureMinRequests: must be at least 1 (was {p.FailureMinRequests}).");
+            if (p.ReactivationPeriod <= TimeSpan.Zero)
+                errors.Add($"{key}:ReactivationPeriod: must be positive.");
             providers[name] = new Provider
             {
                 Name = name,
@@ -69,7 +77,7 @@ internal sealed class RoutingTable
                 ApiVersion = p.ApiVersion,
                 BaseUrls = urls,
                 LoadBalancingPolicy = p.LoadBalancingPolicy,
-                ReactivationPeriod = p.ReactivationPeriod,
+                PassiveHealth = new PassiveHealthSettings(p.FailureRateLimit, p.FailureWindow, p.FailureMinRequests, p.ReactivationPeriod),
             };
         }
         if (providers.Count == 0)

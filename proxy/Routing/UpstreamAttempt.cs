@@ -1,3 +1,5 @@
+using Yarp.ReverseProxy.Model;
+
 namespace LlmGateway.Routing;
 
 /// <summary>The attempt in flight: which target, whether a fallback remains. Set as a request feature per attempt.</summary>
@@ -10,6 +12,9 @@ internal sealed class UpstreamAttempt(UpstreamTarget target, int index, bool isL
 
     /// <summary>No fallback remains: whatever the provider answers goes to the client.</summary>
     public bool IsLast { get; } = isLast;
+
+    /// <summary>The YARP cluster of the target's provider, once the request has been reassigned to it.</summary>
+    public ClusterState? Cluster { get; set; }
 
     /// <summary>Set by the response transform when the provider answered 429/5xx and the body was held back for a fallback.</summary>
     public int? RejectedStatus { get; set; }

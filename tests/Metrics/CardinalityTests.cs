@@ -28,7 +28,7 @@ public sealed class CardinalityTests
             var provider = new Provider
             {
                 Name = i % 2 == 0 ? "main" : RandomName(), IsAzure = false, ApiKey = null, Timeout = TimeSpan.FromSeconds(1), Headers = [],
-                ApiVersion = "", BaseUrls = [], LoadBalancingPolicy = "", ReactivationPeriod = TimeSpan.Zero,
+                ApiVersion = "", BaseUrls = [], LoadBalancingPolicy = "", PassiveHealth = new PassiveHealthSettings(0.3, TimeSpan.FromSeconds(60), 10, TimeSpan.FromSeconds(30)),
             };
             var model = i % 10 == 0 ? "gpt-4o-mini" : RandomName();
             var attempt = new UpstreamAttempt(new UpstreamTarget(model, provider, model), 0, isLast: false);
