@@ -8,10 +8,8 @@ using LlmGateway.Budgets.Ledger;
 using LlmGateway.Caching;
 using LlmGateway.Capture;
 using LlmGateway.Gateway;
-using LlmGateway.Metrics;
 using LlmGateway.Routing;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LlmGateway.Bench.Budgets;
@@ -61,15 +59,7 @@ internal static class BudgetsBench
             // The commit wait is durability latency, measured below; here only the CPU work of the step.
             ["Gateway:Accounting:AwaitCommit"] = "false",
         };
-        var services = new ServiceCollection()
-            .AddLogging()
-            .AddMetrics()
-            .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())
-            .AddSingleton(TimeProvider.System)
-            .AddSingleton<GatewayConfigStore>()
-            .AddSingleton<MetricLabels>()
-            .AddBudgets();
-        await using var provider = services.BuildServiceProvider();
+        await using var provider = StandaloneBudgets.Build(settings);
         var store = provider.GetRequiredService<GatewayConfigStore>();
         store.Current.Teams.TryFind(TeamKeys.Sha256Hex(Key), out var team);
         store.Current.Routing.TryResolve("gpt-4o-mini", out var route);

@@ -8,10 +8,8 @@ using LlmGateway.Budgets.Ledger;
 using LlmGateway.Caching;
 using LlmGateway.Capture;
 using LlmGateway.Gateway;
-using LlmGateway.Metrics;
 using LlmGateway.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LlmGateway.Tests.Budgets;
@@ -47,15 +45,7 @@ public sealed class CacheHitTests
     {
         var settings = BudgetSettings.With("http://127.0.0.1:9/v1", BudgetSettings.TempStorage());
         settings["Gateway:Teams:team-a:Budget:DailyUsd"] = "1";
-        var services = new ServiceCollection()
-            .AddLogging()
-            .AddMetrics()
-            .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())
-            .AddSingleton(TimeProvider.System)
-            .AddSingleton<GatewayConfigStore>()
-            .AddSingleton<MetricLabels>()
-            .AddBudgets();
-        await using var provider = services.BuildServiceProvider();
+        await using var provider = LlmGateway.Bench.Budgets.StandaloneBudgets.Build(settings);
         var store = provider.GetRequiredService<GatewayConfigStore>();
         var measurements = new List<(string Name, double Value)>();
         using var listener = new MeterListener();

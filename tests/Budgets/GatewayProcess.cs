@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LlmGateway.Tests.Infrastructure;
 
 namespace LlmGateway.Tests.Budgets;
 
@@ -17,7 +18,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
     public static async Task<GatewayProcess> StartAsync(string configPath, string workingDirectory)
     {
-        var port = FreePort();
+        var port = TcpPorts.Unused();
         var url = $"http://127.0.0.1:{port}";
         var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "LlmGateway.dll"), "--urls", url, "--config", configPath])
         {
@@ -63,10 +64,4 @@ internal sealed class GatewayProcess : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

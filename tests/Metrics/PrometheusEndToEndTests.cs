@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using LlmGateway.Demo;
 using LlmGateway.Tests.Infrastructure;
@@ -32,7 +31,7 @@ public sealed class PrometheusEndToEndTests(ITestOutputHelper output)
         Process? prometheus = null;
         try
         {
-            var port = FreePort();
+            var port = TcpPorts.Unused();
             File.Copy(Path.Combine(ExternalTool.RepositoryRoot(), "config", "prometheus", "alerts.yml"), Path.Combine(dir.FullName, "alerts.yml"));
             await File.WriteAllTextAsync(Path.Combine(dir.FullName, "prometheus.yml"), $"""
                 global:
@@ -189,10 +188,4 @@ public sealed class PrometheusEndToEndTests(ITestOutputHelper output)
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using LlmGateway.Demo;
 using LlmGateway.Tests.Infrastructure;
 
@@ -14,16 +13,8 @@ public sealed class RoutingMetricsTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _fallback.DisposeAsync();
 
-    private Task<GatewayHost> StartAsync(string primaryUrl, string timeout = "00:00:30") => GatewayHost.StartAsync(new Dictionary<string, string?>
-    {
-        ["Gateway:Providers:first:BaseUrl"] = primaryUrl,
-        ["Gateway:Providers:first:Timeout"] = timeout,
-        ["Gateway:Providers:second:BaseUrl"] = _fallback.BaseUrl,
-        ["Gateway:Models:primary:Provider"] = "first",
-        ["Gateway:Models:primary:Fallbacks:0"] = "backup",
-        ["Gateway:Models:backup:Provider"] = "second",
-        ["Gateway:Teams:t:KeySha256:0"] = Auth.TeamKeys.Sha256Hex(GatewayHost.TeamKey),
-    });
+    private Task<GatewayHost> StartAsync(string primaryUrl, string timeout = "00:00:30") =>
+        GatewayHost.StartAsync(Routing.FailoverTests.PrimaryWithBackup(primaryUrl, _fallback.BaseUrl, timeout));
 
     [Theory]
     [InlineData(503, "5xx")]
@@ -48,7 +39,7 @@ public sealed class RoutingMetricsTests : IAsyncLifetime
     public async Task A_connect_failure_and_a_timeout_are_told_apart()
     {
         await using var slow = await FakeUpstream.StartAsync(new FakeUpstreamOptions { LatencyMs = 10_000 });
-        await using (var gateway = await StartAsync($"http://127.0.0.1:{UnusedPort()}/v1"))
+        await using (var gateway = await StartAsync($"http://127.0.0.1:{TcpPorts.Unused()}/v1"))
         {
             using (var r = await gateway.Client().PostAsync("/v1/chat/completions", Json.Chat("primary", "hello"))) Assert.Equal(HttpStatusCode.OK, r.StatusCode);
             var m = await MetricsScrape.ParsedAsync(gateway);
@@ -95,10 +86,4 @@ public sealed class RoutingMetricsTests : IAsyncLifetime
         }
     }
 
-    private static int UnusedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using LlmGateway.Demo;
 using LlmGateway.Tests.Infrastructure;
@@ -15,18 +14,21 @@ public sealed class FailoverTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _fallback.DisposeAsync();
 
-    /// <summary>Model "primary" on <paramref name="primaryUrl"/> falls back to model "backup" on the healthy fake.</summary>
-    private Task<GatewayHost> StartGatewayAsync(string primaryUrl, string timeout = "00:00:30") => GatewayHost.StartAsync(new Dictionary<string, string?>
+    private Task<GatewayHost> StartGatewayAsync(string primaryUrl, string timeout = "00:00:30") =>
+        GatewayHost.StartAsync(PrimaryWithBackup(primaryUrl, _fallback.BaseUrl, timeout));
+
+    /// <summary>Model "primary" on <paramref name="primaryUrl"/> falls back to model "backup" (upstream name "backup-upstream") on <paramref name="backupUrl"/>.</summary>
+    internal static Dictionary<string, string?> PrimaryWithBackup(string primaryUrl, string backupUrl, string timeout = "00:00:30") => new()
     {
         ["Gateway:Providers:first:BaseUrl"] = primaryUrl,
         ["Gateway:Providers:first:Timeout"] = timeout,
-        ["Gateway:Providers:second:BaseUrl"] = _fallback.BaseUrl,
+        ["Gateway:Providers:second:BaseUrl"] = backupUrl,
         ["Gateway:Models:primary:Provider"] = "first",
         ["Gateway:Models:primary:Fallbacks:0"] = "backup",
         ["Gateway:Models:backup:Provider"] = "second",
         ["Gateway:Models:backup:UpstreamModel"] = "backup-upstream",
         ["Gateway:Teams:t:KeySha256:0"] = Auth.TeamKeys.Sha256Hex(GatewayHost.TeamKey),
-    });
+    };
 
     [Theory]
     [InlineData(500)]
@@ -60,7 +62,7 @@ public sealed class FailoverTests : IAsyncLifetime
     [Fact]
     public async Task A_connect_failure_falls_back_to_the_next_model()
     {
-        await using var gateway = await StartGatewayAsync($"http://127.0.0.1:{UnusedPort()}/v1");
+        await using var gateway = await StartGatewayAsync($"http://127.0.0.1:{TcpPorts.Unused()}/v1");
 
         using var response = await gateway.Client().PostAsync("/v1/chat/completions", Json.Chat("primary", "hello"));
 
@@ -106,7 +108,7 @@ public sealed class FailoverTests : IAsyncLifetime
     [Fact]
     public async Task Unreachable_provider_without_fallback_is_a_502_and_a_timeout_a_504()
     {
-        var unreachable = GatewayHost.BasicSettings($"http://127.0.0.1:{UnusedPort()}/v1");
+        var unreachable = GatewayHost.BasicSettings($"http://127.0.0.1:{TcpPorts.Unused()}/v1");
         await using var slow = await FakeUpstream.StartAsync(new FakeUpstreamOptions { LatencyMs = 10_000 });
         var timingOut = GatewayHost.BasicSettings(slow.BaseUrl);
         timingOut["Gateway:Providers:main:Timeout"] = "00:00:00.300";
@@ -139,12 +141,5 @@ public sealed class FailoverTests : IAsyncLifetime
 
         Assert.Equal(5, a.Requests.Count);
         Assert.Equal(5, b.Requests.Count);
-    }
-
-    internal static int UnusedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

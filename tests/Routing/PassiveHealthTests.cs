@@ -50,7 +50,7 @@ public sealed class PassiveHealthTests : IAsyncLifetime
     public async Task A_dead_base_url_is_taken_out_after_enough_failures_and_all_later_requests_succeed(string failure, bool mainIsDefault)
     {
         await using var resetting = new ResettingListener();
-        var deadUrl = failure == "reset" ? resetting.BaseUrl : $"http://127.0.0.1:{FailoverTests.UnusedPort()}/v1";
+        var deadUrl = failure == "reset" ? resetting.BaseUrl : $"http://127.0.0.1:{TcpPorts.Unused()}/v1";
         await using var gateway = await StartGatewayAsync(deadUrl, reactivationPeriod: "00:10:00", mainIsDefault);
         var client = gateway.Client();
 
