@@ -80,7 +80,8 @@ internal sealed class BudgetMiddleware(
             }
         }
 
-        var needUsage = request.Model is not null && (config.Active || limits?.Tpm is not null);
+        // With accounting on, pass-through calls (no model) are recorded too, at cost 0: every forward ends in one ledger record.
+        var needUsage = config.Active || (request.Model is not null && limits?.Tpm is not null);
         if (!needUsage)
         {
             try

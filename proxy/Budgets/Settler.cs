@@ -71,9 +71,9 @@ internal sealed class Settler(
 
     private UsageRecord? BuildRecord(HttpContext context, GatewayRequest request, TeamIdentity team, BudgetsConfig config, CapturedResponse capture)
     {
-        var route = request.Model!;
+        var route = request.Model;
         var now = time.GetUtcNow();
-        if (context.Features.Get<CacheFeature>() is { Result: CacheResult.Hit } hit)
+        if (route is not null && context.Features.Get<CacheFeature>() is { Result: CacheResult.Hit } hit)
         {
             var saved = hit.SavedUsage ?? TokenUsage.None;
             var price = config.Prices.Find(route.Primary) ?? ModelPrice.Zero;
@@ -84,6 +84,9 @@ internal sealed class Settler(
         var status = capture.FirstByteTimestamp is null ? context.Response.StatusCode : capture.StatusCode;
         if (attempt is null || status is < 200 or >= 300)
             return null; // never reached a provider, or the provider refused: providers do not bill errors
+        var target = attempt.Target;
+        if (route is null)
+            return new UsageRecord(now, team.Team, team.KeyId, UsageRecord.PassThroughModel, target.Provider.Name, 0, 0, 0, 0m, 0m, CacheResult.Bypass, false, context.TraceIdentifier);
         var usage = UsageParser.Parse(capture);
         if (usage is null)
         {
@@ -91,7 +94,6 @@ internal sealed class Settler(
             metrics.Estimated(team.Team);
             BudgetsLog.UsageEstimated(logger, context.TraceIdentifier, usage.PromptTokens, usage.CompletionTokens);
         }
-        var target = attempt.Target;
         var modelPrice = config.Prices.Find(target);
         if (modelPrice is null && config.Active)
         {

@@ -28,6 +28,7 @@ public static class GatewayApp
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<GatewayConfigStore>();
         services.AddSingleton<AdminSessions>();
+        services.AddSingleton<RequestBodyGate>();
         services.AddHealthChecks().AddCheck<ConfigHealthCheck>("config", tags: ["ready"]);
         services.AddGatewayRouting();
         services.AddHostedService<DemoUpstreamService>();

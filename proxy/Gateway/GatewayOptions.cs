@@ -17,6 +17,12 @@ public sealed record GatewayOptions
     /// <summary>Provider for <c>/v1/*</c> calls that name no model (files, batches, ...). Default: the first provider.</summary>
     public string? DefaultProvider { get; init; }
 
+    /// <summary>
+    /// Paths under <c>/v1</c> (e.g. <c>/v1/files</c>, matched by segment and case) forwarded to the default provider
+    /// without metering; a JSON body that names a model is still resolved, allow-listed and metered. Default: none.
+    /// </summary>
+    public List<string> PassThroughPaths { get; init; } = [];
+
     public LimitsOptions Limits { get; init; } = new();
 
     public AdminOptions Admin { get; init; } = new();

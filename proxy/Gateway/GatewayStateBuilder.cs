@@ -35,6 +35,9 @@ internal static class GatewayStateBuilder
             errors.Add($"Gateway:Storage:Provider: '{options.Storage.Provider}' is not a storage provider (use 'faster').");
         if (string.IsNullOrWhiteSpace(options.Storage.Path))
             errors.Add("Gateway:Storage:Path: a folder is needed.");
+        if (options.Limits.MaxBufferedBodyBytes < options.Limits.MaxBodyBytes)
+            errors.Add("Gateway:Limits:MaxBufferedBodyBytes: must be at least Gateway:Limits:MaxBodyBytes.");
+        ForwardingRules.Validate(options.PassThroughPaths, errors);
         if (options.Limits.MaxCaptureBytes <= 0)
             errors.Add("Gateway:Limits:MaxCaptureBytes: must be positive.");
         if (options.ShutdownTimeout < TimeSpan.Zero)

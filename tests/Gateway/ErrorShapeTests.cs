@@ -142,6 +142,34 @@ public sealed class BadInputTests : IAsyncLifetime
         Assert.Empty(_upstream.Requests);
     }
 
+    /// <summary>JSON that parses but holds values .NET cannot represent: a 400 at the door, never a 500 in the cache key or the usage estimate.</summary>
+    [Theory]
+    [InlineData("/v1/chat/completions", "{\"model\":\"mini\",\"messages\":[{\"role\":\"user\",\"content\":\"\\ud800\"}]}", false)]
+    [InlineData("/v1/chat/completions", "{\"model\":\"mini\",\"messages\":[{\"role\":\"user\",\"content\":\"\\ud800\"}]}", true)]
+    [InlineData("/v1/chat/completions", "{\"model\":\"mini\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"a\\udfffb\"}]}", false)]
+    [InlineData("/v1/chat/completions", "{\"model\":\"mi\\ud800ni\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", false)]
+    [InlineData("/v1/chat/completions", "{\"model\":\"mini\",\"x\\ud800\":1,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", false)]
+    [InlineData("/v1/chat/completions", "{\"model\":\"mini\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"\\udc00\\ud800\"}]}]}", true)]
+    [InlineData("/v1/completions", "{\"model\":\"mini\",\"prompt\":\"\\ud800\"}", false)]
+    [InlineData("/v1/embeddings", "{\"model\":\"text-embedding-3-small\",\"input\":[\"ok\",\"\\ud800\"]}", false)]
+    [InlineData("/v1/chat/completions", "{\"model\":\"mini\",\"temperature\":1e400,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", false)]
+    [InlineData("/v1/chat/completions", "{\"model\":\"mini\",\"seed\":-1e400,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", true)]
+    [InlineData("/v1/chat/completions", "{\"model\":\"mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\",\"weight\":1e999}]}", false)]
+    [InlineData("/v1/chat/completions", "{\"model\":\"mini\",\"max_tokens\":1e400,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", false)]
+    public async Task Unrepresentable_strings_and_numbers_are_400(string path, string body, bool noStore)
+    {
+        for (var attempt = 0; attempt < 2; attempt++) // the second one would find a cached entry, if one had been made
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = Json.Body(body) };
+            if (noStore)
+                request.Headers.CacheControl = new System.Net.Http.Headers.CacheControlHeaderValue { NoStore = true };
+            using var response = await _gateway.Client().SendAsync(request);
+            await Json.AssertOpenAiErrorAsync(response, 400);
+        }
+        Assert.Empty(_upstream.Requests);
+        Assert.DoesNotContain("Unhandled error", _gateway.Logs.All);
+    }
+
     [Theory]
     [InlineData("GET", "/foo", 404)]
     [InlineData("POST", "/admin/cache/purge?all=yes", 400)]

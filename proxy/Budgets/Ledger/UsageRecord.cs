@@ -18,6 +18,9 @@ internal sealed record UsageRecord(
     bool Estimated,
     string RequestId)
 {
+    /// <summary>The model named in the records of pass-through calls (<c>Gateway:PassThroughPaths</c>), which are not metered.</summary>
+    public const string PassThroughModel = "(pass-through)";
+
     /// <summary>Tokens that count against token budgets and rate limits (a cache hit sends none upstream).</summary>
     public long BilledTokens => CacheResult == CacheResult.Hit ? 0 : PromptTokens + CompletionTokens;
 }
