@@ -7,7 +7,7 @@ namespace LlmGateway.Caching;
 /// Per-request cache control from headers: <c>Cache-Control: no-cache</c> (skip lookup, still store),
 /// <c>no-store</c> (neither), <c>x-cache-refresh: true</c> (same as no-cache: replace the stored answer),
 /// <c>x-cache-ttl</c> (seconds), <c>x-cache-threshold</c> (only stricter than the team's),
-/// <c>x-cache-query</c> (the text to match on, for RAG apps).
+/// <c>x-cache-query</c> (the question to match on, for RAG apps; see <see cref="CacheKeyBuilder"/> for what else must match).
 /// </summary>
 internal sealed record CacheDirectives(bool Lookup, bool Store, TimeSpan? Ttl, double? MinThreshold, string? QueryOverride)
 {

@@ -4,7 +4,8 @@ namespace LlmGateway.Caching;
 /// Where a request may find its answer. <see cref="Exact"/> hashes the whole normalised request;
 /// <see cref="Partition"/> hashes everything that must match exactly for a semantic hit (scope, model,
 /// embedder, system prompt, earlier turns, tools, response format, sampling parameters) — all but the
-/// query text.
+/// query text. Under <c>x-cache-query</c> the partition also hashes the last user message with only the
+/// header's question cut out, and lives apart from header-less partitions.
 /// </summary>
 internal sealed record CacheKey(string Scope, string Model, byte[] Exact, byte[] Partition, string? QueryText)
 {

@@ -15,8 +15,18 @@ internal static class CacheKeyBuilder
 
     private const string QueryPlaceholder = "\u0000query";
 
+    /// <summary>
+    /// Marks where the question was cut out of a message under <c>x-cache-query</c>. Unforgeable: a message with
+    /// query text holds strings and text-part objects, never an array of strings.
+    /// </summary>
+    private const string QuestionCut = "\u0000question";
+
+    /// <summary>Starts partitions keyed with <c>x-cache-query</c>: they can never equal a header-less partition, which continues with '{'.</summary>
+    private const string QueryHeaderPartition = "x-cache-query\n";
+
     /// <summary>Null when the endpoint is not cacheable.</summary>
-    public static CacheKey? Build(GatewayRequest request, string scope, string embedderId, string? queryOverride)
+    /// <param name="queryHeader">The request's <c>x-cache-query</c> text when the team honours it, else null.</param>
+    public static CacheKey? Build(GatewayRequest request, string scope, string embedderId, string? queryHeader)
     {
         if (request.Body is null || request.Model is null)
             return null;
@@ -35,8 +45,14 @@ internal static class CacheKeyBuilder
         if (!semantic)
             return new CacheKey(scope, model, exact, exact, null);
 
-        if (queryOverride is { Length: > 0 } && queryText is not null)
-            queryText = queryOverride;
+        if (queryHeader is { Length: > 0 } && queryNode is not null && queryText is not null)
+        {
+            // The header is the client's word for what the question is; the rest of the message (RAG documents,
+            // or an instruction planting an answer) still shapes the answer. So header entries get partitions of
+            // their own, apart from header-less ones, that also hash the message with only the question cut out.
+            var around = CanonicalAround(queryNode, queryHeader);
+            return new CacheKey(scope, model, exact, Hash(prefix + embedderId + "\n" + QueryHeaderPartition, canonical, around), queryHeader);
+        }
         var partition = Hash(prefix + embedderId + "\n", canonical, []);
         return new CacheKey(scope, model, exact, partition, queryNode is null ? null : queryText);
     }
@@ -78,11 +94,53 @@ internal static class CacheKeyBuilder
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static void WriteSkipping(Utf8JsonWriter writer, JsonNode? node, JsonNode? skip)
+    /// <summary>
+    /// The query node with <paramref name="question"/> cut out of it: its last verbatim occurrence in a text is
+    /// written as [marker, text before, text after]. A message that does not contain it is written whole, so
+    /// then only requests with the very same message share the partition.
+    /// </summary>
+    private static byte[] CanonicalAround(JsonNode query, string question)
+    {
+        var holder = TextHolding(query, question);
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+            WriteSkipping(writer, query, holder, question);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>The string node (the content, or the last text part) that contains <paramref name="question"/>.</summary>
+    private static JsonValue? TextHolding(JsonNode query, string question)
+    {
+        if (query is JsonValue value)
+            return value.GetValue<string>().Contains(question, StringComparison.Ordinal) ? value : null;
+        if (query is not JsonArray parts)
+            return null;
+        for (var i = parts.Count - 1; i >= 0; i--)
+        {
+            if (parts[i] is JsonObject part && part["text"] is JsonValue text && text.GetValueKind() == JsonValueKind.String
+                && text.GetValue<string>().Contains(question, StringComparison.Ordinal))
+                return text;
+        }
+        return null;
+    }
+
+    /// <summary>Writes <paramref name="node"/> canonically; <paramref name="skip"/> becomes the query placeholder, or has <paramref name="cut"/> cut out of it.</summary>
+    private static void WriteSkipping(Utf8JsonWriter writer, JsonNode? node, JsonNode? skip, string? cut = null)
     {
         if (skip is not null && ReferenceEquals(node, skip))
         {
-            writer.WriteStringValue(QueryPlaceholder);
+            if (cut is null)
+            {
+                writer.WriteStringValue(QueryPlaceholder);
+                return;
+            }
+            var text = skip.GetValue<string>();
+            var at = text.LastIndexOf(cut, StringComparison.Ordinal);
+            writer.WriteStartArray();
+            writer.WriteStringValue(QuestionCut);
+            writer.WriteStringValue(text.AsSpan(0, at));
+            writer.WriteStringValue(text.AsSpan(at + cut.Length));
+            writer.WriteEndArray();
             return;
         }
         switch (node)
@@ -92,14 +150,14 @@ internal static class CacheKeyBuilder
                 foreach (var (key, value) in obj.OrderBy(p => p.Key, StringComparer.Ordinal))
                 {
                     writer.WritePropertyName(key);
-                    WriteSkipping(writer, value, skip);
+                    WriteSkipping(writer, value, skip, cut);
                 }
                 writer.WriteEndObject();
                 break;
             case JsonArray array:
                 writer.WriteStartArray();
                 foreach (var item in array)
-                    WriteSkipping(writer, item, skip);
+                    WriteSkipping(writer, item, skip, cut);
                 writer.WriteEndArray();
                 break;
             default:

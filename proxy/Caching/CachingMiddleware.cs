@@ -32,8 +32,9 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
             return;
         }
         var scope = team.Options.Cache?.Scope is { Length: > 0 } shared ? "scope:" + shared : "team:" + team.Team;
+        var queryHeader = team.Options.Cache?.AllowQueryHeader == false ? null : directives.QueryOverride;
         var key = settings.Enabled && team.Options.Cache?.Enabled != false && directives.Store && !(request.Stream && request.Endpoint == OpenAiEndpoint.Responses)
-            ? CacheKeyBuilder.Build(request, scope, cache.EmbedderId, directives.QueryOverride)
+            ? CacheKeyBuilder.Build(request, scope, cache.EmbedderId, queryHeader)
             : null;
         if (key is null)
         {

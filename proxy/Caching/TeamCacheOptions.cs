@@ -16,4 +16,11 @@ public sealed record TeamCacheOptions
 
     /// <summary>Most entries the team's scope may hold; its least recently used go first.</summary>
     public int? MaxEntries { get; init; }
+
+    /// <summary>
+    /// Honour <c>x-cache-query</c> [true]. Its entries are only found by requests that send it too and whose user
+    /// message around the question is the same (proxy/Caching/README.md). False ignores the header: every request
+    /// is matched on its last user message.
+    /// </summary>
+    public bool AllowQueryHeader { get; init; } = true;
 }

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using LlmGateway.Caching;
 using LlmGateway.Demo;
+using LlmGateway.Embeddings.Hashing;
 using Microsoft.Extensions.DependencyInjection;
 using LlmGateway.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
@@ -68,6 +69,15 @@ internal sealed class CacheTestHost : IAsyncDisposable
         if (temperature is { } t) body += $",\"temperature\":{t.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
         if (extra is not null) body += "," + extra;
         return body + "}";
+    }
+
+    /// <summary>Cosine of two texts under the test gateway's embedder (hashing, 512 dimensions), to set thresholds just below a pair.</summary>
+    public static double Similarity(string a, string b)
+    {
+        var embedder = new HashingEmbedder(512);
+        var x = embedder.EmbedAsync(a, default).AsTask().Result;
+        var y = embedder.EmbedAsync(b, default).AsTask().Result;
+        return System.Numerics.Tensors.TensorPrimitives.Dot(x, y);
     }
 
     public static string XCache(HttpResponseMessage response) =>
