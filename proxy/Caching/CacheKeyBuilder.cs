@@ -24,9 +24,23 @@ internal static class CacheKeyBuilder
     /// <summary>Starts partitions keyed with <c>x-cache-query</c>: they can never equal a header-less partition, which continues with '{'.</summary>
     private const string QueryHeaderPartition = "x-cache-query\n";
 
-    /// <summary>Null when the endpoint is not cacheable.</summary>
+    /// <summary>Null when the endpoint is not cacheable, or the body holds a value JSON cannot be written with.</summary>
     /// <param name="queryHeader">The request's <c>x-cache-query</c> text when the team honours it, else null.</param>
     public static CacheKey? Build(GatewayRequest request, string scope, string embedderId, string? queryHeader)
+    {
+        try
+        {
+            return BuildKey(request, scope, embedderId, queryHeader);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
+        {
+            // Parsing refuses lone surrogates and infinite numbers, so a body from a client never gets here; a body a
+            // later step built might. Such a request is simply not cached: the key must never fail the request.
+            return null;
+        }
+    }
+
+    private static CacheKey? BuildKey(GatewayRequest request, string scope, string embedderId, string? queryHeader)
     {
         if (request.Body is null || request.Model is null)
             return null;
