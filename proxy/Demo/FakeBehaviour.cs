@@ -1,7 +1,9 @@
 namespace LlmGateway.Demo;
 
 /// <summary>The fake upstream's behaviour for one request: its options, overridden by <c>x-fake-*</c> headers.</summary>
-internal sealed record FakeBehaviour(int LatencyMs, int ChunkDelayMs, int? Status, int? ResetAfterChunks, string FinishReason, bool NoUsage)
+/// <param name="EchoCredential">An error's message quotes the request's <c>Authorization</c> header, as real providers quote a refused key (<c>x-fake-echo-auth</c>).</param>
+/// <param name="GzipError">An error's body is sent gzip-compressed (<c>x-fake-gzip</c>).</param>
+internal sealed record FakeBehaviour(int LatencyMs, int ChunkDelayMs, int? Status, int? ResetAfterChunks, string FinishReason, bool NoUsage, bool EchoCredential, bool GzipError)
 {
     public static FakeBehaviour From(FakeUpstreamOptions options, IHeaderDictionary headers) => new(
         Int(headers, "x-fake-latency-ms") ?? options.LatencyMs,
@@ -9,7 +11,9 @@ internal sealed record FakeBehaviour(int LatencyMs, int ChunkDelayMs, int? Statu
         Int(headers, "x-fake-status") ?? options.FailStatus,
         Int(headers, "x-fake-reset-after-chunks"),
         headers["x-fake-finish-reason"].ToString() is { Length: > 0 } reason ? reason : "stop",
-        headers.ContainsKey("x-fake-no-usage"));
+        headers.ContainsKey("x-fake-no-usage"),
+        headers.ContainsKey("x-fake-echo-auth"),
+        headers.ContainsKey("x-fake-gzip"));
 
     private static int? Int(IHeaderDictionary headers, string name) =>
         int.TryParse(headers[name].ToString(), out var value) ? value : null;

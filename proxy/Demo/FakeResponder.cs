@@ -18,9 +18,7 @@ internal sealed class FakeResponder(FakeUpstreamOptions options, TimeProvider ti
             await Task.Delay(behaviour.LatencyMs, context.RequestAborted);
         if (behaviour.Status is { } status and not 200)
         {
-            context.Response.StatusCode = status;
-            context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync($"{{\"error\":{{\"message\":\"fake upstream error {status}\",\"type\":\"server_error\",\"param\":null,\"code\":null}}}}", context.RequestAborted);
+            await WriteErrorAsync(context, status, behaviour);
             return;
         }
 
@@ -81,6 +79,25 @@ internal sealed class FakeResponder(FakeUpstreamOptions options, TimeProvider ti
         {
             await context.Response.WriteAsJsonAsync(new { @object = "fake.echo", method = request.Method, path, query = request.QueryString.Value });
         }
+    }
+
+    private static async Task WriteErrorAsync(HttpContext context, int status, FakeBehaviour behaviour)
+    {
+        var message = behaviour.EchoCredential
+            ? "Incorrect API key provided: " + context.Request.Headers.Authorization
+            : $"fake upstream error {status}";
+        var body = JsonSerializer.SerializeToUtf8Bytes(new { error = new { message, type = "server_error", param = (string?)null, code = (string?)null } });
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        if (behaviour.GzipError)
+        {
+            using var compressed = new MemoryStream();
+            using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+                gzip.Write(body);
+            body = compressed.ToArray();
+            context.Response.Headers.ContentEncoding = "gzip";
+        }
+        await context.Response.Body.WriteAsync(body, context.RequestAborted);
     }
 
     /// <summary>A deterministic answer that names what was asked, so tests can tell answers apart.</summary>

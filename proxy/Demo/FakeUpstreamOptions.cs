@@ -3,7 +3,8 @@ namespace LlmGateway.Demo;
 /// <summary>
 /// How the fake upstream behaves. Each value can also be set per request with a header
 /// (<c>x-fake-latency-ms</c>, <c>x-fake-chunk-delay-ms</c>, <c>x-fake-status</c>,
-/// <c>x-fake-reset-after-chunks</c>, <c>x-fake-finish-reason</c>, <c>x-fake-no-usage</c>), which the gateway forwards.
+/// <c>x-fake-reset-after-chunks</c>, <c>x-fake-finish-reason</c>, <c>x-fake-no-usage</c>), which the gateway forwards;
+/// with a failing status, <c>x-fake-echo-auth</c> quotes the Authorization header in the error and <c>x-fake-gzip</c> compresses it.
 /// </summary>
 public sealed record FakeUpstreamOptions
 {

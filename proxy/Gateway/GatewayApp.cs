@@ -22,6 +22,7 @@ public static class GatewayApp
         var builder = WebApplication.CreateBuilder(args);
         builder.Configuration.AddGatewayConfigFile();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        FilterLogsThatPrintSecrets(builder.Logging);
         configure?.Invoke(builder);
 
         var services = builder.Services;
@@ -48,6 +49,22 @@ public static class GatewayApp
         MapPipeline(app);
         return app;
     }
+
+    /// <summary>
+    /// ASP.NET Core's "Request starting/finished" lines print the URL with its query, where clients put keys
+    /// (<c>?api_key=</c>, <c>/admin/login?key=</c>), and are written before any middleware could redact it; Kestrel's
+    /// bad-request lines (Debug) quote the raw request line and headers. Both are held to Warning; the gateway's
+    /// access log (<see cref="RequestTrackingMiddleware"/>) carries the path and the redacted query instead.
+    /// YARP's "Proxying to" line needs no filter: it prints the provider URL, whose credential query was removed.
+    /// </summary>
+    private static void FilterLogsThatPrintSecrets(ILoggingBuilder logging) =>
+        // Inserted first so that it is only a default: a rule for the same category from configuration
+        // (Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics) or a later AddFilter comes after it and wins.
+        logging.Services.Configure<LoggerFilterOptions>(options =>
+        {
+            options.Rules.Insert(0, new LoggerFilterRule(null, "Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning, null));
+            options.Rules.Insert(0, new LoggerFilterRule(null, "Microsoft.AspNetCore.Server.Kestrel.BadRequests", LogLevel.Warning, null));
+        });
 
     private static void MapPipeline(WebApplication app)
     {

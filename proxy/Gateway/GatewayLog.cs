@@ -9,6 +9,7 @@ internal static partial class GatewayLog
     [LoggerMessage(1001, LogLevel.Error, "Configuration reload rejected, keeping the last good configuration ({Count} errors): {Errors}", EventName = "ConfigReloadRejected")]
     public static partial void ConfigReloadRejected(ILogger logger, int count, string errors);
 
+    /// <param name="path">The path and the query, credentials redacted (<see cref="CredentialQuery"/>).</param>
     [LoggerMessage(1002, LogLevel.Information, "{Method} {Path} {Status} team={Team} model={Model} provider={Provider} {ElapsedMs:0.000} ms request_id={RequestId}", EventName = "Request")]
     public static partial void Request(ILogger logger, string method, string path, int status, string team, string model, string provider, double elapsedMs, string requestId);
 

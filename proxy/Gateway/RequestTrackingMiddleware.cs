@@ -7,8 +7,8 @@ namespace LlmGateway.Gateway;
 
 /// <summary>
 /// Outermost step: gives every request an id (<c>x-request-id</c>, kept from the client when sane,
-/// forwarded and returned), writes the access log line, and turns an unexpected exception into an
-/// OpenAI-shaped 500 instead of a dropped connection.
+/// forwarded and returned), writes the access log line (query credentials redacted), and turns an
+/// unexpected exception into an OpenAI-shaped 500 instead of a dropped connection.
 /// </summary>
 internal sealed class RequestTrackingMiddleware(RequestDelegate next, ILogger<RequestTrackingMiddleware> logger, TimeProvider time, GatewayMetrics metrics)
 {
@@ -62,7 +62,10 @@ internal sealed class RequestTrackingMiddleware(RequestDelegate next, ILogger<Re
             if (logger.IsEnabled(LogLevel.Information))
             {
                 var attempt = context.Features.Get<UpstreamAttempt>();
-                GatewayLog.Request(logger, context.Request.Method, context.Request.Path, context.Response.StatusCode,
+                // The query is logged with credentials redacted: this line stands in for ASP.NET Core's own
+                // "Request starting" line, which prints keys and is filtered out (GatewayApp).
+                var pathAndQuery = context.Request.Path + CredentialQuery.Redact(context.Request.QueryString);
+                GatewayLog.Request(logger, context.Request.Method, pathAndQuery, context.Response.StatusCode,
                     context.Features.Get<TeamIdentity>()?.Team ?? "-",
                     context.Features.Get<GatewayRequest>()?.Model?.Name ?? "-",
                     attempt?.Target.Provider.Name ?? "-",
