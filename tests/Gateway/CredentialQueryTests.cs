@@ -20,6 +20,7 @@ public sealed class CredentialQueryTests : IAsyncLifetime
         _upstream = await FakeUpstream.StartAsync(new FakeUpstreamOptions { RecordRequests = true });
         var settings = GatewayHost.BasicSettings(_upstream.BaseUrl);
         settings["Gateway:Admin:KeySha256:0"] = TeamKeys.Sha256Hex(AdminKey);
+        settings["Gateway:PassThroughPaths:0"] = "/v1/files";
         _gateway = await GatewayHost.StartAsync(settings);
     }
 
