@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.Features;
 namespace LlmGateway.Demo;
 
 /// <summary>One fake answer, written as JSON or as OpenAI-format SSE for chat, completions and responses.</summary>
-internal sealed class FakeReply(string id, long created, string model, string answer, int promptTokens, FakeBehaviour behaviour)
+internal sealed class FakeReply(string id, long created, string model, string answer, int promptTokens, FakeBehaviour behaviour, TimeProvider time)
 {
     private readonly string[] _words = answer.Split(' ');
 
@@ -227,13 +227,13 @@ internal sealed class FakeReply(string id, long created, string model, string an
         if (behaviour.ResetAfterChunks is { } limit && sent >= limit)
         {
             await context.Response.Body.FlushAsync();
-            // Let what was sent reach the wire before the reset.
+            // Let what was sent reach the wire before the reset: real time, whatever clock the fake runs on.
             await Task.Delay(100);
             context.Abort();
             return false;
         }
         if (sent > 0 && behaviour.ChunkDelayMs > 0)
-            await Task.Delay(behaviour.ChunkDelayMs, context.RequestAborted);
+            await Task.Delay(TimeSpan.FromMilliseconds(behaviour.ChunkDelayMs), time, context.RequestAborted);
         return true;
     }
 

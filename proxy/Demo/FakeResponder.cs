@@ -15,7 +15,7 @@ internal sealed class FakeResponder(FakeUpstreamOptions options, TimeProvider ti
         var request = context.Request;
         var behaviour = FakeBehaviour.From(options, request.Headers);
         if (behaviour.LatencyMs > 0)
-            await Task.Delay(behaviour.LatencyMs, context.RequestAborted);
+            await Task.Delay(TimeSpan.FromMilliseconds(behaviour.LatencyMs), time, context.RequestAborted);
         if (behaviour.Status is { } status and not 200)
         {
             await WriteErrorAsync(context, status, behaviour);
@@ -52,19 +52,19 @@ internal sealed class FakeResponder(FakeUpstreamOptions options, TimeProvider ti
         {
             var prompt = ChatPromptText(body!);
             var answer = Answer(LastUserText(body!));
-            var reply = new FakeReply($"chatcmpl-fake-{id}", created, model, answer, CountTokens(prompt), behaviour);
+            var reply = new FakeReply($"chatcmpl-fake-{id}", created, model, answer, CountTokens(prompt), behaviour, time);
             await (stream ? reply.WriteChatStreamAsync(context, includeUsage) : reply.WriteChatAsync(context));
         }
         else if (path.EndsWith("/completions", StringComparison.Ordinal))
         {
             var prompt = body!["prompt"]?.ToString() ?? "";
-            var reply = new FakeReply($"cmpl-fake-{id}", created, model, Answer(prompt), CountTokens(prompt), behaviour);
+            var reply = new FakeReply($"cmpl-fake-{id}", created, model, Answer(prompt), CountTokens(prompt), behaviour, time);
             await (stream ? reply.WriteCompletionStreamAsync(context, includeUsage) : reply.WriteCompletionAsync(context));
         }
         else if (path.EndsWith("/responses", StringComparison.Ordinal))
         {
             var input = body!["input"] is JsonValue v ? v.ToString() : body["input"]?.ToJsonString() ?? "";
-            var reply = new FakeReply($"resp_fake{id}", created, model, Answer(input), CountTokens(input), behaviour);
+            var reply = new FakeReply($"resp_fake{id}", created, model, Answer(input), CountTokens(input), behaviour, time);
             await (stream ? reply.WriteResponseStreamAsync(context) : reply.WriteResponseAsync(context));
         }
         else if (path.EndsWith("/embeddings", StringComparison.Ordinal))

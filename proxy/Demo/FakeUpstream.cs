@@ -32,7 +32,12 @@ public sealed class FakeUpstream : IAsyncDisposable
     /// <summary>Requests whose client went away before the answer was complete.</summary>
     public int AbortedRequests => Volatile.Read(ref _abortedRequests);
 
-    public static async Task<FakeUpstream> StartAsync(FakeUpstreamOptions options, string url = "http://127.0.0.1:0", CancellationToken cancellationToken = default)
+    /// <param name="time">
+    /// The clock the injected latency and chunk delays run on (the system clock by default), so tests can put the
+    /// fake's waits on the same fake clock the gateway measures with.
+    /// </param>
+    public static async Task<FakeUpstream> StartAsync(FakeUpstreamOptions options, string url = "http://127.0.0.1:0", CancellationToken cancellationToken = default,
+        TimeProvider? time = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -40,7 +45,7 @@ public sealed class FakeUpstream : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
         var app = builder.Build();
         FakeUpstream? self = null;
-        var responder = new FakeResponder(options, TimeProvider.System);
+        var responder = new FakeResponder(options, time ?? TimeProvider.System);
         app.Run(async context =>
         {
             if (options.RecordRequests)

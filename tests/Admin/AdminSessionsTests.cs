@@ -1,6 +1,6 @@
 using LlmGateway.Admin;
 using LlmGateway.Auth;
-using LlmGateway.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace LlmGateway.Tests.Admin;
 
@@ -9,7 +9,7 @@ public sealed class AdminSessionsTests
     private static readonly string Digest = TeamKeys.Sha256Hex("sk-admin");
     private static readonly string[] Allowed = [Digest];
 
-    private readonly ManualTimeProvider _time = new(new DateTimeOffset(2026, 11, 21, 0, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 21, 0, 0, 0, TimeSpan.Zero));
 
     [Fact]
     public void A_session_token_is_random_opaque_and_lasts_twelve_hours()

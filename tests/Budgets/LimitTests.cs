@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using LlmGateway.Demo;
 using LlmGateway.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace LlmGateway.Tests.Budgets;
 
@@ -9,7 +10,7 @@ public sealed class LimitTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Noon = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
     private FakeUpstream _upstream = null!;
-    private readonly ManualTimeProvider _clock = new(Noon);
+    private readonly FakeTimeProvider _clock = new(Noon);
 
     public async Task InitializeAsync() => _upstream = await FakeUpstream.StartAsync(new FakeUpstreamOptions());
 
@@ -19,7 +20,7 @@ public sealed class LimitTests : IAsyncLifetime
     {
         var settings = BudgetSettings.With(_upstream.BaseUrl, BudgetSettings.TempStorage());
         adjust(settings);
-        return GatewayHost.StartAsync(settings, ManualClock.Use(_clock));
+        return GatewayHost.StartAsync(settings, GatewayHost.WithClock(_clock));
     }
 
     [Fact]
@@ -138,9 +139,13 @@ public sealed class LimitTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
             await BudgetSettings.WaitForRecordsAsync(gateway, i);
         }
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        // The retry after the failed POST waits 1 s on the gateway's clock: move it on until both have arrived.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
         while (hook.Received.Count < 2 && DateTime.UtcNow < deadline)
+        {
+            _clock.Advance(TimeSpan.FromSeconds(1));
             await Task.Delay(50);
+        }
         await Task.Delay(300); // room for a duplicate, were there one
 
         Assert.Equal([10, 20], hook.Received.Select(h => h["percent"]!.GetValue<int>()));

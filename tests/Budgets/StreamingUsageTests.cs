@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using LlmGateway.Demo;
 using LlmGateway.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace LlmGateway.Tests.Budgets;
 
@@ -85,9 +86,10 @@ public sealed partial class StreamingUsageTests : IAsyncLifetime
     [Fact]
     public async Task A_client_that_disconnects_mid_stream_is_charged_an_estimate_of_what_was_forwarded()
     {
-        await using var slow = await FakeUpstream.StartAsync(new FakeUpstreamOptions { ChunkDelayMs = 300 });
+        // Its clock never moves, so the stream is still going when the client leaves, however slow the machine.
+        await using var slow = await FakeUpstream.StartAsync(new FakeUpstreamOptions { ChunkDelayMs = 300 }, time: new FakeTimeProvider());
         await using var gateway = await GatewayHost.StartAsync(BudgetSettings.With(slow.BaseUrl, BudgetSettings.TempStorage()));
-        var client = gateway.Client();
+        var client = gateway.Client(abortOnDispose: true);
         using (var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Json.Chat("mini", "a long answer please", stream: true) })
         {
             var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);

@@ -2,7 +2,7 @@ using System.ClientModel;
 using System.Text;
 using LlmGateway.Auth;
 using LlmGateway.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using OpenAI;
 using OpenAI.Chat;
 
@@ -61,8 +61,8 @@ public sealed class CacheLifecycleTests
     [Fact]
     public async Task An_entry_expires_after_its_ttl_on_the_gateways_clock()
     {
-        var clock = new ManualTimeProvider(DateTimeOffset.Parse("2026-11-20T10:00:00Z"));
-        await using var host = await CacheTestHost.StartAsync(s => s["Gateway:Cache:Ttl"] = "00:10:00", b => b.Services.AddSingleton<TimeProvider>(clock));
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-20T10:00:00Z"));
+        await using var host = await CacheTestHost.StartAsync(s => s["Gateway:Cache:Ttl"] = "00:10:00", GatewayHost.WithClock(clock));
         var body = CacheTestHost.Chat("Expire me");
         await host.AskAsync(body);
 
@@ -142,8 +142,8 @@ public sealed class CacheLifecycleTests
     [Fact]
     public async Task At_capacity_the_least_recently_used_entries_are_evicted()
     {
-        var clock = new ManualTimeProvider(DateTimeOffset.Parse("2026-11-20T10:00:00Z"));
-        await using var host = await CacheTestHost.StartAsync(s => s["Gateway:Cache:MaxEntries"] = "4", b => b.Services.AddSingleton<TimeProvider>(clock));
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-20T10:00:00Z"));
+        await using var host = await CacheTestHost.StartAsync(s => s["Gateway:Cache:MaxEntries"] = "4", GatewayHost.WithClock(clock));
         for (var i = 0; i < 4; i++)
         {
             await host.AskAsync(CacheTestHost.Chat($"Question number {i}"));

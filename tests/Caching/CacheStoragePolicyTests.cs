@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using LlmGateway.Demo;
 using LlmGateway.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace LlmGateway.Tests.Caching;
 
@@ -42,7 +43,8 @@ public sealed class CacheStoragePolicyTests
     [Fact]
     public async Task A_stream_the_client_abandons_is_not_stored()
     {
-        await using var host = await CacheTestHost.StartAsync(upstream: await FakeUpstream.StartAsync(new FakeUpstreamOptions { ChunkDelayMs = 200 }));
+        // The upstream's clock never moves, so the stream is still going when the client leaves, however slow the machine.
+        await using var host = await CacheTestHost.StartAsync(upstream: await FakeUpstream.StartAsync(new FakeUpstreamOptions { ChunkDelayMs = 200 }, time: new FakeTimeProvider()));
         var attempts = host.Cache.StoreAttempts;
         var client = host.Gateway.Client(abortOnDispose: true);
         using (var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Json.Body(CacheTestHost.Chat("abandon me", stream: true)) })

@@ -64,6 +64,12 @@ public sealed class GatewayHost : IAsyncDisposable
         ["Gateway:Teams:team-b:Models:0"] = "text-embedding-3-small",
     };
 
+    /// <summary>
+    /// Runs the gateway on <paramref name="clock"/> (pass as the configure callback). The gateway only adds the
+    /// system clock when none is registered, and this runs first.
+    /// </summary>
+    public static Action<WebApplicationBuilder> WithClock(TimeProvider clock) => builder => builder.Services.AddSingleton(clock);
+
     public static string NewStoragePath() => Path.Combine(Path.GetTempPath(), "llmgw-test-" + Guid.NewGuid().ToString("N"));
 
     /// <param name="key">The team key sent as Bearer (none when null).</param>

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using LlmGateway.Auth;
 using LlmGateway.Demo;
 using LlmGateway.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
 
 namespace LlmGateway.Tests.Metrics;
@@ -130,7 +131,10 @@ public sealed class DashboardTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task The_summary_shows_spend_against_budget_savings_hit_ratio_and_latency_per_model()
     {
-        await using var gateway = await GatewayHost.StartAsync(Settings(_upstream.BaseUrl));
+        // Latency on a fake clock that only the upstream's 30 ms waits move: the same figures on any machine.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero));
+        await using var upstream = await FakeUpstream.StartAsync(new FakeUpstreamOptions { LatencyMs = 30 }, time: new FastForwardClock(clock));
+        await using var gateway = await GatewayHost.StartAsync(Settings(upstream.BaseUrl), GatewayHost.WithClock(clock));
         await SendTrafficAsync(gateway);
         DashboardStandIns.Record(gateway);
         output.WriteLine("STAND-IN: cost, savings and budget series are recorded by the test (the budgets capability is not running here).");
@@ -155,10 +159,10 @@ public sealed class DashboardTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(0.85, budget["usedRatio"]!.GetValue<double>(), 9);
         var model = summary["models"]!.AsArray().Single(m => m!["model"]!.GetValue<string>() == "gpt-4o-mini")!;
         Assert.Equal(7, model["requests"]!.GetValue<long>());
-        // Every request waited 30 ms upstream: p50 in the (25 ms, 50 ms] bucket or above it on a loaded machine.
-        Assert.InRange(model["p50"]!.GetValue<double>(), 0.025, 2.5);
+        // Every request took exactly its 30 ms upstream wait on the gateway's clock: p50 in the (25 ms, 50 ms] bucket.
+        Assert.InRange(model["p50"]!.GetValue<double>(), 0.025, 0.05);
         Assert.True(model["p95"]!.GetValue<double>() >= model["p50"]!.GetValue<double>());
-        Assert.InRange(model["ttftP50"]!.GetValue<double>(), 0.025, 2.5);
+        Assert.InRange(model["ttftP50"]!.GetValue<double>(), 0.025, 0.05);
         Assert.Equal("main", summary["upstreamErrors"]!.AsArray().Single()!["provider"]!.GetValue<string>());
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using LlmGateway.Demo;
 using LlmGateway.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace LlmGateway.Tests.Metrics;
 
@@ -38,7 +39,8 @@ public sealed class RoutingMetricsTests : IAsyncLifetime
     [Fact]
     public async Task A_connect_failure_and_a_timeout_are_told_apart()
     {
-        await using var slow = await FakeUpstream.StartAsync(new FakeUpstreamOptions { LatencyMs = 10_000 });
+        // Its clock never moves, so it never answers: only the gateway's timeout can end the request, however slow the machine.
+        await using var slow = await FakeUpstream.StartAsync(new FakeUpstreamOptions { LatencyMs = 10_000 }, time: new FakeTimeProvider());
         await using (var gateway = await StartAsync($"http://127.0.0.1:{TcpPorts.Unused()}/v1"))
         {
             using (var r = await gateway.Client().PostAsync("/v1/chat/completions", Json.Chat("primary", "hello"))) Assert.Equal(HttpStatusCode.OK, r.StatusCode);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using LlmGateway.Demo;
 using LlmGateway.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace LlmGateway.Tests.Routing;
 
@@ -50,7 +51,8 @@ public sealed class FailoverTests : IAsyncLifetime
     [Fact]
     public async Task A_timeout_falls_back_to_the_next_model()
     {
-        await using var slow = await FakeUpstream.StartAsync(new FakeUpstreamOptions { LatencyMs = 10_000 });
+        // Its clock never moves, so it never answers: only the gateway's timeout can end the request, however slow the machine.
+        await using var slow = await FakeUpstream.StartAsync(new FakeUpstreamOptions { LatencyMs = 10_000 }, time: new FakeTimeProvider());
         await using var gateway = await StartGatewayAsync(slow.BaseUrl, timeout: "00:00:00.500");
 
         using var response = await gateway.Client().PostAsync("/v1/chat/completions", Json.Chat("primary", "hello"));
@@ -109,7 +111,8 @@ public sealed class FailoverTests : IAsyncLifetime
     public async Task Unreachable_provider_without_fallback_is_a_502_and_a_timeout_a_504()
     {
         var unreachable = GatewayHost.BasicSettings($"http://127.0.0.1:{TcpPorts.Unused()}/v1");
-        await using var slow = await FakeUpstream.StartAsync(new FakeUpstreamOptions { LatencyMs = 10_000 });
+        // Its clock never moves, so it never answers: only the gateway's timeout can end the request, however slow the machine.
+        await using var slow = await FakeUpstream.StartAsync(new FakeUpstreamOptions { LatencyMs = 10_000 }, time: new FakeTimeProvider());
         var timingOut = GatewayHost.BasicSettings(slow.BaseUrl);
         timingOut["Gateway:Providers:main:Timeout"] = "00:00:00.300";
         await using var gateway1 = await GatewayHost.StartAsync(unreachable);

@@ -4,11 +4,15 @@ using LlmGateway.Embeddings.Batching;
 using LlmGateway.Embeddings.Onnx;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace LlmGateway.Tests.Embeddings.Batching;
 
 public sealed class MicroBatchingEmbedderTests
 {
+    // Windows and timeouts run on a FakeTimeProvider; real time only bounds how long a broken test hangs.
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
     [Fact]
     public async Task Concurrent_callers_share_runs_and_get_their_own_vectors()
     {
@@ -16,10 +20,14 @@ public sealed class MicroBatchingEmbedderTests
         var onnx = OnnxEmbedder.Load(folder.Path, null, EmbeddingPooling.Mean, 256, 1);
         var texts = Enumerable.Range(0, 64).Select(i => $"question number {i} about {(i % 2 == 0 ? "passwords" : "日本語")}").ToArray();
         var expected = onnx.EmbedBatch(texts, CancellationToken.None);
-        var recorder = new RecordingInner(onnx);
-        using var batcher = new MicroBatchingEmbedder(recorder, new EmbeddingsOptions { MaxBatchSize = 16, MaxConcurrentBatches = 1 }, TimeProvider.System, null, NullLogger.Instance);
+        var everyoneQueued = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var recorder = new RecordingInner(onnx, holdFirstRun: everyoneQueued.Task);
+        using var batcher = new MicroBatchingEmbedder(recorder, new EmbeddingsOptions { MaxBatchSize = 16, MaxConcurrentBatches = 1 }, new FakeTimeProvider(), null, NullLogger.Instance);
 
-        var results = await Task.WhenAll(texts.Select(t => Task.Run(async () => await batcher.EmbedAsync(t, default))));
+        // EmbedAsync queues its text before it first awaits, so all 64 are waiting once this line is done.
+        var calls = texts.Select(t => batcher.EmbedAsync(t, default).AsTask()).ToArray();
+        everyoneQueued.SetResult();
+        var results = await Task.WhenAll(calls).WaitAsync(Patience);
 
         for (var i = 0; i < texts.Length; i++)
         {
@@ -35,13 +43,21 @@ public sealed class MicroBatchingEmbedderTests
     [Fact]
     public async Task Batch_window_waits_for_requests_that_arrive_shortly_after()
     {
+        var window = TimeSpan.FromMilliseconds(40);
+        var clock = new TimerWatchingClock();
         var recorder = new RecordingInner(new FixedInner());
-        using var batcher = new MicroBatchingEmbedder(recorder, new EmbeddingsOptions { BatchWindow = TimeSpan.FromMilliseconds(40), MaxConcurrentBatches = 1 },
-            TimeProvider.System, null, NullLogger.Instance);
+        using var batcher = new MicroBatchingEmbedder(recorder, new EmbeddingsOptions { BatchWindow = window, MaxConcurrentBatches = 1 }, clock, null, NullLogger.Instance);
         var first = batcher.EmbedAsync("first", default).AsTask();
-        await Task.Delay(5);
+        // The worker has taken "first" and holds the batch open for the window (the callers' timeouts are 2 s timers).
+        await clock.TimerCreated(window).WaitAsync(Patience);
+
         var second = batcher.EmbedAsync("second", default).AsTask();
-        await Task.WhenAll(first, second);
+        clock.Advance(window - TimeSpan.FromMilliseconds(1));
+        var runsBeforeTheWindowEnded = recorder.RunCount;
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        await Task.WhenAll(first, second).WaitAsync(Patience);
+
+        Assert.Equal(0, runsBeforeTheWindowEnded);
         Assert.Equal([2], recorder.BatchSizes);
     }
 
@@ -49,6 +65,7 @@ public sealed class MicroBatchingEmbedderTests
     public async Task A_stuck_run_times_out_is_counted_and_is_terminated()
     {
         var inner = new BlockingInner();
+        var clock = new FakeTimeProvider();
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var meterFactory = services.GetRequiredService<IMeterFactory>();
         var metrics = new EmbeddingsMetrics(meterFactory);
@@ -63,37 +80,44 @@ public sealed class MicroBatchingEmbedderTests
         };
         listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref timeouts, value));
         listener.Start();
-        using var batcher = new MicroBatchingEmbedder(inner, new EmbeddingsOptions { Timeout = TimeSpan.FromMilliseconds(200), MaxConcurrentBatches = 2 },
-            TimeProvider.System, metrics, NullLogger.Instance);
+        var timeout = TimeSpan.FromMilliseconds(200);
+        using var batcher = new MicroBatchingEmbedder(inner, new EmbeddingsOptions { Timeout = timeout, MaxConcurrentBatches = 2 }, clock, metrics, NullLogger.Instance);
 
-        await Assert.ThrowsAsync<TimeoutException>(async () => await batcher.EmbedAsync("slow", default));
+        var slow = batcher.EmbedAsync("slow", default).AsTask();
+        await inner.SlowStarted.Task.WaitAsync(Patience);
+        clock.Advance(timeout - TimeSpan.FromMilliseconds(1));
+        var completedBeforeTheTimeout = slow.IsCompleted;
+        clock.Advance(TimeSpan.FromMilliseconds(1));
 
+        await Task.WhenAny(slow, Task.Delay(Patience)); // not slow.WaitAsync: its own TimeoutException would pass the test
+        Assert.True(slow.IsCompleted, "the caller was not released when the fake clock reached the timeout");
+        await Assert.ThrowsAsync<TimeoutException>(() => slow);
+        Assert.False(completedBeforeTheTimeout);
         Assert.Equal(1, Interlocked.Read(ref timeouts));
-        Assert.True(await inner.Cancelled.Task.WaitAsync(TimeSpan.FromSeconds(5)), "the stuck run was not asked to terminate");
+        Assert.True(await inner.Cancelled.Task.WaitAsync(Patience), "the stuck run was not asked to terminate");
     }
 
     [Fact]
     public async Task A_slow_request_does_not_block_an_unrelated_one()
     {
         var inner = new BlockingInner();
-        using var batcher = new MicroBatchingEmbedder(inner, new EmbeddingsOptions { Timeout = TimeSpan.FromSeconds(5), MaxConcurrentBatches = 2 },
-            TimeProvider.System, null, NullLogger.Instance);
+        using var batcher = new MicroBatchingEmbedder(inner, new EmbeddingsOptions { MaxConcurrentBatches = 2 }, new FakeTimeProvider(), null, NullLogger.Instance);
         var slow = batcher.EmbedAsync("slow", default).AsTask();
-        await inner.SlowStarted.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        await inner.SlowStarted.Task.WaitAsync(Patience);
 
-        var fast = await batcher.EmbedAsync("fast", default).AsTask().WaitAsync(TimeSpan.FromSeconds(2));
+        var fast = await batcher.EmbedAsync("fast", default).AsTask().WaitAsync(Patience);
 
         Assert.Equal(BlockingInner.FastVector, fast);
-        Assert.False(slow.IsCompleted);
+        Assert.False(slow.IsCompleted); // the fake clock never reaches its timeout: only the release can end it
         inner.Release.SetResult();
-        Assert.Equal(BlockingInner.FastVector, await slow.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(BlockingInner.FastVector, await slow.WaitAsync(Patience));
     }
 
     [Fact]
     public async Task A_failing_run_fails_only_its_callers_with_the_error()
     {
         var inner = new FailingInner();
-        using var batcher = new MicroBatchingEmbedder(inner, new EmbeddingsOptions(), TimeProvider.System, null, NullLogger.Instance);
+        using var batcher = new MicroBatchingEmbedder(inner, new EmbeddingsOptions(), new FakeTimeProvider(), null, NullLogger.Instance);
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(async () => await batcher.EmbedAsync("boom", default));
         Assert.Equal("model exploded", ex.Message);
         Assert.Equal(3, (await batcher.EmbedAsync("fine", default)).Length);
@@ -103,23 +127,72 @@ public sealed class MicroBatchingEmbedderTests
     public async Task Cancellation_by_the_caller_is_honoured()
     {
         var inner = new BlockingInner();
-        using var batcher = new MicroBatchingEmbedder(inner, new EmbeddingsOptions { Timeout = TimeSpan.FromSeconds(30) }, TimeProvider.System, null, NullLogger.Instance);
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await batcher.EmbedAsync("slow", cts.Token));
+        using var batcher = new MicroBatchingEmbedder(inner, new EmbeddingsOptions(), new FakeTimeProvider(), null, NullLogger.Instance);
+        using var cts = new CancellationTokenSource();
+        var slow = batcher.EmbedAsync("slow", cts.Token).AsTask();
+        await inner.SlowStarted.Task.WaitAsync(Patience);
+
+        cts.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => slow.WaitAsync(Patience));
         inner.Release.SetResult();
     }
 
     [Fact]
     public async Task Disposed_batcher_rejects_new_work()
     {
-        var batcher = new MicroBatchingEmbedder(new FailingInner(), new EmbeddingsOptions(), TimeProvider.System, null, NullLogger.Instance);
+        var batcher = new MicroBatchingEmbedder(new FailingInner(), new EmbeddingsOptions(), new FakeTimeProvider(), null, NullLogger.Instance);
         batcher.Dispose();
         await Assert.ThrowsAsync<ObjectDisposedException>(async () => await batcher.EmbedAsync("late", default));
     }
 
-    private sealed class RecordingInner(IBatchTextEmbedder inner) : IBatchTextEmbedder
+    /// <summary>A fake clock that tells the test when a timer of a given length has been started.</summary>
+    private sealed class TimerWatchingClock : FakeTimeProvider
+    {
+        private readonly Lock _lock = new();
+        private readonly List<(TimeSpan DueTime, TaskCompletionSource Created)> _watches = [];
+        private readonly List<TimeSpan> _created = [];
+
+        public Task TimerCreated(TimeSpan dueTime)
+        {
+            lock (_lock)
+            {
+                if (_created.Contains(dueTime))
+                    return Task.CompletedTask;
+                var created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _watches.Add((dueTime, created));
+                return created.Task;
+            }
+        }
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = base.CreateTimer(callback, state, dueTime, period);
+            lock (_lock)
+            {
+                _created.Add(dueTime);
+                foreach (var watch in _watches.Where(w => w.DueTime == dueTime))
+                    watch.Created.TrySetResult();
+            }
+            return timer;
+        }
+    }
+
+    /// <summary>Records the size of every run; the first run can be held until the test lets it go.</summary>
+    private sealed class RecordingInner(IBatchTextEmbedder inner, Task? holdFirstRun = null) : IBatchTextEmbedder
     {
         public List<int> BatchSizes { get; } = [];
+
+        public int RunCount
+        {
+            get
+            {
+                lock (BatchSizes)
+                {
+                    return BatchSizes.Count;
+                }
+            }
+        }
 
         public string ModelId => inner.ModelId;
 
@@ -127,12 +200,18 @@ public sealed class MicroBatchingEmbedderTests
 
         public float[][] EmbedBatch(IReadOnlyList<string> texts, CancellationToken cancellationToken)
         {
+            bool first;
             lock (BatchSizes)
             {
+                first = BatchSizes.Count == 0;
                 BatchSizes.Add(texts.Count);
             }
 
-            Thread.Sleep(2); // long enough for concurrent callers to queue up behind the run
+            if (first)
+            {
+                holdFirstRun?.Wait(cancellationToken); // the other callers queue up behind this run meanwhile
+            }
+
             return inner.EmbedBatch(texts, cancellationToken);
         }
 
