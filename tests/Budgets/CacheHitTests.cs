@@ -48,10 +48,12 @@ public sealed class CacheHitTests
         await using var provider = LlmGateway.Bench.Budgets.StandaloneBudgets.Build(settings);
         var store = provider.GetRequiredService<GatewayConfigStore>();
         var measurements = new List<(string Name, double Value)>();
+        // Only this provider's meter: tests running beside this one record costs on meters of the same name.
+        var factory = provider.GetRequiredService<IMeterFactory>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == BudgetMetrics.MeterName)
+            if (instrument.Meter.Name == BudgetMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, factory))
                 l.EnableMeasurementEvents(instrument);
         };
         listener.SetMeasurementEventCallback<double>((instrument, value, _, _) => { lock (measurements) measurements.Add((instrument.Name, value)); });
