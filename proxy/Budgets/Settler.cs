@@ -85,12 +85,18 @@ internal sealed class Settler(
         if (attempt is null || status is < 200 or >= 300)
             return null; // never reached a provider, or the provider refused: providers do not bill errors
         var usage = UsageParser.Parse(capture);
+        // A stream the gateway cut is charged what its guard counted as delivered: that count errs high, and unlike
+        // chars/4 of the captured JSON it is not inflated by escapes, so the record stays within the stated bound.
+        var cut = capture.CutShort ? capture.Cutoff as StreamOverrunGuard : null;
         if (usage is null)
         {
-            usage = new TokenUsage(TokenEstimator.Prompt(request.Body), 0, TokenEstimator.Completion(capture.Body, capture.IsEventStream), Estimated: true);
+            var completion = cut?.DeliveredTokens ?? TokenEstimator.Completion(capture.Body, capture.IsEventStream);
+            usage = new TokenUsage(TokenEstimator.Prompt(request.Body), 0, completion, Estimated: true);
             metrics.Estimated(team.Team);
             BudgetsLog.UsageEstimated(logger, context.TraceIdentifier, usage.PromptTokens, usage.CompletionTokens);
         }
+        else if (cut is not null && cut.DeliveredTokens > usage.CompletionTokens)
+            usage = usage with { CompletionTokens = cut.DeliveredTokens, Estimated = true };
         var target = attempt.Target;
         var modelPrice = config.Prices.Find(target);
         if (modelPrice is null && config.Active)

@@ -3,7 +3,8 @@ namespace LlmGateway.Demo;
 /// <summary>
 /// How the fake upstream behaves. Each value can also be set per request with a header
 /// (<c>x-fake-latency-ms</c>, <c>x-fake-chunk-delay-ms</c>, <c>x-fake-status</c>,
-/// <c>x-fake-reset-after-chunks</c>, <c>x-fake-finish-reason</c>, <c>x-fake-no-usage</c>), which the gateway forwards.
+/// <c>x-fake-reset-after-chunks</c>, <c>x-fake-finish-reason</c>, <c>x-fake-no-usage</c>), which the gateway forwards;
+/// <c>x-fake-answer-words: N</c> makes the answer exactly N words (one token each for the fake), ignoring <c>max_tokens</c>.
 /// </summary>
 public sealed record FakeUpstreamOptions
 {
