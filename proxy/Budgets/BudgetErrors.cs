@@ -10,6 +10,7 @@ internal static class BudgetErrors
 {
     public const string BudgetExceeded = "budget_exceeded";
     public const string ResetHeader = "x-budget-reset";
+    public const string MaxTokensExceeded = "max_tokens_exceeded";
 
     public static Task BudgetAsync(HttpContext context, BudgetRejection r, DateTimeOffset now)
     {
@@ -40,6 +41,22 @@ internal static class BudgetErrors
         OpenAiError.WriteAsync(context, StatusCodes.Status403Forbidden,
             $"Model '{model}' has no price configured (Gateway:Prices), and the gateway blocks unpriced models so that no spend goes unaccounted.",
             OpenAiError.Permission, "model", "model_not_priced");
+
+    /// <summary>
+    /// The SSE event that ends a stream the provider ran past its output cap (<see cref="StreamOverrunGuard"/>): an error
+    /// event as OpenAI sends one mid-stream, with no <c>[DONE]</c> after it, so SDKs raise it instead of returning a cut answer.
+    /// </summary>
+    public static byte[] StreamOverrunEvent(long reservedTokens, long deliveredTokens)
+    {
+        var message = string.Create(CultureInfo.InvariantCulture,
+            $"The provider kept generating past this request's output cap of {reservedTokens} tokens (max_tokens, or the model's cap when none was set). The gateway ended the answer after about {deliveredTokens} output tokens so that spend stays within the budget reserved for it.");
+        var error = OpenAiError.Serialize(message, OpenAiError.Upstream, null, MaxTokensExceeded);
+        var sseEvent = new byte[error.Length + 8];
+        "data: "u8.CopyTo(sseEvent);
+        error.CopyTo(sseEvent, 6);
+        "\n\n"u8.CopyTo(sseEvent.AsSpan(6 + error.Length));
+        return sseEvent;
+    }
 
     private static string Seconds(TimeSpan span) =>
         Math.Max(1, (long)Math.Ceiling(span.TotalSeconds)).ToString(CultureInfo.InvariantCulture);

@@ -17,6 +17,7 @@ internal sealed class BudgetMetrics
     private readonly Counter<long> _thresholds;
     private readonly Counter<long> _unpriced;
     private readonly Counter<long> _estimated;
+    private readonly Counter<long> _streamsCut;
 
     public BudgetMetrics(IMeterFactory meterFactory, MetricLabels labels, BudgetsConfigProvider config, AccountBook book, TimeProvider time)
     {
@@ -29,6 +30,7 @@ internal sealed class BudgetMetrics
         _thresholds = meter.CreateCounter<long>("llm_gateway.budget.thresholds", "{event}", "Soft budget thresholds crossed.");
         _unpriced = meter.CreateCounter<long>("llm_gateway.unpriced", "{request}", "Requests for a model with no price, counted at zero.");
         _estimated = meter.CreateCounter<long>("llm_gateway.usage.estimated", "{request}", "Requests whose usage was estimated (no usage from the provider).");
+        _streamsCut = meter.CreateCounter<long>("llm_gateway.budget.streams_cut", "{request}", "Streams ended by the gateway because the provider went past the reserved output cap.");
         meter.CreateObservableGauge("llm_gateway.budget.spent", () => Observe(config, book, time, b => (double)b.SpentUsd), "USD", "Spend in the current period.");
         meter.CreateObservableGauge("llm_gateway.budget.limit", () => Observe(config, book, time, b => b.LimitUsd is { } l ? (double)l : null), "USD", "Budget limit of the period.");
         meter.CreateObservableGauge("llm_gateway.budget.remaining", () => Observe(config, book, time, b => b.LimitUsd is { } l ? (double)Math.Max(0, l - b.SpentUsd) : null), "USD", "Budget left in the period.");
@@ -70,6 +72,12 @@ internal sealed class BudgetMetrics
     {
         if (_estimated.Enabled)
             _estimated.Add(1, new KeyValuePair<string, object?>("team", _labels.Team(team)));
+    }
+
+    public void StreamCut(string team, string model)
+    {
+        if (_streamsCut.Enabled)
+            _streamsCut.Add(1, new KeyValuePair<string, object?>("team", _labels.Team(team)), new("model", _labels.Model(model)));
     }
 
     private IEnumerable<Measurement<double>> Observe(BudgetsConfigProvider config, AccountBook book, TimeProvider time, Func<PeriodBalance, double?> value)

@@ -97,6 +97,7 @@ internal sealed class BudgetMiddleware(
         }
 
         var capture = CapturedResponse.For(context, store.Current.Options.Limits.MaxCaptureBytes, time.GetTimestamp());
+        capture.Cutoff = StreamOverrunGuard.For(context, request, team.Team, reservation, estimate.CompletionUpperBound, config.Accounting, metrics, logger);
         var settlement = new PendingSettlement(settler, context, request, team, config, policy, reservation, decision, capture);
         var hideUsage = StreamUsage.InjectIfMissing(request);
         if (hideUsage)

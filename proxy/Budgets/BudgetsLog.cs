@@ -27,6 +27,9 @@ internal static partial class BudgetsLog
     [LoggerMessage(6007, LogLevel.Information, "Cost accounting is off: no prices and no team budgets are configured (Gateway:Prices, Gateway:Teams:*:Budget)", EventName = "AccountingOff")]
     public static partial void AccountingOff(ILogger logger);
 
+    [LoggerMessage(6009, LogLevel.Warning, "Stream of request {RequestId} (team {Team}, model {Model}) cut after {Delivered} output tokens: the provider went past the {Reserved} reserved (limit {Limit})", EventName = "StreamCut")]
+    public static partial void StreamCut(ILogger logger, string requestId, string team, string model, long delivered, long reserved, long limit);
+
     [LoggerMessage(6008, LogLevel.Information, "Ledger closed at address {Address}; snapshot written", EventName = "LedgerClosed")]
     public static partial void LedgerClosed(ILogger logger, long address);
 }

@@ -88,12 +88,18 @@ internal sealed class Settler(
         if (route is null)
             return new UsageRecord(now, team.Team, team.KeyId, UsageRecord.PassThroughModel, target.Provider.Name, 0, 0, 0, 0m, 0m, CacheResult.Bypass, false, context.TraceIdentifier);
         var usage = UsageParser.Parse(capture);
+        // A stream the gateway cut is charged what its guard counted as delivered: that count errs high, and unlike
+        // chars/4 of the captured JSON it is not inflated by escapes, so the record stays within the stated bound.
+        var cut = capture.CutShort ? capture.Cutoff as StreamOverrunGuard : null;
         if (usage is null)
         {
-            usage = new TokenUsage(TokenEstimator.Prompt(request.Body), 0, TokenEstimator.Completion(capture.Body, capture.IsEventStream), Estimated: true);
+            var completion = cut?.DeliveredTokens ?? TokenEstimator.Completion(capture.Body, capture.IsEventStream);
+            usage = new TokenUsage(TokenEstimator.Prompt(request.Body), 0, completion, Estimated: true);
             metrics.Estimated(team.Team);
             BudgetsLog.UsageEstimated(logger, context.TraceIdentifier, usage.PromptTokens, usage.CompletionTokens);
         }
+        else if (cut is not null && cut.DeliveredTokens > usage.CompletionTokens)
+            usage = usage with { CompletionTokens = cut.DeliveredTokens, Estimated = true };
         var modelPrice = config.Prices.Find(target);
         if (modelPrice is null && config.Active)
         {

@@ -26,7 +26,7 @@ internal sealed class CapturedResponse(long maxBytes, long startedTimestamp)
 
     public bool IsEventStream => ContentType?.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase) == true;
 
-    /// <summary>True when the provider's answer was forwarded whole: no forwarder error, no client abort.</summary>
+    /// <summary>True when the provider's answer was forwarded whole: no forwarder error, no client abort, not cut short.</summary>
     public bool Completed { get; internal set; }
 
     /// <summary>True when the body passed the capture limit (then <see cref="Body"/> holds only its start).</summary>
@@ -37,6 +37,15 @@ internal sealed class CapturedResponse(long maxBytes, long startedTimestamp)
 
     /// <summary>SSE events for which this returns true are captured but not sent to the client (e.g. a usage chunk the client did not ask for).</summary>
     public Func<ReadOnlyMemory<byte>, bool>? HoldBackEvent { get; set; }
+
+    /// <summary>Ends a streamed answer early at the first event it refuses; null: never.</summary>
+    public IStreamCutoff? Cutoff { get; set; }
+
+    /// <summary>
+    /// True once <see cref="Cutoff"/> ended the stream: the client got part of the answer and a final error event,
+    /// <see cref="Body"/> holds only what went to the client, and the provider's call is aborted.
+    /// </summary>
+    public bool CutShort { get; internal set; }
 
     /// <summary>The request's capture, created by whichever step needs it first (budgets or the capture step).</summary>
     public static CapturedResponse For(HttpContext context, long maxBytes, long startedTimestamp)

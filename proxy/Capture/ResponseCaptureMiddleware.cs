@@ -22,6 +22,7 @@ internal sealed class ResponseCaptureMiddleware(RequestDelegate next, GatewayCon
         }
         finally
         {
+            tee.CaptureUnsentRemainder();
             context.Features.Set(original);
             capture.EndedTimestamp = time.GetTimestamp();
             if (capture.FirstByteTimestamp is null)
@@ -30,7 +31,7 @@ internal sealed class ResponseCaptureMiddleware(RequestDelegate next, GatewayCon
                 capture.StatusCode = context.Response.StatusCode;
                 capture.ContentType = context.Response.ContentType;
             }
-            capture.Completed = context.GetForwarderErrorFeature() is null && !context.RequestAborted.IsCancellationRequested;
+            capture.Completed = !capture.CutShort && context.GetForwarderErrorFeature() is null && !context.RequestAborted.IsCancellationRequested;
         }
     }
 }

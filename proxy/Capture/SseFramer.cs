@@ -34,6 +34,14 @@ internal sealed class SseFramer
     /// <summary>Whatever is left (an event the provider never finished).</summary>
     public ReadOnlyMemory<byte> Remainder => _pending.WrittenMemory;
 
+    /// <summary>Hands over the remainder (a copy) and forgets it.</summary>
+    public ReadOnlyMemory<byte> TakeRemainder()
+    {
+        var rest = _pending.WrittenMemory.ToArray();
+        _pending.ResetWrittenCount();
+        return rest;
+    }
+
     private static int EventEnd(ReadOnlySpan<byte> data)
     {
         for (var i = 0; i + 1 < data.Length; i++)

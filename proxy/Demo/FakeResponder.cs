@@ -51,20 +51,20 @@ internal sealed class FakeResponder(FakeUpstreamOptions options, TimeProvider ti
         if (path.EndsWith("/chat/completions", StringComparison.Ordinal))
         {
             var prompt = ChatPromptText(body!);
-            var answer = Answer(LastUserText(body!));
+            var answer = behaviour.Shape(Answer(LastUserText(body!)));
             var reply = new FakeReply($"chatcmpl-fake-{id}", created, model, answer, CountTokens(prompt), behaviour, time);
             await (stream ? reply.WriteChatStreamAsync(context, includeUsage) : reply.WriteChatAsync(context));
         }
         else if (path.EndsWith("/completions", StringComparison.Ordinal))
         {
             var prompt = body!["prompt"]?.ToString() ?? "";
-            var reply = new FakeReply($"cmpl-fake-{id}", created, model, Answer(prompt), CountTokens(prompt), behaviour, time);
+            var reply = new FakeReply($"cmpl-fake-{id}", created, model, behaviour.Shape(Answer(prompt)), CountTokens(prompt), behaviour, time);
             await (stream ? reply.WriteCompletionStreamAsync(context, includeUsage) : reply.WriteCompletionAsync(context));
         }
         else if (path.EndsWith("/responses", StringComparison.Ordinal))
         {
             var input = body!["input"] is JsonValue v ? v.ToString() : body["input"]?.ToJsonString() ?? "";
-            var reply = new FakeReply($"resp_fake{id}", created, model, Answer(input), CountTokens(input), behaviour, time);
+            var reply = new FakeReply($"resp_fake{id}", created, model, behaviour.Shape(Answer(input)), CountTokens(input), behaviour, time);
             await (stream ? reply.WriteResponseStreamAsync(context) : reply.WriteResponseAsync(context));
         }
         else if (path.EndsWith("/embeddings", StringComparison.Ordinal))

@@ -5,6 +5,7 @@ namespace LlmGateway.Demo;
 /// (<c>x-fake-latency-ms</c>, <c>x-fake-chunk-delay-ms</c>, <c>x-fake-status</c>,
 /// <c>x-fake-reset-after-chunks</c>, <c>x-fake-finish-reason</c>, <c>x-fake-no-usage</c>), which the gateway forwards;
 /// with a failing status, <c>x-fake-echo-auth</c> quotes the Authorization header in the error and <c>x-fake-gzip</c> compresses it.
+/// <c>x-fake-answer-words: N</c> makes the answer exactly N words (one token each for the fake), ignoring <c>max_tokens</c>.
 /// </summary>
 public sealed record FakeUpstreamOptions
 {

@@ -1,3 +1,4 @@
+using LlmGateway.Capture;
 using LlmGateway.Gateway;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Health;
@@ -23,6 +24,8 @@ internal static class RoutingServiceCollectionExtensions
             builder.UseDefaultForwarders = false;
             builder.AddRequestTransform(ProviderTransforms.ApplyRequest);
             builder.AddResponseTransform(ProviderTransforms.ApplyResponse);
+            // After ApplyResponse, which may suppress the body: a stream the budgets cut off must abort the provider's call.
+            builder.AddResponseTransform(CuttableUpstreamContent.Attach);
         });
         return services;
     }

@@ -16,6 +16,8 @@ public sealed class BudgetConfigTests
         settings["Gateway:Teams:team-a:Budget:WebhookUrl"] = "ftp://example.com/hook";
         settings["Gateway:Teams:team-b:RateLimit:Rpm"] = "0";
         settings["Gateway:Accounting:CommitIntervalMs"] = "0";
+        settings["Gateway:Accounting:StreamOverrunPercent"] = "-1";
+        settings["Gateway:Accounting:StreamOverrunTokens"] = "-1";
 
         var ex = await Assert.ThrowsAsync<GatewayConfigException>(() => GatewayHost.StartAsync(settings));
 
@@ -26,6 +28,8 @@ public sealed class BudgetConfigTests
         Assert.Contains(ex.Errors, e => e.StartsWith("Gateway:Teams:team-a:Budget:WebhookUrl:"));
         Assert.Contains(ex.Errors, e => e.StartsWith("Gateway:Teams:team-b:RateLimit:Rpm:"));
         Assert.Contains(ex.Errors, e => e.StartsWith("Gateway:Accounting:CommitIntervalMs:"));
+        Assert.Contains(ex.Errors, e => e.StartsWith("Gateway:Accounting:StreamOverrunPercent:"));
+        Assert.Contains(ex.Errors, e => e.StartsWith("Gateway:Accounting:StreamOverrunTokens:"));
     }
 
     [Fact]
