@@ -1,5 +1,6 @@
 using LlmGateway.Bench.Budgets;
 using LlmGateway.Bench.Caching;
+using LlmGateway.Bench.Gateway;
 using LlmGateway.Bench.Proxy;
 
 // Each scenario reports figures measured in one run (ratios against a baseline measured alongside),
@@ -7,6 +8,7 @@ using LlmGateway.Bench.Proxy;
 return args.FirstOrDefault() switch
 {
     "proxy" => await ProxyBench.RunAsync(args),
+    "slow-uploads" => await SlowUploadsBench.RunAsync(args),
     "budgets" => await BudgetsBench.RunAsync(args),
     "cache-quality" => await CacheQualityBench.RunAsync(args),
     "cache" => await CacheLatencyBench.RunAsync(args),
@@ -21,6 +23,8 @@ static int Usage()
     Console.WriteLine("usage: dotnet run -c Release --project bench -- <scenario> [options]");
     Console.WriteLine("  budgets      [--iterations 200000] [--seconds 5] [--writers 256] [--commit-ms 2]   budgets step overhead, ledger throughput");
     Console.WriteLine("  proxy        [--rates 250,500,1000] [--seconds 10]   gateway vs direct upstream: added latency, throughput, TTFB");
+    Console.WriteLine("  slow-uploads [--connections 200] [--seconds 20] [--bytes-per-second 1024] [--settle-seconds 5] [--heap-limit-mb N] [--gateway-exe PATH]");
+    Console.WriteLine("                                                       gateway RSS, legit 1 MB requests and CPU while slow uploads declare 16 MB bodies");
     Console.WriteLine("  embeddings   [--model FOLDER] [--quick]               embedder latency, ONNX overhead, micro-batching");
     Console.WriteLine("  vectorindex  [--sizes 100000] [--dim 384] [--ef 16,32,64] ...  HNSW build/search/recall/memory vs brute force");
     Console.WriteLine("  cache        [--count 2000]                          direct vs miss vs exact/semantic hit latency, hits/s, miss overhead");

@@ -9,14 +9,21 @@ internal sealed class ChildProcess : IAsyncDisposable
 
     private ChildProcess(Process process) => _process = process;
 
-    public static async Task<ChildProcess> StartAsync(string arguments, string healthUrl, IDictionary<string, string>? environment = null)
+    /// <summary>The process id, for reading its figures from <c>/proc/&lt;pid&gt;</c> (<see cref="ProcStatus"/>).</summary>
+    public int Id => _process.Id;
+
+    /// <summary>
+    /// Starts <paramref name="exe"/> (by default the <c>LlmGateway</c> built next to the bench, else another build of
+    /// it, e.g. an older commit's) in its own folder and waits until <paramref name="healthUrl"/> answers.
+    /// </summary>
+    public static async Task<ChildProcess> StartAsync(string arguments, string healthUrl, IDictionary<string, string>? environment = null, string? exe = null)
     {
-        var exe = Path.Combine(AppContext.BaseDirectory, "LlmGateway");
+        exe = Path.GetFullPath(exe ?? Path.Combine(AppContext.BaseDirectory, "LlmGateway"));
         var info = new ProcessStartInfo(exe, arguments)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = Path.GetDirectoryName(exe)!,
         };
         foreach (var (k, v) in environment ?? new Dictionary<string, string>())
             info.Environment[k] = v;

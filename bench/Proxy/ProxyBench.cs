@@ -13,7 +13,7 @@ namespace LlmGateway.Bench.Proxy;
 /// </summary>
 internal static class ProxyBench
 {
-    private const string Key = "sk-gw-bench";
+    private const string Key = BenchGatewayConfig.Key;
     private const string Body = "{\"model\":\"bench-model\",\"messages\":[{\"role\":\"user\",\"content\":\"How do I reset my password?\"}]}";
     private const string StreamBody = "{\"model\":\"bench-model\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"How do I reset my password?\"}]}";
 
@@ -23,7 +23,7 @@ internal static class ProxyBench
         var seconds = double.Parse(BenchArgs.Get(args, "--seconds", "10"));
         var upstreamPort = BenchArgs.FreePort();
         var gatewayPort = BenchArgs.FreePort();
-        var config = WriteConfig(upstreamPort);
+        var config = BenchGatewayConfig.Write(upstreamPort);
 
         await using var upstream = await ChildProcess.StartAsync($"fake-upstream --urls http://127.0.0.1:{upstreamPort}", $"http://127.0.0.1:{upstreamPort}/health");
         await using var gateway = await ChildProcess.StartAsync($"--urls http://127.0.0.1:{gatewayPort} --config {config}", $"http://127.0.0.1:{gatewayPort}/healthz");
@@ -115,23 +115,5 @@ internal static class ProxyBench
             await stream.CopyToAsync(Stream.Null);
         }
         return result;
-    }
-
-    private static string WriteConfig(int upstreamPort)
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"llmgateway-bench-{Environment.ProcessId}.json");
-        File.WriteAllText(path, $$"""
-        {
-          "Logging": { "LogLevel": { "Default": "Warning" } },
-          "Gateway": {
-            "Cache": { "Enabled": false },
-            "Storage": { "Path": "{{Path.Combine(Path.GetTempPath(), $"llmgateway-bench-data-{Environment.ProcessId}")}}" },
-            "Providers": { "fake": { "BaseUrl": "http://127.0.0.1:{{upstreamPort}}/v1" } },
-            "Models": { "bench-model": { "Provider": "fake" } },
-            "Teams": { "bench": { "KeySha256": [ "{{Auth.TeamKeys.Sha256Hex(Key)}}" ] } }
-          }
-        }
-        """);
-        return path;
     }
 }
