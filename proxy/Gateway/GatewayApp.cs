@@ -74,7 +74,8 @@ public static class GatewayApp
 
         app.UseWhen(context => context.Request.Path.StartsWithSegments("/v1"), v1 => v1.UseMiddleware<TeamKeyAuthMiddleware>());
         app.UseRouting();
-        // Only /admin endpoints carry authorization metadata; for the rest these two are a lookup each.
+        // After routing, so that authorization sees the endpoint (WebApplication would add both ahead of the whole
+        // pipeline otherwise). Only /admin endpoints carry authorization metadata.
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapModels();
