@@ -19,6 +19,7 @@ internal static class BudgetsExtensions
         services.AddSingleton<Settler>();
         services.AddSingleton<LedgerKeeper>();
         services.AddHostedService(sp => sp.GetRequiredService<LedgerKeeper>());
+        ThresholdNotifier.AddWebhookClient(services);
         services.AddSingleton<ThresholdNotifier>();
         services.AddHostedService(sp => sp.GetRequiredService<ThresholdNotifier>());
         return services;
