@@ -33,6 +33,6 @@ internal static partial class BudgetsLog
     [LoggerMessage(6008, LogLevel.Information, "Ledger closed at address {Address}; snapshot written", EventName = "LedgerClosed")]
     public static partial void LedgerClosed(ILogger logger, long address);
 
-    [LoggerMessage(6009, LogLevel.Warning, "Budget webhook to {Host} was not delivered: {Error}", EventName = "WebhookNotDelivered")]
+    [LoggerMessage(6010, LogLevel.Warning, "Budget webhook to {Host} was not delivered: {Error}", EventName = "WebhookNotDelivered")]
     public static partial void WebhookNotDelivered(ILogger logger, string host, string error);
 }

@@ -34,7 +34,7 @@ public sealed class ThresholdNotifierTests
         var crossing = new ThresholdCrossing("team-a", BudgetPeriod.Day, 80, 8m, 10m, Noon.AddHours(-12), Noon.AddHours(12));
         notifier.Enqueue(new ThresholdNotification(new Uri("http://hooks.example/services/T0/B0/secret-path"), crossing, "UTC"));
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!logs.Lines.Any(l => l.Contains("[6009]")) && DateTime.UtcNow < deadline)
+        while (!logs.Lines.Any(l => l.Contains("[6010]")) && DateTime.UtcNow < deadline)
         {
             clock.Advance(TimeSpan.FromSeconds(1));
             await Task.Delay(20);
@@ -47,7 +47,7 @@ public sealed class ThresholdNotifierTests
         var gaps = receiver.Times.Zip(receiver.Times.Skip(1), (a, b) => b - a).ToList();
         Assert.All(gaps.Select((gap, i) => (gap, i)), g => Assert.InRange(g.gap, TimeSpan.FromSeconds(1 << g.i), TimeSpan.FromSeconds((1 << g.i) + 5)));
         Assert.Equal(calls - 1, logs.Lines.Count(l => l.Contains("[6004]")));
-        Assert.Single(logs.Lines, l => l.Contains("[6009]") && l.Contains($"HTTP {(int)status}") && l.Contains("hooks.example"));
+        Assert.Single(logs.Lines, l => l.Contains("[6010]") && l.Contains($"HTTP {(int)status}") && l.Contains("hooks.example"));
         Assert.DoesNotContain(logs.Lines, l => l.Contains("secret-path")); // webhook paths carry secrets
     }
 
