@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
 using LlmGateway.VectorIndex;
 
 namespace LlmGateway.Tests.VectorIndex;
@@ -15,6 +17,9 @@ public sealed class SnapshotCompatibilityTests
     [Fact]
     public void A_snapshot_written_by_an_earlier_build_loads_with_its_checksum_and_contents()
     {
+        var bytes = System.IO.File.ReadAllBytes(File);
+        Assert.Equal(BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(^4)), Crc32.HashToUInt32(Crc32ParameterSet.Crc32C, bytes.AsSpan(..^4)));
+
         Assert.True(PartitionedVectorIndex.TryLoadSnapshot(File, Options, out var index, out var reason), reason);
         var data = Data();
         Assert.Equal(data.Length - 1, index!.Count);
