@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -23,16 +24,24 @@ internal static class BudgetsBench
 {
     private const string Key = "sk-gw-bench";
 
-    public static async Task<int> RunAsync(string[] args)
+    public static Command Command()
     {
-        var iterations = int.Parse(BenchArgs.Get(args, "--iterations", "200000"));
-        var seconds = double.Parse(BenchArgs.Get(args, "--seconds", "5"));
-        var writers = int.Parse(BenchArgs.Get(args, "--writers", "256"));
+        var iterations = BenchArgs.With("--iterations", 200_000, "Requests through the budgets step.");
+        var seconds = BenchArgs.With("--seconds", 5.0, "Duration of the ledger throughput run.");
+        var writers = BenchArgs.With("--writers", 256, "Concurrent ledger writers.");
+        var commitMs = BenchArgs.With("--commit-ms", 2, "Ledger group-commit interval.");
+        var command = new Command("budgets", "Budgets step overhead per request; ledger throughput with group commit.") { iterations, seconds, writers, commitMs };
+        command.SetAction(p => RunAsync(p.GetValue(iterations), p.GetValue(seconds), p.GetValue(writers), p.GetValue(commitMs)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(int iterations, double seconds, int writers, int commitMs)
+    {
         var storage = Path.Combine(Path.GetTempPath(), "llmgw-budgets-bench-" + Guid.NewGuid().ToString("N"));
         try
         {
             await OverheadAsync(storage + "-overhead", iterations);
-            await LedgerThroughputAsync(storage + "-ledger", writers, TimeSpan.FromSeconds(seconds), int.Parse(BenchArgs.Get(args, "--commit-ms", "2")));
+            await LedgerThroughputAsync(storage + "-ledger", writers, TimeSpan.FromSeconds(seconds), commitMs);
         }
         finally
         {

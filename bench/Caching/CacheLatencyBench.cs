@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
@@ -14,9 +15,16 @@ internal static class CacheLatencyBench
 {
     private const string Key = "sk-gw-bench";
 
-    public static async Task<int> RunAsync(string[] args)
+    public static Command Command()
     {
-        var count = int.Parse(BenchArgs.Get(args, "--count", "2000"));
+        var count = BenchArgs.With("--count", 2000, "Questions per measurement.");
+        var command = new Command("cache", "Direct vs miss vs exact/semantic hit latency, hits/s, what the cache adds to a miss.") { count };
+        command.SetAction(p => RunAsync(p.GetValue(count)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(int count)
+    {
         var slowPort = BenchArgs.FreePort();
         var fastPort = BenchArgs.FreePort();
         var cachedPort = BenchArgs.FreePort();

@@ -1,3 +1,5 @@
+using System.CommandLine;
+using LlmGateway.Bench.Common;
 using LlmGateway.Embeddings;
 using LlmGateway.Embeddings.Hashing;
 
@@ -11,7 +13,19 @@ internal static class CacheQualityBench
 {
     private static readonly double[] Thresholds = [0.70, 0.75, 0.80, 0.85, 0.88, 0.90, 0.92, 0.93, 0.94, 0.95, 0.96, 0.97, 0.98, 0.99];
 
-    public static async Task<int> RunAsync(string[] args)
+    public static Command Command()
+    {
+        var max = BenchArgs.With("--max", int.MaxValue, "Pairs per data set at most.");
+        var model = BenchArgs.With("--model", "", "An ONNX model folder, or 'generated' (the tiny test model); empty: the hashing embedder.");
+        var dimension = BenchArgs.With("--dimension", 512, "Dimension of the hashing embedder.");
+        var pooling = BenchArgs.With("--pooling", "mean", "Pooling of the ONNX model's token vectors.").AcceptOnlyFromAmong("mean", "cls");
+        var showFalseHits = new Option<double?>("--show-false-hits") { Description = "Print up to 30 false hits at or above this cosine." };
+        var command = new Command("cache-quality", "Precision/recall of cache hits vs threshold on QQP, PAWS-X en/ja and JSTS.") { max, model, dimension, pooling, showFalseHits };
+        command.SetAction(p => RunAsync(p.GetValue(max), p.GetValue(model)!, p.GetValue(dimension), p.GetValue(pooling) == "cls" ? EmbeddingPooling.Cls : EmbeddingPooling.Mean, p.GetValue(showFalseHits)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(int max, string model, int dimension, EmbeddingPooling pooling, double? showFalseHits)
     {
         var folder = QualityData.Folder();
         if (folder is null)
@@ -19,8 +33,7 @@ internal static class CacheQualityBench
             Console.WriteLine("cache-quality: ../shared/data not found (set LLMGW_DATA)");
             return 1;
         }
-        var max = int.Parse(Common.BenchArgs.Get(args, "--max", int.MaxValue.ToString()));
-        using var embedder = CreateEmbedder(args);
+        using var embedder = CreateEmbedder(model, dimension, pooling);
         var harness = new QualityHarness(embedder);
         Console.WriteLine($"# cache quality, embedder {embedder.ModelId}, data {folder}");
         var sets = new (string Name, List<LabelledPair> Pairs)[]
@@ -45,7 +58,7 @@ internal static class CacheQualityBench
                 var guarded = QualityHarness.At(scored, t, guard: true);
                 Console.WriteLine($"| {t:0.00} | {QualityData.Format(plain.Precision)} | {QualityData.Format(plain.Recall)} | {plain.FalseHits} | {QualityData.Format(guarded.Precision)} | {QualityData.Format(guarded.Recall)} | {guarded.FalseHits} |");
             }
-            if (double.TryParse(Common.BenchArgs.Get(args, "--show-false-hits", ""), System.Globalization.CultureInfo.InvariantCulture, out var show))
+            if (showFalseHits is { } show)
             {
                 foreach (var s in scored.Where(s => !s.Duplicate && s.Cosine >= show && s.GuardAllows).Take(30))
                     Console.WriteLine($"  false hit {s.Cosine:0.000}: {s.Pair.A} | {s.Pair.B}");
@@ -57,14 +70,12 @@ internal static class CacheQualityBench
         return 0;
     }
 
-    private static ITextEmbedder CreateEmbedder(string[] args)
+    private static ITextEmbedder CreateEmbedder(string model, int dimension, EmbeddingPooling pooling)
     {
-        var model = Common.BenchArgs.Get(args, "--model", "");
         if (model.Length == 0)
-            return new HashingEmbedder(int.Parse(Common.BenchArgs.Get(args, "--dimension", "512")));
+            return new HashingEmbedder(dimension);
         if (model == "generated")
             model = Embeddings.BenchModelFolder.CreateGenerated(Embeddings.BenchModelFolder.FindRepositoryRoot() ?? throw new InvalidOperationException("run from the repository"));
-        var pooling = Common.BenchArgs.Get(args, "--pooling", "mean") == "cls" ? EmbeddingPooling.Cls : EmbeddingPooling.Mean;
         return LlmGateway.Embeddings.Onnx.OnnxEmbedder.Load(model, null, pooling, maxTokens: 256, threads: 0);
     }
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using LlmGateway.Embeddings;
 using LlmGateway.Embeddings.Batching;
@@ -12,18 +13,25 @@ namespace LlmGateway.Bench.Embeddings;
 /// real model when <c>--model</c> is given) the project's own time around ONNX Runtime (tokenisation and tensor
 /// setup, pooling and normalisation) separately from the model run, allocations per call, and micro-batching
 /// throughput against one-text-per-run under 32 concurrent callers. Everything is measured in this run.
-/// Usage: embeddings [--model &lt;folder or .onnx&gt;] [--native-lib &lt;path&gt;] [--quick]
+/// Options: <c>embeddings --help</c>.
 /// </summary>
 public static class EmbeddingsBench
 {
     private const string ShortQuery = "How do I reset my password on the billing portal?";
     private const string ShortJapanese = "パスワードをリセットする方法を教えてください。";
 
-    public static async Task<int> RunAsync(string[] args)
+    public static Command Command()
     {
-        var model = Option(args, "--model");
-        var nativeLib = Option(args, "--native-lib");
-        var quick = args.Contains("--quick");
+        var model = new Option<string>("--model") { Description = "A real model: its folder or .onnx file." };
+        var nativeLib = new Option<string>("--native-lib") { Description = "Path of libonnxruntime to load." };
+        var quick = new Option<bool>("--quick") { Description = "Fewer iterations." };
+        var command = new Command("embeddings", "Embedder latency, the project's time around ONNX Runtime, allocations, micro-batching.") { model, nativeLib, quick };
+        command.SetAction(p => RunAsync(p.GetValue(model), p.GetValue(nativeLib), p.GetValue(quick)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string? model, string? nativeLib, bool quick)
+    {
         Console.WriteLine($"Embeddings bench — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:u}");
         Console.WriteLine();
 
@@ -195,12 +203,6 @@ public static class EmbeddingsBench
         {
             batcher.Dispose();
         }
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 
     /// <summary>Lets several batchers share one loaded model.</summary>

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
@@ -28,12 +29,19 @@ internal static class MetricsBench
 {
     private const string AdminKey = "sk-bench-admin";
 
-    public static async Task<int> RunAsync(string[] args)
+    public static Command Command()
     {
-        var teams = int.Parse(BenchArgs.Get(args, "--teams", "50"));
-        var models = int.Parse(BenchArgs.Get(args, "--models", "20"));
-        var calls = int.Parse(BenchArgs.Get(args, "--calls", "200000"));
-        var scrapes = int.Parse(BenchArgs.Get(args, "--scrapes", "50"));
+        var teams = BenchArgs.With("--teams", 50, "Teams with series in the scraped gateway.");
+        var models = BenchArgs.With("--models", 20, "Models per team.");
+        var calls = BenchArgs.With("--calls", 200_000, "Recordings of one request's instruments.");
+        var scrapes = BenchArgs.With("--scrapes", 50, "Scrapes measured.");
+        var command = new Command("metrics", "Cost of recording a request's instruments; scrape of teams x models series.") { teams, models, calls, scrapes };
+        command.SetAction(p => RunAsync(p.GetValue(teams), p.GetValue(models), p.GetValue(calls), p.GetValue(scrapes)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(int teams, int models, int calls, int scrapes)
+    {
         var config = WriteConfig(teams, models);
         try
         {

@@ -11,7 +11,7 @@ public sealed class HnswIndexConcurrencyTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)] // the int8-code walk under the same load
-    public void Parallel_inserts_and_searches_lose_nothing_and_return_consistent_results(bool quantizedSearch)
+    public async Task Parallel_inserts_and_searches_lose_nothing_and_return_consistent_results(bool quantizedSearch)
     {
         const int Size = 6_000;
         var data = TestVectors.Clustered(Size, Dimension, clusters: 30, seed: 51);
@@ -85,7 +85,7 @@ public sealed class HnswIndexConcurrencyTests
             }
         })).ToArray();
 
-        Task.WaitAll([.. writers, .. readers]);
+        await Task.WhenAll([.. writers, .. readers]);
 
         Assert.Empty(errors);
         Assert.True(searches > 100, $"only {searches} searches ran alongside the inserts");
@@ -104,7 +104,7 @@ public sealed class HnswIndexConcurrencyTests
     }
 
     [Fact]
-    public void Partitioned_index_serves_searches_while_writers_promote_and_compact_partitions()
+    public async Task Partitioned_index_serves_searches_while_writers_promote_and_compact_partitions()
     {
         var options = new VectorIndexOptions { Dimension = Dimension, M = 8, EfConstruction = 40, FlatScanBelow = 200, CompactTombstoneFraction = 0.2 };
         var index = new PartitionedVectorIndex(options);
@@ -141,7 +141,7 @@ public sealed class HnswIndexConcurrencyTests
             }
         })).ToArray();
 
-        Task.WaitAll([writer, .. readers]);
+        await Task.WhenAll([writer, .. readers]);
 
         Assert.Empty(errors);
         Assert.Equal(data.Length - (data.Length / 4), index.Count);
