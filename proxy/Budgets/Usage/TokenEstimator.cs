@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using LlmGateway.Capture;
 
 namespace LlmGateway.Budgets.Usage;
 
@@ -32,8 +33,10 @@ internal static class TokenEstimator
             tally.Add(body.Span);
         else
         {
-            foreach (var data in SseData.Payloads(body))
-                tally.Add(data.Span);
+            // The tally adds up as the events are read.
+            foreach (var _ in SseEvents.Read(body, (_, data) => tally.Add(data)))
+            {
+            }
         }
         return tally.Tokens + FromChars(tally.UncountedChars);
     }
@@ -63,7 +66,7 @@ internal static class TokenEstimator
     }
 
     /// <summary>The answer text of JSON documents: counted with the tokenizer when there is one, else as characters.</summary>
-    private struct AnswerTally(TokenizerKind tokenizer, TextTokenCounter? counter)
+    private sealed class AnswerTally(TokenizerKind tokenizer, TextTokenCounter? counter)
     {
         private TextBudget _budget = TextBudget.ForRequest();
 
@@ -71,7 +74,8 @@ internal static class TokenEstimator
 
         public long UncountedChars { get; private set; }
 
-        public void Add(ReadOnlySpan<byte> json)
+        /// <summary>Adds the answer text of one JSON document (or event); returns true (a value for the SSE reader).</summary>
+        public bool Add(ReadOnlySpan<byte> json)
         {
             var reader = new Utf8JsonReader(json, isFinalBlock: false, state: default);
             var counting = false;
@@ -95,6 +99,7 @@ internal static class TokenEstimator
             {
                 // A body cut short by a disconnect: what was counted so far is what was forwarded.
             }
+            return true;
         }
 
         private void Text(ref Utf8JsonReader reader)
