@@ -50,10 +50,10 @@ internal static class AnswerAssembler
         if (endpoint is not (OpenAiEndpoint.ChatCompletions or OpenAiEndpoint.Completions)) { reason = "stream_kind"; return null; }
         var chunks = new List<JsonObject>();
         var done = false;
-        foreach (var (isDone, chunk) in SseEvents.Read(body, static (_, data) => data.SequenceEqual("[DONE]"u8) ? (true, null) : (false, JsonNode.Parse(data))))
+        foreach (var item in SseEvents.Read(body, static (_, data) => data.SequenceEqual("[DONE]"u8) ? (Done: true, Chunk: null) : (Done: false, Chunk: JsonNode.Parse(data))))
         {
-            if (isDone) { done = true; break; }
-            if (chunk is JsonObject o) chunks.Add(o);
+            if (item.Data.Done) { done = true; break; }
+            if (item.Data.Chunk is JsonObject chunk) chunks.Add(chunk);
         }
         if (!done || chunks.Count == 0) { reason = "incomplete"; return null; }
 

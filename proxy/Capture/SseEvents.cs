@@ -10,12 +10,9 @@ namespace LlmGateway.Capture;
 /// </summary>
 internal static class SseEvents
 {
-    /// <summary>Each event's data (<c>[DONE]</c> included) turned into a <typeparamref name="T"/>; the span lives only during the call.</summary>
-    public static IEnumerable<T> Read<T>(ReadOnlyMemory<byte> body, SseItemParser<T> parse)
-    {
-        foreach (var item in SseParser.Create(Open(body), parse).Enumerate())
-            yield return item.Data;
-    }
+    /// <summary>Each event, its data (<c>[DONE]</c> included) turned into a <typeparamref name="T"/>; the span lives only during the call.</summary>
+    public static IEnumerable<SseItem<T>> Read<T>(ReadOnlyMemory<byte> body, SseItemParser<T> parse) =>
+        SseParser.Create(Open(body), parse).Enumerate();
 
     private static MemoryStream Open(ReadOnlyMemory<byte> body)
     {

@@ -7,7 +7,7 @@ namespace LlmGateway.Tests.Capture;
 public sealed class SseEventsTests
 {
     private static List<string> Data(string body) =>
-        SseEvents.Read(Encoding.UTF8.GetBytes(body), static (_, data) => Encoding.UTF8.GetString(data)).ToList();
+        SseEvents.Read(Encoding.UTF8.GetBytes(body), static (_, data) => Encoding.UTF8.GetString(data)).Select(e => e.Data).ToList();
 
     [Fact]
     public void Events_are_read_as_the_sse_format_defines_them()

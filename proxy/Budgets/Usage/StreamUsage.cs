@@ -41,9 +41,9 @@ internal static class StreamUsage
         var at = span.IndexOf("\"usage\""u8);
         if (at < 0 || span.IndexOf("\"usage\":null"u8) >= 0)
             return false;
-        foreach (var usageOnly in SseEvents.Read(sseEvent, static (_, data) => IsUsageOnly(data)))
+        foreach (var item in SseEvents.Read(sseEvent, static (_, data) => IsUsageOnly(data)))
         {
-            if (usageOnly)
+            if (item.Data)
                 return true;
         }
         return false;

@@ -34,8 +34,8 @@ internal sealed class StreamedOutputCounter
     public static StreamedText Measure(ReadOnlyMemory<byte> sseEvent)
     {
         var total = default(StreamedText);
-        foreach (var text in SseEvents.Read(sseEvent, static (_, data) => MeasureJson(data)))
-            total = total.Plus(text);
+        foreach (var item in SseEvents.Read(sseEvent, static (_, data) => MeasureJson(data)))
+            total = total.Plus(item.Data);
         return total;
     }
 

@@ -18,9 +18,9 @@ internal static class UsageParser
         if (!eventStream)
             return FromJson(body.Span);
         TokenUsage? found = null;
-        foreach (var usage in SseEvents.Read(body, static (_, data) => data.IndexOf("\"usage\""u8) < 0 ? null : FromJson(data)))
+        foreach (var item in SseEvents.Read(body, static (_, data) => data.IndexOf("\"usage\""u8) < 0 ? null : FromJson(data)))
         {
-            if (usage is not null)
+            if (item.Data is { } usage)
                 found = usage;
         }
         return found;
