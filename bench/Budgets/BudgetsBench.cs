@@ -45,7 +45,7 @@ internal static class BudgetsBench
     }
 
     /// <summary>One request shape: the prompt's tokenizer and the body of request number i (unique bodies defeat the count cache).</summary>
-    private sealed record Scenario(string Name, string Tokenizer, int Iterations, Func<int, string> Body);
+    private sealed record Scenario(string Name, string Tokenizer, int Iterations, Func<int, string> Body, bool Stream = false);
 
     private static async Task OverheadAsync(string storage, int iterations)
     {
@@ -61,8 +61,10 @@ internal static class BudgetsBench
             new("20 KB prompt, new each time", "o200k_base", iterations / 20, i => LongRequest(Window(i))),
             new("20 KB prompt, repeated", "o200k_base", iterations / 20, _ => LongRequest(document)),
             new("20 KB prompt + new 1 KB question", "o200k_base", iterations / 20, i => LongRequest(document, $"{i} {document[..1000]}")),
+            // Through the capture step too: per event the usage-only check and the overrun count, then the usage parse.
+            new("streamed chat, 200 events", "o200k_base", iterations / 20, _ => StreamRequest, Stream: true),
         ];
-        Console.WriteLine("# budgets step overhead (sequential requests, non-streaming chat, team with rate limits and budgets, ledger append included, commit wait excluded)");
+        Console.WriteLine("# budgets step overhead (sequential requests, chat, team with rate limits and budgets, ledger append included, commit wait excluded)");
         Console.WriteLine("| prompt | Tokenizer | requests | no-op forward alone p50 µs | added by the budgets step p50 / p90 / p99 µs | prompt bound reserved (tokens) |");
         Console.WriteLine("|---|---|---|---|---|---|");
         // Not printed: the first scenario would otherwise carry the JIT and tiering of the whole step.
@@ -122,7 +124,20 @@ internal static class BudgetsBench
             context.Response.StatusCode = 200;
             return Task.CompletedTask;
         };
-        var middleware = ActivatorUtilities.CreateInstance<BudgetMiddleware>(provider, forward);
+        var events = StreamEvents();
+        RequestDelegate streamForward = async context =>
+        {
+            context.Features.Set(new UpstreamAttempt(route!.Primary, 0, isLast: true));
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "text/event-stream";
+            foreach (var e in events)
+                await context.Response.Body.WriteAsync(e);
+        };
+        if (scenario.Stream)
+            forward = streamForward;
+        var middleware = scenario.Stream
+            ? ActivatorUtilities.CreateInstance<BudgetMiddleware>(provider, (RequestDelegate)ActivatorUtilities.CreateInstance<ResponseCaptureMiddleware>(provider, forward).InvokeAsync)
+            : ActivatorUtilities.CreateInstance<BudgetMiddleware>(provider, forward);
         HttpContext NewContext(int i)
         {
             var request = scenario.Body(i);
@@ -130,7 +145,7 @@ internal static class BudgetsBench
             var context = new DefaultHttpContext();
             context.Request.ContentLength = raw.Length;
             context.Features.Set(team);
-            context.Features.Set(new GatewayRequest(OpenAiEndpoint.ChatCompletions, JsonNode.Parse(request)!.AsObject(), raw, "gpt-4o-mini", route, stream: false));
+            context.Features.Set(new GatewayRequest(OpenAiEndpoint.ChatCompletions, JsonNode.Parse(request)!.AsObject(), raw, "gpt-4o-mini", route, stream: scenario.Stream));
             context.Features.Set(new CapturedResponse(8 << 20, 0));
             return context;
         }
@@ -164,6 +179,20 @@ internal static class BudgetsBench
     }
 
     private const string ShortRequest = """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"How do I reset my password?"}]}""";
+
+    private const string StreamRequest = """{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"How do I reset my password?"}]}""";
+
+    /// <summary>An OpenAI stream asked for usage: a role chunk, 200 one-token deltas (each with <c>"usage":null</c>), the usage chunk, <c>[DONE]</c>.</summary>
+    private static List<byte[]> StreamEvents()
+    {
+        const string head = """data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","system_fingerprint":"fp_1","choices":[""";
+        var events = new List<string> { head + """{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}],"usage":null}""" + "\n\n" };
+        for (var i = 0; i < 200; i++)
+            events.Add(head + $$$"""{"index":0,"delta":{"content":" word{{{i}}}"},"logprobs":null,"finish_reason":null}],"usage":null}""" + "\n\n");
+        events.Add(head + """],"usage":{"prompt_tokens":14,"completion_tokens":200,"total_tokens":214,"prompt_tokens_details":{"cached_tokens":0}}}""" + "\n\n");
+        events.Add("data: [DONE]\n\n");
+        return events.Select(Encoding.UTF8.GetBytes).ToList();
+    }
 
     private static string LongRequest(string document, string question = "What does the document say about budgets?") => new JsonObject
     {
