@@ -103,10 +103,10 @@ public sealed class PromptTokensTests(LoadedTokenCounter loaded) : IClassFixture
     }
 
     [Fact]
-    public void Text_past_the_inline_budget_is_bounded_by_its_bytes_and_counted_in_the_background_once_repeated()
+    public async Task Text_past_the_inline_budget_is_bounded_by_its_bytes_and_counted_in_the_background_once_repeated()
     {
         var counter = new TextTokenCounter(NullLogger<TextTokenCounter>.Instance);
-        counter.LoadAsync(TokenizerKind.O200kBase).Wait();
+        await counter.LoadAsync(TokenizerKind.O200kBase);
         // Unique per run: the counter caches by content.
         var document = string.Concat(Enumerable.Repeat("The gateway bounds every prompt before it is forwarded. ", 100)) + Guid.NewGuid();
         // Parsed, as requests are: the long string is hashed in its JSON form, never copied unless counted.
@@ -119,7 +119,7 @@ public sealed class PromptTokensTests(LoadedTokenCounter loaded) : IClassFixture
         var later = second;
         while (later.UpperBound == second.UpperBound && DateTime.UtcNow < deadline)
         {
-            Thread.Sleep(10);
+            await Task.Delay(10);
             later = PromptTokens.Count(body, TokenizerKind.O200kBase, counter)!.Value;
         }
 
@@ -131,10 +131,10 @@ public sealed class PromptTokensTests(LoadedTokenCounter loaded) : IClassFixture
     }
 
     [Fact]
-    public void A_request_counts_at_most_its_budget_of_new_text_and_cached_text_costs_none_of_it()
+    public async Task A_request_counts_at_most_its_budget_of_new_text_and_cached_text_costs_none_of_it()
     {
         var counter = new TextTokenCounter(NullLogger<TextTokenCounter>.Instance);
-        counter.LoadAsync(TokenizerKind.Cl100kBase).Wait();
+        await counter.LoadAsync(TokenizerKind.Cl100kBase);
         var text = new string('x', 1500) + Guid.NewGuid();
 
         var budget = new TextBudget(2048);
@@ -149,7 +149,7 @@ public sealed class PromptTokensTests(LoadedTokenCounter loaded) : IClassFixture
     }
 
     [Fact]
-    public void Until_its_tokenizer_is_loaded_a_prompt_is_not_counted()
+    public async Task Until_its_tokenizer_is_loaded_a_prompt_is_not_counted()
     {
         var counter = new TextTokenCounter(NullLogger<TextTokenCounter>.Instance);
         var body = new JsonObject { ["model"] = "m" };
@@ -157,7 +157,7 @@ public sealed class PromptTokensTests(LoadedTokenCounter loaded) : IClassFixture
         Assert.Null(PromptTokens.Count(body, TokenizerKind.Bytes, counter));
         // The first call starts the load in the background; meanwhile the caller falls back to bytes.
         var during = PromptTokens.Count(body, TokenizerKind.O200kBase, counter);
-        counter.LoadAsync(TokenizerKind.O200kBase).Wait();
+        await counter.LoadAsync(TokenizerKind.O200kBase);
 
         Assert.True(during is null || during.Value.UpperBound > 0);
         Assert.NotNull(PromptTokens.Count(body, TokenizerKind.O200kBase, counter));
