@@ -74,10 +74,12 @@ internal sealed class TextTokenCounter
         // Too long to count now. Seen before: a repeated text (a system prompt, a conversation's history) is worth counting.
         if (!found)
             Store(key, Seen);
-        else if (known == Seen && _background.Writer.TryWrite((load.Result, key, text ?? Unescape(jsonString))))
+        else if (known == Seen && _counts.TryUpdate(key, Queued, Seen))
         {
-            _counts[key] = Queued;
-            if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
+            // Marked before it is queued, so the count the drainer stores is never overwritten, and queued once.
+            if (!_background.Writer.TryWrite((load.Result, key, text ?? Unescape(jsonString))))
+                _counts.TryUpdate(key, Seen, Queued);
+            else if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
                 ThreadPool.UnsafeQueueUserWorkItem(static self => self.Drain(), this, preferLocal: false);
         }
         return null;
