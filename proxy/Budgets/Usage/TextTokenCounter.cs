@@ -97,7 +97,16 @@ internal sealed class TextTokenCounter
         while (true)
         {
             while (_background.Reader.TryRead(out var item))
-                Store(item.Key, item.Tokenizer.CountTokens(item.Text));
+            {
+                try
+                {
+                    Store(item.Key, item.Tokenizer.CountTokens(item.Text));
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // Not expected; the text stays queued, i.e. bounded by its bytes, and the thread-pool thread survives.
+                }
+            }
             Volatile.Write(ref _draining, 0);
             // A write that came after the last read and saw the flag still set has no drainer: take it over.
             if (!_background.Reader.TryPeek(out _) || Interlocked.CompareExchange(ref _draining, 1, 0) != 0)
