@@ -35,4 +35,10 @@ internal static partial class BudgetsLog
 
     [LoggerMessage(6010, LogLevel.Warning, "Budget webhook to {Host} was not delivered: {Error}", EventName = "WebhookNotDelivered")]
     public static partial void WebhookNotDelivered(ILogger logger, string host, string error);
+
+    [LoggerMessage(6011, LogLevel.Information, "Tokenizer {Tokenizer} loaded: prompts of the models priced with it are counted exactly", EventName = "TokenizerLoaded")]
+    public static partial void TokenizerLoaded(ILogger logger, string tokenizer);
+
+    [LoggerMessage(6012, LogLevel.Error, "Tokenizer {Tokenizer} could not be loaded: prompts of the models priced with it are bounded by their bytes", EventName = "TokenizerFailed")]
+    public static partial void TokenizerFailed(ILogger logger, Exception exception, string tokenizer);
 }
