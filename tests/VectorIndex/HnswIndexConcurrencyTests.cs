@@ -29,9 +29,18 @@ public sealed class HnswIndexConcurrencyTests
         var writers = Enumerable.Range(0, 3).Select(_ => Task.Run(() =>
         {
             var mine = new List<int>();
+            var searchesSeen = -1;
             int i;
             while ((i = Interlocked.Increment(ref next)) < Size)
             {
+                // Every 100 inserts, wait until a reader has searched since the last wait: on a starved thread pool the
+                // readers might otherwise start only after the writers are done, and nothing would run alongside.
+                if (mine.Count % 100 == 0)
+                {
+                    SpinWait.SpinUntil(() => Volatile.Read(ref searches) > searchesSeen, TimeSpan.FromSeconds(60));
+                    searchesSeen = Volatile.Read(ref searches);
+                }
+
                 index.Insert(i, data[i]);
                 mine.Add(i);
                 if (mine.Count % 10 == 0)
@@ -88,7 +97,8 @@ public sealed class HnswIndexConcurrencyTests
         await Task.WhenAll([.. writers, .. readers]);
 
         Assert.Empty(errors);
-        Assert.True(searches > 100, $"only {searches} searches ran alongside the inserts");
+        // Each writer waited for a fresh search every 100 of its ~1,800 inserts.
+        Assert.True(searches >= 18, $"only {searches} searches ran alongside the inserts");
         Assert.True(deleted.Count >= 500, $"only {deleted.Count} deletes ran");
         Assert.Equal(Size - deleted.Count, index.Count);
         Assert.Equal(Size, index.NodeCount);
