@@ -29,10 +29,18 @@ metrics_packages=()
 if ! command -v promtool >/dev/null 2>&1 || ! command -v prometheus >/dev/null 2>&1; then metrics_packages+=(prometheus); fi
 if ! command -v chromium >/dev/null 2>&1; then metrics_packages+=(chromium); fi
 if [ ${#metrics_packages[@]} -gt 0 ]; then
-  echo "setup: installing ${metrics_packages[*]} (Debian packages)"
+  echo "setup: installing Debian packages ${metrics_packages[*]} for the metrics tests (promtool; headless Chromium for the dashboard test)."
+  echo "setup: this downloads a few hundred MB and can take 2 minutes; apt's progress follows."
   as_root=(); if [ "$(id -u)" -ne 0 ]; then as_root=(sudo); fi
+  echo "setup: apt-get update"
   "${as_root[@]}" apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq "${metrics_packages[@]}" >/dev/null
+  echo "setup: apt-get install ${metrics_packages[*]}"
+  # Only apt's per-package lines, so a long install shows it is moving without pages of detail.
+  DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -q -o Dpkg::Progress-Fancy=0 "${metrics_packages[@]}" \
+    | { grep --line-buffered -E '^(Need to get|Setting up)' || true; }
+  echo "setup: installed ${metrics_packages[*]}"
+else
+  echo "setup: promtool, prometheus and chromium are already installed"
 fi
 
 echo "setup: done"

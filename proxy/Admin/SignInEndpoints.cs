@@ -63,7 +63,9 @@ internal static class SignInEndpoints
             if (context.User.Identity?.AuthenticationType != AdminAuthentication.KeyScheme)
                 return OpenAiError.Result(StatusCodes.Status403Forbidden, "Sign-in links are made with the admin key itself, not with a dashboard session.", OpenAiError.InvalidRequest, code: "admin_key_required");
             var (token, expiresAt) = links.Create(context.User.FindFirstValue(AdminAuthentication.KeyDigestClaim)!);
-            return Results.Json(new { url = $"{AdminAuthentication.LoginPath}?link={token}", expires_at = expiresAt });
+            // Absolute, from the request: pasted into chat or mail, a path alone leaves the reader guessing the host.
+            var request = context.Request;
+            return Results.Json(new { url = $"{request.Scheme}://{request.Host}{request.PathBase}{AdminAuthentication.LoginPath}?link={token}", expires_at = expiresAt });
         });
     }
 
@@ -75,14 +77,26 @@ internal static class SignInEndpoints
 
     private static string LoginForm(string? error) => Page("", $$"""
         {{(error is null ? "" : $"<p class=\"bad\" id=\"login-error\">{WebUtility.HtmlEncode(error)}</p>")}}
-        <form method="post" action="{{AdminAuthentication.LoginPath}}"><label>Admin key <input type="password" name="key" autocomplete="off" autofocus></label>
+        <form method="post" action="{{AdminAuthentication.LoginPath}}"><label for="key">Admin key</label>
+        <input id="key" type="password" name="key" autocomplete="off" autofocus placeholder="sk-...">
         <button type="submit">Sign in</button></form>
+        <p class="muted">No key at hand? An operator can mint a one-time link: <code>POST /admin/login-links</code> with the admin key.</p>
         """);
+
+    // The dashboard's palette and card (Metrics/Dashboard/DashboardPage), so sign-in looks like the page it leads to.
+    private const string LoginStyle =
+        "body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1d2433;background:#f6f7fb;display:flex;justify-content:center;padding-top:12vh}"
+        + ".card{background:#fff;border:1px solid #e4e7ec;border-radius:8px;padding:24px 28px;width:380px}"
+        + "h1{font-size:22px;margin:0 0 4px}.muted{color:#667085;font-size:12px;margin-bottom:16px}"
+        + "label{display:block;font-size:12px;color:#667085;margin:16px 0 4px}"
+        + "input{box-sizing:border-box;font-size:14px;padding:8px;width:100%;border:1px solid #d0d5dd;border-radius:6px}"
+        + "button{margin-top:12px;font-size:14px;padding:8px 16px;border:0;border-radius:6px;background:#3b82f6;color:#fff;cursor:pointer}"
+        + ".bad{color:#dc2626;font-weight:600;font-size:13px}code{font-size:12px}";
 
     private static string Page(string head, string body) => $$"""
         <!doctype html><html lang="en"><head><meta charset="utf-8"><title>LlmGateway: sign in</title>{{head}}
-        <style>body{font-family:system-ui,sans-serif;margin:48px;color:#1d2433}input{font-size:14px;padding:6px;width:320px}.bad{color:#dc2626}</style></head>
-        <body><h1>LlmGateway dashboard</h1>
-        {{body}}</body></html>
+        <style>{{LoginStyle}}</style></head>
+        <body><main class="card"><h1>LlmGateway</h1><div class="muted">dashboard sign-in</div>
+        {{body}}</main></body></html>
         """;
 }

@@ -15,21 +15,22 @@ internal static class GatewayCommandLine
     /// <summary>Exit code of a usage error: 2, as the verbs answered before System.CommandLine (whose own is 1).</summary>
     public const int UsageError = 2;
 
-    public static RootCommand Create() =>
+    public static RootCommand Create(TimeProvider time) =>
         new("LlmGateway: an OpenAI-compatible gateway. Without a command it runs the gateway: LlmGateway [--urls URL] [--config PATH] "
             + "(default config/gateway.json; any --Section:Key=value overrides configuration).")
         {
             KeysCommand.Create(),
-            UsageCommand.Create(),
+            UsageCommand.Create(time),
             FakeUpstreamCommand.Create(),
         };
 
     /// <summary>A verb (any first word, so a mistyped one is reported), help or version; anything else runs the gateway.</summary>
     public static bool IsCommand(string[] args) => args is [var first, ..] && (!first.StartsWith('-') || first is "-h" or "--help" or "-?" or "--version");
 
-    public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error)
+    /// <param name="time">The clock for defaults such as the usage report's current month; tests pass a fake one.</param>
+    public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error, TimeProvider? time = null)
     {
-        var parsed = Create().Parse(args is ["help", .. var rest] ? [.. rest, "--help"] : args);
+        var parsed = Create(time ?? TimeProvider.System).Parse(args is ["help", .. var rest] ? [.. rest, "--help"] : args);
         var exitCode = await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
         return parsed.Errors.Count > 0 ? UsageError : exitCode;
     }

@@ -51,13 +51,38 @@ public sealed class UsageCommandTests
         Assert.Contains("usage: LlmGateway usage", error.ToString());
     }
 
-    [Theory]
-    [InlineData("usage", "--to", "2026-11-30")] // --from missing
-    [InlineData("usage", "--from", "2026-11-01", "--to", "2026-11-30", "--format", "xml")]
-    public async Task Arguments_the_parser_rejects_fail_as_a_usage_error(params string[] args)
+    [Fact]
+    public async Task Arguments_the_parser_rejects_fail_as_a_usage_error()
     {
         var error = new StringWriter();
-        Assert.Equal(2, await GatewayCommandLine.InvokeAsync(args, TextWriter.Null, error));
-        Assert.Contains(args.Contains("xml") ? "'xml'" : "'--from' is required", error.ToString());
+        Assert.Equal(2, await GatewayCommandLine.InvokeAsync(["usage", "--from", "2026-11-01", "--to", "2026-11-30", "--format", "xml"], TextWriter.Null, error));
+        Assert.Contains("'xml'", error.ToString());
+    }
+
+    [Theory]
+    [InlineData(new string[0], "2026-12-01", "2026-12-31")]                      // the current month
+    [InlineData(new[] { "--from", "2026-11-03" }, "2026-11-03", "2026-11-30")]    // to the end of that month
+    [InlineData(new[] { "--to", "2026-10-15" }, "2026-10-01", "2026-10-15")]      // from the start of that month
+    public async Task Without_dates_the_report_reads_the_current_month_and_says_which_range_it_read(string[] dates, string from, string to)
+    {
+        var storage = BudgetSettings.TempStorage();
+        using (var ledger = UsageLedger.Open(LedgerKeeper.LedgerDirectory(storage)))
+        {
+            ledger.Append(Record("2026-10-10T10:00:00Z", "search", "gpt-4o-mini", 0.5m));
+            ledger.Append(Record("2026-11-20T10:00:00Z", "search", "gpt-4o-mini", 0.25m));
+            ledger.Append(Record("2026-12-02T10:00:00Z", "search", "gpt-4o-mini", 0.125m));
+            await ledger.CommitAsync();
+        }
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.Parse("2026-12-05T08:00:00Z"));
+        var json = new StringWriter();
+        var error = new StringWriter();
+
+        Assert.Equal(0, await GatewayCommandLine.InvokeAsync(["usage", "--storage", storage, "--format", "json", .. dates], json, error, clock));
+
+        var report = JsonNode.Parse(json.ToString())!;
+        Assert.Equal((from, to), (report["from"]!.GetValue<string>(), report["to"]!.GetValue<string>()));
+        Assert.Single(report["rows"]!.AsArray());
+        Assert.StartsWith($"Usage from {from} to {to} (UTC days, both included)", error.ToString());
+        Assert.Contains("1 row(s)", error.ToString());
     }
 }

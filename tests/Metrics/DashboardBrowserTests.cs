@@ -60,7 +60,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IDisposabl
     {
         using var response = await gateway.Client(DashboardTests.AdminKey).PostAsync("/admin/login-links", null);
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
-        return gateway.Url + (await Json.ReadObjectAsync(response))["url"]!.GetValue<string>();
+        return (await Json.ReadObjectAsync(response))["url"]!.GetValue<string>();
     }
 
     private string NewProfile()

@@ -6,7 +6,7 @@ namespace LlmGateway.Budgets.Finance;
 
 /// <summary>
 /// The finance API on the admin group: <c>GET /admin/budgets</c> (spend and remaining budget per team and period)
-/// and <c>GET /admin/usage?from=&amp;to=&amp;format=json|csv</c> (usage grouped by day, team and model, from the ledger).
+/// and <c>GET /admin/usage?from=&amp;to=&amp;format=json|csv</c> (usage grouped by day, team and model, from the ledger; default: the current month).
 /// </summary>
 internal static class FinanceEndpoints
 {
@@ -40,9 +40,9 @@ internal static class FinanceEndpoints
             return Results.Json(new { now, accounting = config.Active, teams });
         });
 
-        admin.MapGet("/usage", (string? from, string? to, string? format, LedgerKeeper keeper) =>
+        admin.MapGet("/usage", (string? from, string? to, string? format, LedgerKeeper keeper, TimeProvider time) =>
         {
-            if (!UsageReport.TryParseDates(from, to, out var fromDay, out var toDay, out var error))
+            if (!UsageReport.TryParseDates(from, to, time, out var fromDay, out var toDay, out var error))
                 return OpenAiError.Result(StatusCodes.Status400BadRequest, error!, OpenAiError.InvalidRequest, "from");
             var records = keeper.Ledger.Read().Select(r => r.Record).OfType<UsageRecord>();
             var rows = UsageReport.Build(records, fromDay, toDay);

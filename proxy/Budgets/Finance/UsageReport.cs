@@ -58,16 +58,37 @@ internal static class UsageReport
         return csv.ToString();
     }
 
-    public static bool TryParseDates(string? from, string? to, out DateOnly fromDay, out DateOnly toDay, out string? error)
+    /// <summary>
+    /// Missing dates default to the current UTC month (<paramref name="to"/> alone: its month; <paramref name="from"/>
+    /// alone: to the end of its month), so a fresh install's first report is not an empty range in the past.
+    /// </summary>
+    public static bool TryParseDates(string? from, string? to, TimeProvider time, out DateOnly fromDay, out DateOnly toDay, out string? error)
     {
         fromDay = toDay = default;
         error = null;
-        if (!DateOnly.TryParseExact(from ?? "", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out fromDay)
-            || !DateOnly.TryParseExact(to ?? "", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out toDay))
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        if (!TryParseDay(from, out var parsedFrom) || !TryParseDay(to, out var parsedTo))
+        {
             error = "'from' and 'to' must be dates as yyyy-MM-dd.";
-        else if (toDay < fromDay)
+            return false;
+        }
+        var anchor = parsedFrom ?? parsedTo ?? today;
+        fromDay = parsedFrom ?? new DateOnly(anchor.Year, anchor.Month, 1);
+        toDay = parsedTo ?? new DateOnly(fromDay.Year, fromDay.Month, DateTime.DaysInMonth(fromDay.Year, fromDay.Month));
+        if (toDay < fromDay)
             error = "'to' must not be before 'from'.";
         return error is null;
+    }
+
+    private static bool TryParseDay(string? text, out DateOnly? day)
+    {
+        day = null;
+        if (string.IsNullOrEmpty(text))
+            return true;
+        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+            return false;
+        day = parsed;
+        return true;
     }
 
     private static string Field(string value) =>
