@@ -20,6 +20,7 @@ internal static class BudgetsExtensions
         services.AddSingleton<Settler>();
         services.AddSingleton<TextTokenCounter>();
         services.AddSingleton<LedgerKeeper>();
+        services.AddSingleton<Finance.SpendHistory>();
         services.AddHostedService(sp => sp.GetRequiredService<LedgerKeeper>());
         ThresholdNotifier.AddWebhookClient(services);
         services.AddSingleton<ThresholdNotifier>();

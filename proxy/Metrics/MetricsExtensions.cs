@@ -20,6 +20,8 @@ internal static class MetricsExtensions
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<MetricsPipeline>();
         services.AddSingleton<DashboardService>();
+        services.AddSingleton<MetricsHistory>();
+        services.AddHostedService<MetricsHistorySampler>();
         services.AddSingleton<MetricsPortService>();
         services.AddHostedService(sp => sp.GetRequiredService<MetricsPortService>());
         return services;

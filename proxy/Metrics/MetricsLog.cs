@@ -11,4 +11,7 @@ internal static partial class MetricsLog
 
     [LoggerMessage(7004, LogLevel.Error, "Metrics: collection failed", EventName = "CollectFailed")]
     public static partial void CollectFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(7005, LogLevel.Warning, "Metrics: sampling the dashboard's history failed", EventName = "HistorySampleFailed")]
+    public static partial void HistorySampleFailed(ILogger logger, Exception exception);
 }

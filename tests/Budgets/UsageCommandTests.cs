@@ -31,13 +31,15 @@ public sealed class UsageCommandTests
         Assert.Equal(0, await GatewayCommandLine.InvokeAsync(["usage", "--from", "2026-11-01", "--to", "2026-11-30", "--storage", storage, "--format", "json"], json, TextWriter.Null));
 
         Assert.Equal(
-            "day,team,model,requests,prompt_tokens,cached_prompt_tokens,completion_tokens,cost_usd,saved_usd,cache_hits,estimated_requests\n" +
-            "2026-11-01,search,gpt-4o-mini,3,300,30,60,0.000003,0.5,1,1\n" +
-            "2026-11-30,\"ads, \"\"west\"\"\",gpt-4o,1,100,10,20,0.25,0,0,0\n",
+            "day,team,model,requests,prompt_tokens,cached_prompt_tokens,completion_tokens,cost_usd,saved_prompt_tokens,saved_completion_tokens,saved_usd,cache_hits,estimated_requests\n" +
+            // The hit's tokens are saved, not spent: two misses spent 200 + 40, the hit saved 100 + 20.
+            "2026-11-01,search,gpt-4o-mini,3,200,20,40,0.000003,100,20,0.5,1,1\n" +
+            "2026-11-30,\"ads, \"\"west\"\"\",gpt-4o,1,100,10,20,0.25,0,0,0,0,0\n",
             csv.ToString());
         var report = JsonNode.Parse(json.ToString())!;
         Assert.Equal(0.250003m, report["total_cost_usd"]!.GetValue<decimal>());
         Assert.Equal(0.5m, report["total_saved_usd"]!.GetValue<decimal>());
+        Assert.Equal((360L, 120L), (report["total_spent_tokens"]!.GetValue<long>(), report["total_saved_tokens"]!.GetValue<long>()));
         Assert.Equal(2, report["rows"]!.AsArray().Count);
     }
 

@@ -21,19 +21,25 @@ internal static class UsageReport
                 continue;
             var key = (day, r.Team, r.Model);
             var hit = r.CacheResult == CacheResult.Hit;
+            // A hit's tokens were not sent upstream: saved, not spent (see UsageRow).
+            var one = hit
+                ? new UsageRow(day, r.Team, r.Model, 1, 0, 0, 0, r.CostUsd, r.PromptTokens, r.CompletionTokens, r.SavedUsd, 1, r.Estimated ? 1 : 0)
+                : new UsageRow(day, r.Team, r.Model, 1, r.PromptTokens, r.CachedPromptTokens, r.CompletionTokens, r.CostUsd, 0, 0, r.SavedUsd, 0, r.Estimated ? 1 : 0);
             groups[key] = groups.TryGetValue(key, out var row)
                 ? row with
                 {
                     Requests = row.Requests + 1,
-                    PromptTokens = row.PromptTokens + r.PromptTokens,
-                    CachedPromptTokens = row.CachedPromptTokens + r.CachedPromptTokens,
-                    CompletionTokens = row.CompletionTokens + r.CompletionTokens,
-                    CostUsd = row.CostUsd + r.CostUsd,
-                    SavedUsd = row.SavedUsd + r.SavedUsd,
-                    CacheHits = row.CacheHits + (hit ? 1 : 0),
-                    EstimatedRequests = row.EstimatedRequests + (r.Estimated ? 1 : 0),
+                    PromptTokens = row.PromptTokens + one.PromptTokens,
+                    CachedPromptTokens = row.CachedPromptTokens + one.CachedPromptTokens,
+                    CompletionTokens = row.CompletionTokens + one.CompletionTokens,
+                    CostUsd = row.CostUsd + one.CostUsd,
+                    SavedPromptTokens = row.SavedPromptTokens + one.SavedPromptTokens,
+                    SavedCompletionTokens = row.SavedCompletionTokens + one.SavedCompletionTokens,
+                    SavedUsd = row.SavedUsd + one.SavedUsd,
+                    CacheHits = row.CacheHits + one.CacheHits,
+                    EstimatedRequests = row.EstimatedRequests + one.EstimatedRequests,
                 }
-                : new UsageRow(day, r.Team, r.Model, 1, r.PromptTokens, r.CachedPromptTokens, r.CompletionTokens, r.CostUsd, r.SavedUsd, hit ? 1 : 0, r.Estimated ? 1 : 0);
+                : one;
         }
         return groups.Values.OrderBy(r => r.Day).ThenBy(r => r.Team, StringComparer.Ordinal).ThenBy(r => r.Model, StringComparer.Ordinal).ToList();
     }
@@ -42,18 +48,21 @@ internal static class UsageReport
     {
         from,
         to,
+        tokens = "prompt_tokens and completion_tokens were sent to a provider (spent); saved_* tokens were answered from the gateway's cache",
         total_cost_usd = rows.Sum(r => r.CostUsd),
+        total_spent_tokens = rows.Sum(r => r.SpentTokens),
         total_saved_usd = rows.Sum(r => r.SavedUsd),
+        total_saved_tokens = rows.Sum(r => r.SavedTokens),
         rows,
     }, JsonOptions);
 
     public static string Csv(List<UsageRow> rows)
     {
-        var csv = new StringBuilder("day,team,model,requests,prompt_tokens,cached_prompt_tokens,completion_tokens,cost_usd,saved_usd,cache_hits,estimated_requests\n");
+        var csv = new StringBuilder("day,team,model,requests,prompt_tokens,cached_prompt_tokens,completion_tokens,cost_usd,saved_prompt_tokens,saved_completion_tokens,saved_usd,cache_hits,estimated_requests\n");
         foreach (var r in rows)
         {
             csv.Append(CultureInfo.InvariantCulture,
-                $"{r.Day:yyyy-MM-dd},{Field(r.Team)},{Field(r.Model)},{r.Requests},{r.PromptTokens},{r.CachedPromptTokens},{r.CompletionTokens},{r.CostUsd},{r.SavedUsd},{r.CacheHits},{r.EstimatedRequests}\n");
+                $"{r.Day:yyyy-MM-dd},{Field(r.Team)},{Field(r.Model)},{r.Requests},{r.PromptTokens},{r.CachedPromptTokens},{r.CompletionTokens},{r.CostUsd},{r.SavedPromptTokens},{r.SavedCompletionTokens},{r.SavedUsd},{r.CacheHits},{r.EstimatedRequests}\n");
         }
         return csv.ToString();
     }

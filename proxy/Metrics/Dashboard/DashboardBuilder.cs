@@ -12,6 +12,7 @@ internal static class DashboardBuilder
         var saved = s.Values(MetricFamilies.SavedUsd);
         var durations = s.Histograms(MetricFamilies.RequestDuration);
         var ttft = s.Histograms(MetricFamilies.TimeToFirstToken);
+        var tokens = s.Values(MetricFamilies.Tokens);
 
         var teamNames = config.Options.Teams.Keys.Concat(requests.Select(r => r.Label("team")))
             .Concat(cost.Select(c => c.Label("team"))).Concat(s.Values(MetricFamilies.BudgetLimit).Select(b => b.Label("team")))
@@ -22,7 +23,7 @@ internal static class DashboardBuilder
             Sum(cost, "team", team),
             Sum(saved, "team", team),
             (long)Sum(s.Values(MetricFamilies.Rejections), "team", team),
-            Budgets(s, team))).ToList();
+            Budgets(s, team)) { Tokens = (long)Sum(tokens, "team", team) }).ToList();
 
         var modelNames = requests.Select(r => r.Label("model")).Concat(cost.Select(c => c.Label("model")))
             .Where(m => m.Length > 0 && m != MetricLabels.None).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
@@ -42,7 +43,8 @@ internal static class DashboardBuilder
                 HistogramQuantile.Estimate(0.50, ttftBounds, firstToken),
                 HistogramQuantile.Estimate(0.95, ttftBounds, firstToken),
                 Ratio(modelRequests.Where(r => r.Label("status_class") == "5xx").Sum(r => r.Value), modelRequests.Sum(r => r.Value)),
-                HitRatio(modelRequests.Where(r => r.Label("cache") == "hit").Sum(r => r.Value), modelRequests.Where(r => r.Label("cache") == "miss").Sum(r => r.Value)));
+                HitRatio(modelRequests.Where(r => r.Label("cache") == "hit").Sum(r => r.Value), modelRequests.Where(r => r.Label("cache") == "miss").Sum(r => r.Value)))
+            { Tokens = (long)Sum(tokens, "model", model) };
         }).ToList();
 
         var lookups = s.Values(MetricFamilies.CacheLookups);
@@ -59,6 +61,7 @@ internal static class DashboardBuilder
             Requests = (long)total,
             ServerErrorRatio = Ratio(requests.Where(r => r.Label("status_class") == "5xx").Sum(r => r.Value), total),
             CostUsd = cost.Sum(c => c.Value),
+            Tokens = (long)tokens.Sum(t => t.Value),
             SavedUsd = saved.Sum(c => c.Value),
             CacheHitRatio = hitRatio,
             LatencySloSeconds = latencySlo.TotalSeconds,

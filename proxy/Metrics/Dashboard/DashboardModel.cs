@@ -1,6 +1,9 @@
 namespace LlmGateway.Metrics.Dashboard;
 
-/// <summary>What the built-in dashboard shows, computed from one collection (totals since the gateway started).</summary>
+/// <summary>
+/// What the built-in dashboard shows: totals since the gateway started (one collection), and the charts: spend per day
+/// of the last <see cref="Days"/> days (ledger) and health per minute of the last <see cref="Hours"/> hours.
+/// </summary>
 internal sealed record DashboardModel
 {
     public required DateTimeOffset At { get; init; }
@@ -19,9 +22,19 @@ internal sealed record DashboardModel
     public required IReadOnlyList<TeamRow> Teams { get; init; }
     public required IReadOnlyList<ModelRow> Models { get; init; }
     public required IReadOnlyList<UpstreamErrorRow> UpstreamErrors { get; init; }
+    /// <summary>Tokens sent to providers (a cache hit's tokens are saved, not spent).</summary>
+    public long Tokens { get; init; }
+    public int Days { get; init; } = 30;
+    public int Hours { get; init; } = 6;
+    public IReadOnlyList<ChartData> FinanceCharts { get; init; } = [];
+    public IReadOnlyList<ChartData> HealthCharts { get; init; } = [];
 
     /// <summary><see cref="Rejections"/>: requests refused by rate limits and budgets.</summary>
-    public sealed record TeamRow(string Team, long Requests, double CostUsd, double SavedUsd, long Rejections, IReadOnlyList<BudgetRow> Budgets);
+    public sealed record TeamRow(string Team, long Requests, double CostUsd, double SavedUsd, long Rejections, IReadOnlyList<BudgetRow> Budgets)
+    {
+        /// <summary>Tokens sent to providers.</summary>
+        public long Tokens { get; init; }
+    }
 
     /// <summary>One budget period of a team; <see cref="UsedRatio"/> is spent / limit (NaN without a limit).</summary>
     public sealed record BudgetRow(string Period, double SpentUsd, double LimitUsd, double RemainingUsd)
@@ -31,7 +44,11 @@ internal sealed record DashboardModel
 
     /// <summary>Latencies in seconds (NaN without observations).</summary>
     public sealed record ModelRow(string Model, long Requests, double CostUsd, double SavedUsd, double P50, double P95, double P99,
-        double TtftP50, double TtftP95, double ServerErrorRatio, double CacheHitRatio);
+        double TtftP50, double TtftP95, double ServerErrorRatio, double CacheHitRatio)
+    {
+        /// <summary>Tokens sent to providers.</summary>
+        public long Tokens { get; init; }
+    }
 
     public sealed record UpstreamErrorRow(string Provider, string Reason, long Count);
 }
