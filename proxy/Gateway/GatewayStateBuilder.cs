@@ -8,6 +8,8 @@ internal static class GatewayStateBuilder
 {
     public static GatewayState? TryBuild(IConfiguration configuration, long generation, List<string> errors)
     {
+        // Before binding: the binder drops values of the wrong shape without a word.
+        ConfigShapeCheck.Check(configuration, errors);
         GatewayOptions options;
         try
         {
@@ -52,7 +54,7 @@ internal static class GatewayStateBuilder
     {
         foreach (var child in configuration.GetSection($"{GatewayOptions.Section}:{section}").GetChildren())
         {
-            if (bound.ContainsKey(child.Key))
+            if (bound.ContainsKey(child.Key) || errors.Any(e => e.StartsWith(child.Path + ":", StringComparison.Ordinal)))
                 continue;
             try
             {
