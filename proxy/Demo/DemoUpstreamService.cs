@@ -3,7 +3,7 @@ using LlmGateway.Gateway;
 namespace LlmGateway.Demo;
 
 /// <summary>Runs the fake upstream beside the gateway when <c>Gateway:DemoUpstream:Enabled</c> is true.</summary>
-internal sealed class DemoUpstreamService(GatewayConfigStore config, ILogger<DemoUpstreamService> logger) : IHostedService
+internal sealed class DemoUpstreamService(GatewayConfigStore config, ILogger<DemoUpstreamService> logger, DemoUpstreamMove? moved = null) : IHostedService
 {
     private FakeUpstream? _upstream;
 
@@ -12,7 +12,18 @@ internal sealed class DemoUpstreamService(GatewayConfigStore config, ILogger<Dem
         var demo = config.Current.Options.DemoUpstream;
         if (!demo.Enabled)
             return;
-        _upstream = await FakeUpstream.StartAsync(new FakeUpstreamOptions { LatencyMs = demo.LatencyMs, ChunkDelayMs = demo.ChunkDelayMs }, demo.Url, cancellationToken);
+        if (moved is not null)
+            GatewayLog.DemoUpstreamMoved(logger, moved.From, moved.To);
+        try
+        {
+            _upstream = await FakeUpstream.StartAsync(new FakeUpstreamOptions { LatencyMs = demo.LatencyMs, ChunkDelayMs = demo.ChunkDelayMs }, demo.Url, cancellationToken);
+        }
+        catch (IOException ex)
+        {
+            // One line, not the host's stack trace: the gateway itself still runs; requests to the demo models get 502.
+            GatewayLog.DemoUpstreamFailed(logger, demo.Url, ex.Message);
+            return;
+        }
         GatewayLog.DemoUpstreamStarted(logger, _upstream.Url);
     }
 

@@ -26,6 +26,8 @@ public static class GatewayApp
         configure?.Invoke(builder);
 
         var services = builder.Services;
+        if (DemoUpstreamPort.Resolve(builder.Configuration) is { } moved)
+            services.AddSingleton(moved);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<GatewayConfigStore>();
         services.AddAdminAuthentication();

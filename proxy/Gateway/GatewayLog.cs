@@ -18,4 +18,10 @@ internal static partial class GatewayLog
 
     [LoggerMessage(1004, LogLevel.Information, "Demo upstream listening on {Url} (fake answers, no API key needed)", EventName = "DemoUpstreamStarted")]
     public static partial void DemoUpstreamStarted(ILogger logger, string url);
+
+    [LoggerMessage(1010, LogLevel.Warning, "Demo upstream: {From} is in use, so it listens on {To} instead (providers pointing at it follow; set Gateway:DemoUpstream:Url to choose)", EventName = "DemoUpstreamMoved")]
+    public static partial void DemoUpstreamMoved(ILogger logger, string from, string to);
+
+    [LoggerMessage(1011, LogLevel.Error, "Demo upstream could not listen on {Url}: {Reason} (set Gateway:DemoUpstream:Url and the demo provider's BaseUrl to a free port)", EventName = "DemoUpstreamFailed")]
+    public static partial void DemoUpstreamFailed(ILogger logger, string url, string reason);
 }

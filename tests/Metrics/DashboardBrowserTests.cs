@@ -35,6 +35,10 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IDisposabl
         output.WriteLine("STAND-IN: cost, savings and budget series are recorded by the test (the budgets capability is not running here).");
         var dashboard = gateway.Url + "/admin/dashboard";
         var anonymous = await RunChromiumAsync(chromium, NewProfile(), "--dump-dom", dashboard);
+        var loginShot = Path.Combine(AppContext.BaseDirectory, "TestResults", "admin-login.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(loginShot)!);
+        await RunChromiumAsync(chromium, NewProfile(), "--screenshot=" + loginShot, "--window-size=800,500", "--hide-scrollbars", gateway.Url + "/admin/login");
+        output.WriteLine("login screenshot: " + loginShot);
         // Sign in once with a one-time link; the session cookie stays in this browser profile.
         var profile = NewProfile();
         var signedIn = await RunChromiumAsync(chromium, profile, "--dump-dom", await LoginLinkAsync(gateway));
@@ -47,6 +51,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IDisposabl
         Assert.DoesNotContain("login-error", signedIn);
 
         Assert.Contains("name=\"key\"", anonymous); // sent to the sign-in form
+        Assert.Contains("<main class=\"card\">", anonymous); // styled like the dashboard
         Assert.Contains("Spend vs budget per team", dom);
         // One row per team, a column per period: team-a has only a monthly budget, team-b only a daily one.
         Assert.Contains("<th>budget per day</th><th>budget per month</th>", dom);
