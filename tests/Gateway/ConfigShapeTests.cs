@@ -76,15 +76,23 @@ public sealed class ConfigShapeTests
         Assert.Empty(errors);
     }
 
-    /// <summary>The case from the issue, as JSON: a digest string where the list of admin digests belongs.</summary>
+    /// <summary>
+    /// The case from the issue, as JSON: a digest string where the list of admin digests belongs. Checked where startup
+    /// checks it (errors from here fail startup: <c>ConfigurationTests</c>), without a host: a host that fails to start
+    /// keeps its config file watchers until collected, and inotify instances are scarce on shared machines.
+    /// </summary>
     [Fact]
-    public async Task The_gateway_does_not_start_with_an_admin_key_digest_given_as_a_string()
+    public void The_gateway_refuses_an_admin_key_digest_given_as_a_string()
     {
         var json = $$"""{ "Gateway": { "Admin": { "KeySha256": "{{Digest}}" } } }""";
-        var ex = await Assert.ThrowsAsync<GatewayConfigException>(() => GatewayHost.StartAsync(
-            GatewayHost.BasicSettings("http://127.0.0.1:9/v1"),
-            builder => builder.Configuration.AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json)))));
-        Assert.Contains("Gateway:Admin:KeySha256: expected a list (a JSON array), found a single value.", ex.Errors);
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(GatewayHost.BasicSettings("http://127.0.0.1:9/v1"))
+            .AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json)))
+            .Build();
+        var errors = new List<string>();
+
+        Assert.Null(GatewayStateBuilder.TryBuild(configuration, 1, errors));
+        Assert.Equal(["Gateway:Admin:KeySha256: expected a list (a JSON array), found a single value."], errors);
     }
 
     private static List<string> Build(Dictionary<string, string?> overrides)
