@@ -53,6 +53,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IDisposabl
         Assert.Contains("name=\"key\"", anonymous); // sent to the sign-in form
         Assert.Contains("<main class=\"card\">", anonymous); // styled like the dashboard
         Assert.Contains("Spend vs budget per team", dom);
+        Assert.Contains("No spend or savings in the ledger for these days.", dom); // stand-ins are not in the ledger
         // One row per team, a column per period: team-a has only a monthly budget, team-b only a daily one.
         Assert.Contains("<th>budget per day</th><th>budget per month</th>", dom);
         Assert.Matches(@"<td>team-a</td><td>7</td><td>2</td><td>\$85\.00</td><td>\$4\.25</td><td class=""muted"">–</td><td class=""budget"" data-period=""month"">\$85\.00 / \$100\.00 <span>85 %</span>", dom);

@@ -159,7 +159,11 @@ internal static class DashboardPage
         {
             html.Append("<div class=\"panel\"><h3>").Append(E(chart.Title)).Append("<a href=\"/admin/dashboard/chart.csv?chart=").Append(chart.Id).Append("&amp;").Append(period)
                 .Append("\" download>CSV</a></h3>");
-            SvgChart.Render(html, chart);
+            // Flat zero bars say nothing a sentence would not say better.
+            if (chart.IsEmpty && chart.Unit == ChartUnit.Usd)
+                html.Append("<p class=\"muted empty\">No spend or savings in the ledger for these days.</p>");
+            else
+                SvgChart.Render(html, chart);
             if (chart.Caption.Length > 0)
                 html.Append("<div class=\"caption\">").Append(E(chart.Caption)).Append("</div>");
             html.Append("</div>");
