@@ -35,7 +35,9 @@ public sealed class GatewayHost : IAsyncDisposable
         // Each gateway gets its own storage unless the test shares one on purpose (restart tests).
         if (!settings.ContainsKey("Gateway:Storage:Path"))
             settings = new Dictionary<string, string?>(settings) { ["Gateway:Storage:Path"] = NewStoragePath() };
-        var app = GatewayApp.Create(["--urls", "http://127.0.0.1:0"], builder =>
+        // No file watchers: tests reload config from memory, and every watcher takes one of the user's 128 inotify
+        // instances, which parallel tests (and anything else the machine runs as the same user) would exhaust.
+        var app = GatewayApp.Create(["--urls", "http://127.0.0.1:0", "--hostBuilder:reloadConfigOnChange=false"], builder =>
         {
             builder.Configuration.AddInMemoryCollection(settings);
             builder.Logging.ClearProviders();
