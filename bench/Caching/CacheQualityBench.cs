@@ -65,6 +65,6 @@ internal static class CacheQualityBench
         if (model == "generated")
             model = Embeddings.BenchModelFolder.CreateGenerated(Embeddings.BenchModelFolder.FindRepositoryRoot() ?? throw new InvalidOperationException("run from the repository"));
         var pooling = Common.BenchArgs.Get(args, "--pooling", "mean") == "cls" ? EmbeddingPooling.Cls : EmbeddingPooling.Mean;
-        return LlmGateway.Embeddings.Onnx.OnnxEmbedder.Load(model, null, pooling, maxTokens: 256, threads: 0);
+        return LlmGateway.Embeddings.Onnx.OnnxEmbedder.Load(model, pooling, maxTokens: 256, new LlmGateway.Embeddings.Onnx.OnnxSessionSettings(IntraOpThreads: 0));
     }
 }

@@ -12,7 +12,7 @@ namespace LlmGateway.Bench.Embeddings;
 /// real model when <c>--model</c> is given) the project's own time around ONNX Runtime (tokenisation and tensor
 /// setup, pooling and normalisation) separately from the model run, allocations per call, and micro-batching
 /// throughput against one-text-per-run under 32 concurrent callers. Everything is measured in this run.
-/// Usage: embeddings [--model &lt;folder or .onnx&gt;] [--native-lib &lt;path&gt;] [--quick]
+/// Usage: embeddings [--model &lt;folder or .onnx&gt;] [--quick]
 /// </summary>
 public static class EmbeddingsBench
 {
@@ -22,7 +22,6 @@ public static class EmbeddingsBench
     public static async Task<int> RunAsync(string[] args)
     {
         var model = Option(args, "--model");
-        var nativeLib = Option(args, "--native-lib");
         var quick = args.Contains("--quick");
         Console.WriteLine($"Embeddings bench — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:u}");
         Console.WriteLine();
@@ -39,7 +38,7 @@ public static class EmbeddingsBench
             var folder = BenchModelFolder.CreateGenerated(root);
             try
             {
-                await RunOnnxAsync("generated tiny-bert (1 layer, hidden 32) + MiniLM tokenizer", folder, nativeLib, quick);
+                await RunOnnxAsync("generated tiny-bert (1 layer, hidden 32) + MiniLM tokenizer", folder, quick);
             }
             finally
             {
@@ -49,7 +48,7 @@ public static class EmbeddingsBench
 
         if (model is not null)
         {
-            await RunOnnxAsync($"real model {model}", model, nativeLib, quick);
+            await RunOnnxAsync($"real model {model}", model, quick);
         }
         else
         {
@@ -97,14 +96,14 @@ public static class EmbeddingsBench
         Console.WriteLine();
     }
 
-    private static async Task RunOnnxAsync(string label, string modelPath, string? nativeLib, bool quick)
+    private static async Task RunOnnxAsync(string label, string modelPath, bool quick)
     {
         Console.WriteLine($"== ONNX: {label}");
         OnnxEmbedder embedder;
         var loadWatch = Stopwatch.StartNew();
         try
         {
-            embedder = OnnxEmbedder.Load(modelPath, nativeLib, EmbeddingPooling.Mean, 256, 1);
+            embedder = OnnxEmbedder.Load(modelPath, EmbeddingPooling.Mean, 256);
         }
         catch (EmbeddingModelLoadException ex)
         {

@@ -24,9 +24,6 @@ public sealed record EmbeddingsOptions
     /// <summary>ONNX only: intra-op threads per model run (0 = ONNX Runtime's default). Default 1.</summary>
     public int Threads { get; init; } = 1;
 
-    /// <summary>ONNX only: path of libonnxruntime.so; default is .tools/onnxruntime/libonnxruntime.so.1 as fetched by scripts/setup.sh.</summary>
-    public string? NativeLibraryPath { get; init; }
-
     /// <summary>Hashing only: vector dimension. Default 512.</summary>
     public int Dimension { get; init; } = 512;
 

@@ -25,11 +25,6 @@ internal sealed class EmbeddingsOptionsValidator : IValidateOptions<EmbeddingsOp
             {
                 errors.Add($"{Prefix}ModelPath '{options.ModelPath}' does not exist.");
             }
-
-            if (!string.IsNullOrWhiteSpace(options.NativeLibraryPath) && !File.Exists(options.NativeLibraryPath))
-            {
-                errors.Add($"{Prefix}NativeLibraryPath '{options.NativeLibraryPath}' does not exist (run scripts/setup.sh to fetch ONNX Runtime, or fix the path).");
-            }
         }
 
         if (!Enum.IsDefined(options.Pooling))

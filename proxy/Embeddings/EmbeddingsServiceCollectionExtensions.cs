@@ -48,8 +48,8 @@ public static class EmbeddingsServiceCollectionExtensions
         try
         {
             var started = TimeProvider.System.GetTimestamp();
-            var onnx = OnnxEmbedder.Load(options.ModelPath!, options.NativeLibraryPath, options.Pooling, options.MaxTokens, options.Threads);
-            EmbeddingsLog.OnnxReady(logger, Path.GetFileName(Path.TrimEndingDirectorySeparator(options.ModelPath!)), onnx.RuntimeVersion, onnx.LibraryPath,
+            var onnx = OnnxEmbedder.Load(options.ModelPath!, options.Pooling, options.MaxTokens, new OnnxSessionSettings(options.Threads));
+            EmbeddingsLog.OnnxReady(logger, Path.GetFileName(Path.TrimEndingDirectorySeparator(options.ModelPath!)), onnx.RuntimeVersion,
                 onnx.TokenizerDescription, onnx.Pooling, onnx.Dimension, onnx.MaxTokens, onnx.Inputs.HasTokenTypeIds, onnx.ModelId,
                 (long)TimeProvider.System.GetElapsedTime(started).TotalMilliseconds);
             return new MicroBatchingEmbedder(onnx, options, services.GetRequiredService<TimeProvider>(), metrics, logger);

@@ -39,16 +39,14 @@ public sealed class EmbeddingsOptionsValidatorTests
     }
 
     [Fact]
-    public void Missing_model_path_and_native_library_are_reported()
+    public void Missing_model_path_is_reported()
     {
         var result = new EmbeddingsOptionsValidator().Validate(null, new EmbeddingsOptions
         {
             Provider = EmbeddingsProvider.Onnx,
             ModelPath = "/nonexistent/model",
-            NativeLibraryPath = "/nonexistent/libonnxruntime.so.1",
         });
         Assert.Contains(result.Failures!, f => f.Contains("Gateway:Embeddings:ModelPath '/nonexistent/model' does not exist"));
-        Assert.Contains(result.Failures!, f => f.Contains("Gateway:Embeddings:NativeLibraryPath") && f.Contains("scripts/setup.sh"));
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using LlmGateway.Embeddings.Tokenizers;
+using Microsoft.ML.OnnxRuntime;
 
 namespace LlmGateway.Embeddings.Onnx;
 
@@ -18,9 +19,8 @@ internal sealed class OnnxEmbedder : IBatchTextEmbedder, ITextEmbedder
     private readonly OnnxSession _session;
     private readonly ITokenizer _tokenizer;
 
-    private OnnxEmbedder(OnnxSession session, ITokenizer tokenizer, EmbeddingPooling pooling, int maxTokens, string runtimeVersion, string libraryPath)
+    private OnnxEmbedder(OnnxSession session, ITokenizer tokenizer, EmbeddingPooling pooling, int maxTokens, string runtimeVersion)
     {
-        LibraryPath = libraryPath;
         _session = session;
         _tokenizer = tokenizer;
         Pooling = pooling;
@@ -40,9 +40,6 @@ internal sealed class OnnxEmbedder : IBatchTextEmbedder, ITextEmbedder
 
     public string RuntimeVersion { get; }
 
-    /// <summary>The ONNX Runtime library file in use.</summary>
-    public string LibraryPath { get; }
-
     public OnnxModelInputs Inputs => _session.Inputs;
 
     public string TokenizerDescription => _tokenizer.Description;
@@ -51,10 +48,9 @@ internal sealed class OnnxEmbedder : IBatchTextEmbedder, ITextEmbedder
     /// Loads the model folder or file at <paramref name="modelPath"/>, checks it with a test run and computes its id.
     /// Throws <see cref="EmbeddingModelLoadException"/> with the reason when anything is missing or wrong.
     /// </summary>
-    public static OnnxEmbedder Load(string modelPath, string? nativeLibraryPath, EmbeddingPooling pooling, int maxTokens, int threads)
+    public static OnnxEmbedder Load(string modelPath, EmbeddingPooling pooling, int maxTokens, OnnxSessionSettings? settings = null)
     {
         var files = ModelFiles.Resolve(modelPath);
-        var library = OrtLibrary.Load(OrtNativeLibraryLocator.Locate(nativeLibraryPath));
         ITokenizer tokenizer;
         try
         {
@@ -66,8 +62,8 @@ internal sealed class OnnxEmbedder : IBatchTextEmbedder, ITextEmbedder
         }
 
         var effectiveMax = Math.Min(maxTokens, MaxPositions(files.Config));
-        var session = OnnxSession.Open(library, files.ModelFile, threads);
-        var embedder = new OnnxEmbedder(session, tokenizer, pooling, effectiveMax, library.Version, library.Path);
+        var session = OnnxSession.Open(files.ModelFile, settings ?? new OnnxSessionSettings());
+        var embedder = new OnnxEmbedder(session, tokenizer, pooling, effectiveMax, OnnxSession.RuntimeVersion);
         try
         {
             embedder.Dimension = embedder.ProbeDimension(files.ModelFile);
@@ -141,8 +137,7 @@ internal sealed class OnnxEmbedder : IBatchTextEmbedder, ITextEmbedder
             var ran = Stopwatch.GetTimestamp();
             timings.PrepareTicks += ran - started;
 
-            using var output = _session.Run(ids.AsSpan(0, batch * sequence), mask.AsSpan(0, batch * sequence), types.AsSpan(0, batch * sequence),
-                batch, sequence, cancellationToken);
+            using var output = _session.Run(ids, mask, types, batch, sequence, cancellationToken);
             var pooled = Stopwatch.GetTimestamp();
             timings.RunTicks += pooled - ran;
 
