@@ -64,7 +64,11 @@ internal static class CacheQualityBench
             return new HashingEmbedder(int.Parse(Common.BenchArgs.Get(args, "--dimension", "512")));
         if (model == "generated")
             model = Embeddings.BenchModelFolder.CreateGenerated(Embeddings.BenchModelFolder.FindRepositoryRoot() ?? throw new InvalidOperationException("run from the repository"));
-        var pooling = Common.BenchArgs.Get(args, "--pooling", "mean") == "cls" ? EmbeddingPooling.Cls : EmbeddingPooling.Mean;
-        return LlmGateway.Embeddings.Onnx.OnnxEmbedder.Load(model, pooling, maxTokens: 256, new LlmGateway.Embeddings.Onnx.OnnxSessionSettings(IntraOpThreads: 0));
+        EmbeddingPooling? pooling = Common.BenchArgs.Get(args, "--pooling", "") switch { "cls" => EmbeddingPooling.Cls, "mean" => EmbeddingPooling.Mean, _ => null };
+        var settings = new LlmGateway.Embeddings.Onnx.OnnxSessionSettings(IntraOpThreads: 0);
+        // A built-in model by name (all-MiniLM-L6-v2, snowflake-arctic-embed-xs), or a model folder.
+        return LlmGateway.Embeddings.Packaged.PackagedModel.Find(model) is { } packaged
+            ? LlmGateway.Embeddings.Onnx.OnnxEmbedder.LoadPackaged(packaged, pooling, maxTokens: 256, settings)
+            : LlmGateway.Embeddings.Onnx.OnnxEmbedder.Load(model, pooling ?? EmbeddingPooling.Mean, maxTokens: 256, settings);
     }
 }

@@ -3,6 +3,7 @@ using LlmGateway.Embeddings;
 using LlmGateway.Embeddings.Batching;
 using LlmGateway.Embeddings.Hashing;
 using LlmGateway.Embeddings.Onnx;
+using LlmGateway.Embeddings.Packaged;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LlmGateway.Bench.Embeddings;
@@ -12,7 +13,7 @@ namespace LlmGateway.Bench.Embeddings;
 /// real model when <c>--model</c> is given) the project's own time around ONNX Runtime (tokenisation and tensor
 /// setup, pooling and normalisation) separately from the model run, allocations per call, and micro-batching
 /// throughput against one-text-per-run under 32 concurrent callers. Everything is measured in this run.
-/// Usage: embeddings [--model &lt;folder or .onnx&gt;] [--quick]
+/// Usage: embeddings [--model &lt;built-in name, folder or .onnx&gt;] [--threads N] [--no-arena] [--real-only] [--quick]
 /// </summary>
 public static class EmbeddingsBench
 {
@@ -21,40 +22,39 @@ public static class EmbeddingsBench
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var model = Option(args, "--model");
+        var model = Option(args, "--model") ?? PackagedModel.MiniLm.Name;
         var quick = args.Contains("--quick");
-        Console.WriteLine($"Embeddings bench — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:u}");
+        var settings = new OnnxSessionSettings(int.Parse(Option(args, "--threads") ?? "1"), CpuMemoryArena: !args.Contains("--no-arena"));
+        Console.WriteLine($"Embeddings bench — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:u}; ONNX session: {settings}");
         Console.WriteLine();
 
-        RunHashing(quick);
-
-        var root = BenchModelFolder.FindRepositoryRoot();
-        if (root is null)
+        if (!args.Contains("--real-only"))
         {
-            Console.WriteLine("ONNX (generated model): skipped, tests/Embeddings/TestData not found above the working directory.");
-        }
-        else
-        {
-            var folder = BenchModelFolder.CreateGenerated(root);
-            try
+            RunHashing(quick);
+            var root = BenchModelFolder.FindRepositoryRoot();
+            if (root is null)
             {
-                await RunOnnxAsync("generated tiny-bert (1 layer, hidden 32) + MiniLM tokenizer", folder, quick);
+                Console.WriteLine("ONNX (generated model): skipped, tests/Embeddings/TestData not found above the working directory.");
             }
-            finally
+            else
             {
-                Directory.Delete(folder, true);
+                var folder = BenchModelFolder.CreateGenerated(root);
+                try
+                {
+                    await RunOnnxAsync("generated tiny-bert (1 layer, hidden 32) + MiniLM tokenizer", () => OnnxEmbedder.Load(folder, EmbeddingPooling.Mean, 256, settings), quick);
+                }
+                finally
+                {
+                    Directory.Delete(folder, true);
+                }
             }
         }
 
-        if (model is not null)
-        {
-            await RunOnnxAsync($"real model {model}", model, quick);
-        }
-        else
-        {
-            Console.WriteLine("Real model: not measured (pass --model <folder>, e.g. a download of sentence-transformers/all-MiniLM-L6-v2; see proxy/Embeddings/README.md).");
-        }
-
+        // A built-in model by name (no download), or a model folder.
+        var packaged = PackagedModel.Find(model);
+        await RunOnnxAsync($"real model {model}",
+            () => packaged is not null ? OnnxEmbedder.LoadPackaged(packaged, null, 256, settings) : OnnxEmbedder.Load(model, EmbeddingPooling.Mean, 256, settings),
+            quick, real: true);
         return 0;
     }
 
@@ -96,14 +96,15 @@ public static class EmbeddingsBench
         Console.WriteLine();
     }
 
-    private static async Task RunOnnxAsync(string label, string modelPath, bool quick)
+    private static async Task RunOnnxAsync(string label, Func<OnnxEmbedder> load, bool quick, bool real = false)
     {
         Console.WriteLine($"== ONNX: {label}");
         OnnxEmbedder embedder;
+        var rssBefore = ResidentMiB();
         var loadWatch = Stopwatch.StartNew();
         try
         {
-            embedder = OnnxEmbedder.Load(modelPath, EmbeddingPooling.Mean, 256);
+            embedder = load();
         }
         catch (EmbeddingModelLoadException ex)
         {
@@ -114,23 +115,39 @@ public static class EmbeddingsBench
 
         using (embedder)
         {
-            Console.WriteLine($"  loaded in {loadWatch.ElapsedMilliseconds} ms; ONNX Runtime {embedder.RuntimeVersion}; dimension {embedder.Dimension}; {embedder.TokenizerDescription}; id {embedder.ModelId}");
-            var iterations = quick ? 300 : 3_000;
+            var loadMs = loadWatch.ElapsedMilliseconds;
+            var rssLoaded = ResidentMiB();
+            // The first call after load is what the first request pays (Load warms the model up).
+            var first = Stopwatch.StartNew();
+            embedder.EmbedBatch(["Where can I find the invoices of last month?"], CancellationToken.None);
+            var firstMs = first.Elapsed.TotalMilliseconds;
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            Console.WriteLine($"  loaded in {loadMs} ms (warm-up included); ONNX Runtime {embedder.RuntimeVersion}; dimension {embedder.Dimension}; {embedder.TokenizerDescription}; id {embedder.ModelId}");
+            Console.WriteLine($"  RSS before load {rssBefore} MiB, after load {rssLoaded} MiB (+{rssLoaded - rssBefore}), after a full GC {ResidentMiB()} MiB; first call after load {firstMs:F1} ms");
+            var iterations = real ? (quick ? 50 : 300) : (quick ? 300 : 3_000);
             var longQuery = string.Concat(Enumerable.Repeat("a much longer question about resetting passwords ", 40));
             foreach (var (name, text) in new[] { ("short query", ShortQuery), ("256-token query", longQuery) })
             {
-                MeasurePhases(embedder, name, text, iterations);
+                MeasurePhases(embedder, name, text, iterations, real ? 20 : 200);
             }
 
-            await MeasureBatchingAsync(embedder, quick);
+            await MeasureBatchingAsync(embedder, quick || real);
+            Console.WriteLine($"  RSS at the end {ResidentMiB()} MiB");
         }
 
         Console.WriteLine();
     }
 
-    private static void MeasurePhases(OnnxEmbedder embedder, string name, string text, int iterations)
+    private static long ResidentMiB()
     {
-        for (var i = 0; i < 200; i++)
+        using var process = Process.GetCurrentProcess();
+        return process.WorkingSet64 >> 20;
+    }
+
+    private static void MeasurePhases(OnnxEmbedder embedder, string name, string text, int iterations, int warmup)
+    {
+        for (var i = 0; i < warmup; i++)
         {
             embedder.EmbedBatch([text], CancellationToken.None);
         }
@@ -156,6 +173,7 @@ public static class EmbeddingsBench
         Console.WriteLine($"      of which tokenise+tensor setup            {new LatencyStats(prepare)}");
         Console.WriteLine($"      of which pooling+normalise+release        {new LatencyStats(pool)}");
         Console.WriteLine($"    ONNX Runtime Run                               {new LatencyStats(run)}");
+        Console.WriteLine($"    whole call (one query, end to end)             {new LatencyStats(prepare.Zip(run, (a, b) => a + b).Zip(pool, (a, b) => a + b))}");
         Console.WriteLine($"    managed allocation per call (whole call, incl. result arrays): {allocated:F0} B");
     }
 

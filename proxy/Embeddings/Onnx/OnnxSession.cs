@@ -39,21 +39,18 @@ internal sealed class OnnxSession : IDisposable
     /// <summary>Version of the ONNX Runtime native library in use (from the Microsoft.ML.OnnxRuntime package).</summary>
     public static string RuntimeVersion => OrtEnv.Instance().GetVersionString();
 
-    /// <summary>Opens the model file at <paramref name="modelPath"/>; throws <see cref="EmbeddingModelLoadException"/> with the reason.</summary>
-    public static OnnxSession Open(string modelPath, OnnxSessionSettings settings) =>
-        Open(options => new InferenceSession(modelPath, options), modelPath, settings);
-
-    /// <summary>Opens a model held in memory (a packaged model); <paramref name="name"/> is used in messages.</summary>
-    public static OnnxSession Open(byte[] model, string name, OnnxSessionSettings settings) =>
-        Open(options => new InferenceSession(model, options), name, settings);
-
-    private static OnnxSession Open(Func<SessionOptions, InferenceSession> create, string name, OnnxSessionSettings settings)
+    /// <summary>
+    /// Opens the model file at <paramref name="modelPath"/> (named <paramref name="name"/> in messages, default the path);
+    /// throws <see cref="EmbeddingModelLoadException"/> with the reason.
+    /// </summary>
+    public static OnnxSession Open(string modelPath, OnnxSessionSettings settings, string? name = null)
     {
+        name ??= modelPath;
         using var options = settings.CreateSessionOptions();
         InferenceSession session;
         try
         {
-            session = create(options);
+            session = new InferenceSession(modelPath, options);
         }
         catch (OnnxRuntimeException ex)
         {
