@@ -14,6 +14,7 @@ return args.FirstOrDefault() switch
     "cache" => await CacheLatencyBench.RunAsync(args),
     "vectorindex" => LlmGateway.Bench.VectorIndex.VectorIndexBench.Run(args[1..]),
     "embeddings" => await LlmGateway.Bench.Embeddings.EmbeddingsBench.RunAsync(args[1..]),
+    "tokenizers" => LlmGateway.Bench.Embeddings.TokenizerLibraryBench.Run(),
     "metrics" => await LlmGateway.Bench.Metrics.MetricsBench.RunAsync(args),
     _ => Usage(),
 };
@@ -26,6 +27,7 @@ static int Usage()
     Console.WriteLine("  slow-uploads [--connections 200] [--seconds 20] [--bytes-per-second 1024] [--settle-seconds 5] [--heap-limit-mb N] [--gateway-exe PATH]");
     Console.WriteLine("                                                       gateway RSS, legit 1 MB requests and CPU while slow uploads declare 16 MB bodies");
     Console.WriteLine("  embeddings   [--model NAME|FOLDER] [--threads N] [--no-arena] [--real-only] [--quick]   embedder latency, load, RSS, micro-batching (default model: the built-in all-MiniLM-L6-v2)");
+    Console.WriteLine("  tokenizers                                           Microsoft.ML.Tokenizers vs the golden token ids the own tokenizers pass");
     Console.WriteLine("  vectorindex  [--sizes 100000] [--dim 384] [--ef 16,32,64] ...  HNSW build/search/recall/memory vs brute force");
     Console.WriteLine("  cache        [--count 2000]                          direct vs miss vs exact/semantic hit latency, hits/s, miss overhead");
     Console.WriteLine("  cache-quality [--max N] [--model NAME|FOLDER|generated] [--pooling cls|mean]  precision/recall of cache hits vs threshold");
