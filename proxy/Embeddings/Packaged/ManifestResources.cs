@@ -9,8 +9,12 @@ namespace LlmGateway.Embeddings.Packaged;
 /// </summary>
 internal static class ManifestResources
 {
-    /// <summary>File offset and length of every resource of <paramref name="assemblyPath"/> whose name ends with one of <paramref name="suffixes"/>, by suffix.</summary>
-    public static Dictionary<string, (long Offset, int Length)> Locate(string assemblyPath, params string[] suffixes)
+    /// <summary>
+    /// File offset and length of every resource of <paramref name="assemblyPath"/> whose name ends with one of
+    /// <paramref name="suffixes"/>, by suffix; <paramref name="moduleVersionId"/> is the assembly's MVID, which the
+    /// compiler derives anew for every different build (from the image's content, when deterministic).
+    /// </summary>
+    public static Dictionary<string, (long Offset, int Length)> Locate(string assemblyPath, out Guid moduleVersionId, params string[] suffixes)
     {
         using var file = File.OpenRead(assemblyPath);
         using var pe = new PEReader(file, PEStreamOptions.LeaveOpen);
@@ -19,13 +23,14 @@ internal static class ManifestResources
             throw new InvalidDataException($"'{assemblyPath}' is not a .NET assembly.");
         }
 
+        var metadata = pe.GetMetadataReader();
+        moduleVersionId = metadata.GetGuid(metadata.GetModuleDefinition().Mvid);
         var found = new Dictionary<string, (long, int)>(StringComparer.Ordinal);
         if (!pe.PEHeaders.TryGetDirectoryOffset(cor.ResourcesDirectory, out var directoryOffset))
         {
             return found; // no embedded resources at all
         }
 
-        var metadata = pe.GetMetadataReader();
         Span<byte> length = stackalloc byte[4];
         foreach (var handle in metadata.ManifestResources)
         {
@@ -51,8 +56,8 @@ internal static class ManifestResources
         return found;
     }
 
-    /// <summary>Copies one located resource to <paramref name="destination"/>, feeding the same bytes to <paramref name="hash"/>.</summary>
-    public static void CopyTo(string assemblyPath, (long Offset, int Length) resource, Stream destination, System.Security.Cryptography.IncrementalHash hash)
+    /// <summary>Copies one located resource to <paramref name="destination"/>, feeding the same bytes to <paramref name="hash"/> when given.</summary>
+    public static void CopyTo(string assemblyPath, (long Offset, int Length) resource, Stream destination, System.Security.Cryptography.IncrementalHash? hash = null)
     {
         using var file = File.OpenRead(assemblyPath);
         file.Position = resource.Offset;
@@ -66,7 +71,7 @@ internal static class ManifestResources
             }
 
             destination.Write(buffer, 0, read);
-            hash.AppendData(buffer, 0, read);
+            hash?.AppendData(buffer, 0, read);
             left -= read;
         }
     }

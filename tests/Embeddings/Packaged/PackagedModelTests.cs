@@ -17,7 +17,7 @@ public sealed class PackagedModelTests
     public void The_packaged_vocabulary_is_all_MiniLM_L6_v2_s_with_CRLF_line_ends()
     {
         var model = PackagedModel.MiniLm;
-        var vocab = ManifestResources.Locate(model.AssemblyPath, ".vocab.txt")[".vocab.txt"];
+        var vocab = ManifestResources.Locate(model.AssemblyPath, out _, ".vocab.txt")[".vocab.txt"];
         using var bytes = new MemoryStream();
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         ManifestResources.CopyTo(model.AssemblyPath, vocab, bytes, hash);
@@ -32,7 +32,8 @@ public sealed class PackagedModelTests
     {
         foreach (var model in PackagedModel.All)
         {
-            var found = ManifestResources.Locate(model.AssemblyPath, ".model.onnx", ".vocab.txt");
+            var found = ManifestResources.Locate(model.AssemblyPath, out var mvid, ".model.onnx", ".vocab.txt");
+            Assert.NotEqual(Guid.Empty, mvid);
             Assert.True(found[".model.onnx"].Length > 50_000_000, $"{model.Name}: model.onnx is {found[".model.onnx"].Length} bytes");
             Assert.True(found[".vocab.txt"].Length > 100_000);
         }
