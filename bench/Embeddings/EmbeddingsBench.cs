@@ -13,7 +13,7 @@ namespace LlmGateway.Bench.Embeddings;
 /// real model when <c>--model</c> is given) the project's own time around ONNX Runtime (tokenisation and tensor
 /// setup, pooling and normalisation) separately from the model run, allocations per call, and micro-batching
 /// throughput against one-text-per-run under 32 concurrent callers. Everything is measured in this run.
-/// Usage: embeddings [--model &lt;built-in name, folder or .onnx&gt;] [--threads N] [--no-arena] [--real-only] [--quick]
+/// Usage: embeddings [--model &lt;built-in name, folder or .onnx&gt;] [--threads N] [--no-arena] [--real-only] [--compare-settings] [--quick]
 /// </summary>
 public static class EmbeddingsBench
 {
@@ -52,6 +52,12 @@ public static class EmbeddingsBench
 
         // A built-in model by name (no download), or a model folder.
         var packaged = PackagedModel.Find(model);
+        if (args.Contains("--compare-settings") && packaged is not null)
+        {
+            CompareSettings(packaged, quick);
+            return 0;
+        }
+
         await RunOnnxAsync($"real model {model}",
             () => packaged is not null ? OnnxEmbedder.LoadPackaged(packaged, null, 256, settings) : OnnxEmbedder.Load(model, EmbeddingPooling.Mean, 256, settings),
             quick, real: true);
@@ -137,6 +143,52 @@ public static class EmbeddingsBench
         }
 
         Console.WriteLine();
+    }
+
+    /// <summary>
+    /// Session settings side by side in one process, calls interleaved, so the shared machine's load hits every
+    /// variant alike: one short query (the cache's request path) and a batch of 32 (the micro-batcher under load).
+    /// </summary>
+    private static void CompareSettings(PackagedModel model, bool quick)
+    {
+        var variants = new[] { new OnnxSessionSettings(1, true), new OnnxSessionSettings(2, true), new OnnxSessionSettings(1, false), new OnnxSessionSettings(2, false) };
+        var embedders = variants.Select(v => OnnxEmbedder.LoadPackaged(model, null, 256, v)).ToArray();
+        try
+        {
+            var rounds = quick ? 60 : 300;
+            var batch = Enumerable.Range(0, 32).Select(i => $"{ShortQuery} variant number {i}").ToArray();
+            var single = variants.Select(_ => new List<long>()).ToArray();
+            var batched = variants.Select(_ => new List<long>()).ToArray();
+            for (var r = 0; r < rounds; r++)
+            {
+                for (var v = 0; v < variants.Length; v++)
+                {
+                    var start = Stopwatch.GetTimestamp();
+                    embedders[v].EmbedBatch([ShortQuery], CancellationToken.None);
+                    single[v].Add(Stopwatch.GetTimestamp() - start);
+                    if (r % 10 == 0)
+                    {
+                        start = Stopwatch.GetTimestamp();
+                        embedders[v].EmbedBatch(batch, CancellationToken.None);
+                        batched[v].Add(Stopwatch.GetTimestamp() - start);
+                    }
+                }
+            }
+
+            Console.WriteLine($"== {model.Name}: session settings, interleaved in one process ({rounds} rounds)");
+            for (var v = 0; v < variants.Length; v++)
+            {
+                var batch32 = new LatencyStats(batched[v]);
+                Console.WriteLine($"  threads {variants[v].IntraOpThreads}, arena {(variants[v].CpuMemoryArena ? "on " : "off")}: one query {new LatencyStats(single[v])}; batch of 32 p50 {batch32.P50 / 1000:F1} ms ({32_000_000 / batch32.P50:F0} texts/s)");
+            }
+        }
+        finally
+        {
+            foreach (var embedder in embedders)
+            {
+                embedder.Dispose();
+            }
+        }
     }
 
     private static long ResidentMiB()
