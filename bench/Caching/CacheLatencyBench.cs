@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
@@ -7,18 +8,24 @@ namespace LlmGateway.Bench.Caching;
 
 /// <summary>
 /// <c>cache</c>: client-side latency, in one run, of: the provider directly (fake upstream, 200 ms), a gateway
-/// miss, an exact hit and a semantic hit; exact-hit throughput; and what the cache adds to a miss over the plain
-/// proxy path (fast upstream, cache on vs off, same questions). <c>--embedder</c>: a built-in model name (default
-/// all-MiniLM-L6-v2, the gateway's default) or <c>hashing</c>.
+/// miss, an exact hit and a semantic hit (hashing embedder); exact-hit throughput; and what the cache adds
+/// to a miss over the plain proxy path (fast upstream, cache on vs off, same questions).
 /// </summary>
 internal static class CacheLatencyBench
 {
     private const string Key = "sk-gw-bench";
 
-    public static async Task<int> RunAsync(string[] args)
+    public static Command Command()
     {
-        var count = int.Parse(BenchArgs.Get(args, "--count", "2000"));
-        var embedder = BenchArgs.Get(args, "--embedder", "all-MiniLM-L6-v2");
+        var count = BenchArgs.With("--count", 2000, "Questions per measurement.");
+        var embedder = BenchArgs.With("--embedder", "all-MiniLM-L6-v2", "The gateways' embedder: a built-in model name (the gateway's default) or 'hashing'.");
+        var command = new Command("cache", "Direct vs miss vs exact/semantic hit latency, hits/s, what the cache adds to a miss.") { count, embedder };
+        command.SetAction(p => RunAsync(p.GetValue(count), p.GetValue(embedder)!));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(int count, string embedder)
+    {
         var slowPort = BenchArgs.FreePort();
         var fastPort = BenchArgs.FreePort();
         var cachedPort = BenchArgs.FreePort();

@@ -1,3 +1,5 @@
+using System.CommandLine;
+using LlmGateway.Bench.Common;
 using LlmGateway.Embeddings;
 using LlmGateway.Embeddings.Hashing;
 
@@ -5,13 +7,25 @@ namespace LlmGateway.Bench.Caching;
 
 /// <summary>
 /// <c>cache-quality</c>: precision and recall of cache hits against the threshold, with and without the
-/// look-alike guard, on QQP, PAWS-X en/ja and JSTS, for the hashing embedder (or a model given by path).
+/// look-alike guard, on QQP, PAWS-X en/ja and JSTS, for the hashing embedder, a built-in model by name or a model folder.
 /// </summary>
 internal static class CacheQualityBench
 {
     private static readonly double[] Thresholds = [0.70, 0.75, 0.80, 0.85, 0.88, 0.90, 0.92, 0.93, 0.94, 0.95, 0.96, 0.97, 0.98, 0.99];
 
-    public static async Task<int> RunAsync(string[] args)
+    public static Command Command()
+    {
+        var max = BenchArgs.With("--max", int.MaxValue, "Pairs per data set at most.");
+        var model = BenchArgs.With("--model", "", "A built-in model (all-MiniLM-L6-v2, snowflake-arctic-embed-xs), an ONNX model folder, or 'generated' (the tiny test model); empty: the hashing embedder.");
+        var dimension = BenchArgs.With("--dimension", 512, "Dimension of the hashing embedder.");
+        var pooling = new Option<string?>("--pooling") { Description = "Pooling of the ONNX model's token vectors (default: a built-in model's own, mean for a folder)." }.AcceptOnlyFromAmong("mean", "cls");
+        var showFalseHits = new Option<double?>("--show-false-hits") { Description = "Print up to 30 false hits at or above this cosine." };
+        var command = new Command("cache-quality", "Precision/recall of cache hits vs threshold on QQP, PAWS-X en/ja and JSTS.") { max, model, dimension, pooling, showFalseHits };
+        command.SetAction(p => RunAsync(p.GetValue(max), p.GetValue(model)!, p.GetValue(dimension), p.GetValue(pooling) switch { "cls" => EmbeddingPooling.Cls, "mean" => EmbeddingPooling.Mean, _ => null }, p.GetValue(showFalseHits)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(int max, string model, int dimension, EmbeddingPooling? pooling, double? showFalseHits)
     {
         var folder = QualityData.Folder();
         if (folder is null)
@@ -19,8 +33,7 @@ internal static class CacheQualityBench
             Console.WriteLine("cache-quality: ../shared/data not found (set LLMGW_DATA)");
             return 1;
         }
-        var max = int.Parse(Common.BenchArgs.Get(args, "--max", int.MaxValue.ToString()));
-        using var embedder = CreateEmbedder(args);
+        using var embedder = CreateEmbedder(model, dimension, pooling);
         var harness = new QualityHarness(embedder);
         Console.WriteLine($"# cache quality, embedder {embedder.ModelId}, data {folder}");
         var sets = new (string Name, List<LabelledPair> Pairs)[]
@@ -45,7 +58,7 @@ internal static class CacheQualityBench
                 var guarded = QualityHarness.At(scored, t, guard: true);
                 Console.WriteLine($"| {t:0.00} | {QualityData.Format(plain.Precision)} | {QualityData.Format(plain.Recall)} | {plain.FalseHits} | {QualityData.Format(guarded.Precision)} | {QualityData.Format(guarded.Recall)} | {guarded.FalseHits} |");
             }
-            if (double.TryParse(Common.BenchArgs.Get(args, "--show-false-hits", ""), System.Globalization.CultureInfo.InvariantCulture, out var show))
+            if (showFalseHits is { } show)
             {
                 foreach (var s in scored.Where(s => !s.Duplicate && s.Cosine >= show && s.GuardAllows).Take(30))
                     Console.WriteLine($"  false hit {s.Cosine:0.000}: {s.Pair.A} | {s.Pair.B}");
@@ -57,16 +70,13 @@ internal static class CacheQualityBench
         return 0;
     }
 
-    private static ITextEmbedder CreateEmbedder(string[] args)
+    private static ITextEmbedder CreateEmbedder(string model, int dimension, EmbeddingPooling? pooling)
     {
-        var model = Common.BenchArgs.Get(args, "--model", "");
         if (model.Length == 0)
-            return new HashingEmbedder(int.Parse(Common.BenchArgs.Get(args, "--dimension", "512")));
+            return new HashingEmbedder(dimension);
         if (model == "generated")
             model = Embeddings.BenchModelFolder.CreateGenerated(Embeddings.BenchModelFolder.FindRepositoryRoot() ?? throw new InvalidOperationException("run from the repository"));
-        EmbeddingPooling? pooling = Common.BenchArgs.Get(args, "--pooling", "") switch { "cls" => EmbeddingPooling.Cls, "mean" => EmbeddingPooling.Mean, _ => null };
         var settings = new LlmGateway.Embeddings.Onnx.OnnxSessionSettings(IntraOpThreads: 0);
-        // A built-in model by name (all-MiniLM-L6-v2, snowflake-arctic-embed-xs), or a model folder.
         return LlmGateway.Embeddings.Packaged.PackagedModel.Find(model) is { } packaged
             ? LlmGateway.Embeddings.Onnx.OnnxEmbedder.LoadPackaged(packaged, pooling, maxTokens: 256, settings)
             : LlmGateway.Embeddings.Onnx.OnnxEmbedder.Load(model, pooling ?? EmbeddingPooling.Mean, maxTokens: 256, settings);

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using LlmGateway.Embeddings;
 using LlmGateway.Embeddings.Batching;
@@ -13,22 +14,35 @@ namespace LlmGateway.Bench.Embeddings;
 /// real model when <c>--model</c> is given) the project's own time around ONNX Runtime (tokenisation and tensor
 /// setup, pooling and normalisation) separately from the model run, allocations per call, and micro-batching
 /// throughput against one-text-per-run under 32 concurrent callers. Everything is measured in this run.
-/// Usage: embeddings [--model &lt;built-in name, folder or .onnx&gt;] [--threads N] [--no-arena] [--real-only] [--compare-settings] [--quick]
+/// Options: <c>embeddings --help</c>.
 /// </summary>
 public static class EmbeddingsBench
 {
     private const string ShortQuery = "How do I reset my password on the billing portal?";
     private const string ShortJapanese = "パスワードをリセットする方法を教えてください。";
 
-    public static async Task<int> RunAsync(string[] args)
+    public static Command Command()
     {
-        var model = Option(args, "--model") ?? PackagedModel.MiniLm.Name;
-        var quick = args.Contains("--quick");
-        var settings = new OnnxSessionSettings(int.Parse(Option(args, "--threads") ?? "1"), CpuMemoryArena: !args.Contains("--no-arena"));
+        var model = new Option<string>("--model") { Description = "A built-in model name, or a model folder or .onnx file.", DefaultValueFactory = _ => PackagedModel.MiniLm.Name };
+        var threads = new Option<int>("--threads") { Description = "Intra-op threads per run.", DefaultValueFactory = _ => 1 };
+        var noArena = new Option<bool>("--no-arena") { Description = "Turn ONNX Runtime's CPU memory arena off." };
+        var realOnly = new Option<bool>("--real-only") { Description = "Only the real model (skip hashing and the generated test model)." };
+        var compare = new Option<bool>("--compare-settings") { Description = "Compare thread/arena settings of a built-in model, interleaved in one process." };
+        var quick = new Option<bool>("--quick") { Description = "Fewer iterations." };
+        var command = new Command("embeddings", "Embedder latency, load time and RSS, the project's time around ONNX Runtime, allocations, micro-batching.")
+        {
+            model, threads, noArena, realOnly, compare, quick,
+        };
+        command.SetAction(p => RunAsync(p.GetValue(model)!, new OnnxSessionSettings(p.GetValue(threads), !p.GetValue(noArena)), p.GetValue(realOnly), p.GetValue(compare), p.GetValue(quick)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string model, OnnxSessionSettings settings, bool realOnly, bool compareSettings, bool quick)
+    {
         Console.WriteLine($"Embeddings bench — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:u}; ONNX session: {settings}");
         Console.WriteLine();
 
-        if (!args.Contains("--real-only"))
+        if (!realOnly)
         {
             RunHashing(quick);
             var root = BenchModelFolder.FindRepositoryRoot();
@@ -52,7 +66,7 @@ public static class EmbeddingsBench
 
         // A built-in model by name (no download), or a model folder.
         var packaged = PackagedModel.Find(model);
-        if (args.Contains("--compare-settings") && packaged is not null)
+        if (compareSettings && packaged is not null)
         {
             CompareSettings(packaged, quick);
             return 0;
@@ -264,12 +278,6 @@ public static class EmbeddingsBench
         {
             batcher.Dispose();
         }
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 
     /// <summary>Lets several batchers share one loaded model.</summary>

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text;
 using System.Text.Json;
 using Google.Protobuf;
@@ -14,7 +15,14 @@ namespace LlmGateway.Bench.Embeddings;
 /// </summary>
 internal static class TokenizerLibraryBench
 {
-    public static int Run()
+    public static Command Command()
+    {
+        var command = new Command("tokenizers", "Microsoft.ML.Tokenizers against the golden token ids the project's own tokenizers pass.");
+        command.SetAction(_ => Run());
+        return command;
+    }
+
+    private static int Run()
     {
         var root = BenchModelFolder.FindRepositoryRoot();
         if (root is null)

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using LlmGateway.Bench.Common;
 
@@ -17,14 +18,24 @@ internal static class SlowUploadsBench
     private static readonly TimeSpan LegitInterval = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan ControlPhase = TimeSpan.FromSeconds(5);
 
-    public static async Task<int> RunAsync(string[] args)
+    public static Command Command()
     {
-        var connections = int.Parse(BenchArgs.Get(args, "--connections", "200"), CultureInfo.InvariantCulture);
-        var seconds = double.Parse(BenchArgs.Get(args, "--seconds", "20"), CultureInfo.InvariantCulture);
-        var bytesPerSecond = int.Parse(BenchArgs.Get(args, "--bytes-per-second", "1024"), CultureInfo.InvariantCulture);
-        var settleSeconds = double.Parse(BenchArgs.Get(args, "--settle-seconds", "5"), CultureInfo.InvariantCulture);
-        var heapLimitMb = int.Parse(BenchArgs.Get(args, "--heap-limit-mb", "0"), CultureInfo.InvariantCulture);
-        var gatewayExe = BenchArgs.Get(args, "--gateway-exe", "");
+        var connections = BenchArgs.With("--connections", 200, "Slow uploads, each declaring a 16,777,000-byte body (1..1000).");
+        var seconds = BenchArgs.With("--seconds", 20.0, "How long the slow uploads trickle (up to 120).");
+        var bytesPerSecond = BenchArgs.With("--bytes-per-second", 1024, "What each slow upload sends per second.");
+        var settleSeconds = BenchArgs.With("--settle-seconds", 5.0, "Wait after closing the slow uploads before the last memory reading.");
+        var heapLimitMb = BenchArgs.With("--heap-limit-mb", 0, "DOTNET_GCHeapHardLimit for the gateway, in MiB (0: none).");
+        var gatewayExe = BenchArgs.With("--gateway-exe", "", "Another build's LlmGateway executable to measure (default: this build's).");
+        var command = new Command("slow-uploads", "Gateway memory, legitimate 1 MB requests and CPU while slow uploads declare 16 MB bodies.")
+        {
+            connections, seconds, bytesPerSecond, settleSeconds, heapLimitMb, gatewayExe,
+        };
+        command.SetAction(p => RunAsync(p.GetValue(connections), p.GetValue(seconds), p.GetValue(bytesPerSecond), p.GetValue(settleSeconds), p.GetValue(heapLimitMb), p.GetValue(gatewayExe)!));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(int connections, double seconds, int bytesPerSecond, double settleSeconds, int heapLimitMb, string gatewayExe)
+    {
         // Bounded on purpose: this runs on a shared machine, against loopback only.
         if (connections is < 1 or > 1000 || seconds is <= 0 or > 120 || bytesPerSecond is < 1 or > 1024 * 1024 || settleSeconds is < 0 or > 60 || heapLimitMb < 0)
         {

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
@@ -17,10 +18,17 @@ internal static class ProxyBench
     private const string Body = "{\"model\":\"bench-model\",\"messages\":[{\"role\":\"user\",\"content\":\"How do I reset my password?\"}]}";
     private const string StreamBody = "{\"model\":\"bench-model\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"How do I reset my password?\"}]}";
 
-    public static async Task<int> RunAsync(string[] args)
+    public static Command Command()
     {
-        var rates = BenchArgs.Get(args, "--rates", "250,500,1000").Split(',').Select(int.Parse).ToArray();
-        var seconds = double.Parse(BenchArgs.Get(args, "--seconds", "10"));
+        var rates = BenchArgs.Integers("--rates", [250, 500, 1000], "Open-loop request rates per second.");
+        var seconds = BenchArgs.With("--seconds", 10.0, "Duration of each rate.");
+        var command = new Command("proxy", "Gateway vs direct upstream: added latency, throughput, streaming TTFB.") { rates, seconds };
+        command.SetAction(p => RunAsync(p.GetValue(rates)!, p.GetValue(seconds)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(int[] rates, double seconds)
+    {
         var upstreamPort = BenchArgs.FreePort();
         var gatewayPort = BenchArgs.FreePort();
         var config = BenchGatewayConfig.Write(upstreamPort);

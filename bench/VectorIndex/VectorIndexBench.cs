@@ -6,31 +6,16 @@ namespace LlmGateway.Bench.VectorIndex;
 /// <summary>
 /// HNSW benchmark: build time per vector, single-thread search p50/p99 (k=10), recall@1/@10 and
 /// bytes per vector, next to an exact SIMD scan measured in the same run; snapshot save/load.
-/// Usage: vectorindex [--sizes 100000,1000000] [--dim 384] [--m 16] [--efc 200] [--ef 32,64,128]
-///        [--queries 500] [--data clustered|uniform] [--threads 2] [--snapshot-dir /tmp]
-///        [--partitions 40000] [--checksums] [--keep-snapshot DIR]
-/// --keep-snapshot keeps each built graph in DIR and loads it on a later run with the same data and
-/// parameters, so search changes can be measured at 1M without a 7-minute rebuild (the build
-/// line then says the graph was loaded, not built).
-/// --sizes 0 skips the main table (e.g. to run only --partitions or --checksums).
+/// Options: <c>vectorindex --help</c> (<see cref="VectorIndexBenchOptions.Command"/>). --keep-snapshot keeps each
+/// built graph and loads it on a later run with the same data and parameters, so search changes can be measured
+/// at 1M without a 7-minute rebuild (the build line then says the graph was loaded, not built).
 /// </summary>
 internal static class VectorIndexBench
 {
     private const int K = 10;
 
-    public static int Run(string[] args)
+    public static int Run(VectorIndexBenchOptions options)
     {
-        VectorIndexBenchOptions options;
-        try
-        {
-            options = VectorIndexBenchOptions.Parse(args);
-        }
-        catch (Exception e) when (e is ArgumentException or FormatException)
-        {
-            Console.Error.WriteLine($"vectorindex: {e.Message}");
-            return 2;
-        }
-
         if (options.LoadOnly is not null)
         {
             return LoadOnly(options.LoadOnly);

@@ -1,3 +1,6 @@
+using System.CommandLine;
+using LlmGateway.Bench.Common;
+
 namespace LlmGateway.Bench.VectorIndex;
 
 /// <summary>Command-line settings of <see cref="VectorIndexBench"/>.</summary>
@@ -25,33 +28,46 @@ internal sealed record VectorIndexBenchOptions
     /// <summary>Skip the snapshot save/load figures (to iterate on search settings faster).</summary>
     public bool SkipSnapshot { get; init; }
 
-    public static VectorIndexBenchOptions Parse(string[] args)
+    /// <summary>The <c>vectorindex</c> scenario: these settings from the command line, run by <see cref="VectorIndexBench"/>.</summary>
+    public static Command Command()
     {
-        var options = new VectorIndexBenchOptions();
-        for (var i = 0; i < args.Length; i++)
+        var defaults = new VectorIndexBenchOptions();
+        var sizes = BenchArgs.Integers("--sizes", defaults.Sizes, "Index sizes; 0 skips the main table (to run only --partitions or --checksums).");
+        var dimension = BenchArgs.With("--dim", defaults.Dimension, "Vector dimension.");
+        var m = BenchArgs.With("--m", defaults.M, "HNSW M.");
+        var efConstruction = BenchArgs.With("--efc", defaults.EfConstruction, "HNSW efConstruction.");
+        var efSearch = BenchArgs.Integers("--ef", defaults.EfSearch, "efSearch values measured.");
+        var queries = BenchArgs.With("--queries", defaults.Queries, "Queries per measurement.");
+        var data = BenchArgs.With("--data", defaults.Data, "Synthetic data.").AcceptOnlyFromAmong("clustered", "uniform");
+        var threads = BenchArgs.With("--threads", defaults.Threads, "Build threads.");
+        var snapshotDirectory = BenchArgs.With("--snapshot-dir", defaults.SnapshotDirectory, "Where the snapshot save/load figures write.");
+        var partitions = new Option<int?>("--partitions") { Description = "Also compare partition layouts with this many vectors." };
+        var checksums = new Option<bool>("--checksums") { Description = "Also measure CRC-32C vs SHA-256 throughput." };
+        var keepSnapshot = new Option<string>("--keep-snapshot") { Description = "Keep each built graph in this folder and load it on a later run with the same parameters." };
+        var skipSnapshot = new Option<bool>("--skip-snapshot") { Description = "Leave out the snapshot save/load figures." };
+        var loadOnly = new Option<string>("--load-only") { Description = "Only load this snapshot in this fresh process and report the time (a restart)." };
+        var command = new Command("vectorindex", "HNSW build/search/recall/memory vs brute force; snapshot save/load.")
         {
-            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
-            static int[] Ints(string s) => s.Split(',').Select(x => int.Parse(x.Replace("_", ""), System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-            options = args[i] switch
-            {
-                "--sizes" => options with { Sizes = Ints(Next()) },
-                "--dim" => options with { Dimension = Ints(Next())[0] },
-                "--m" => options with { M = Ints(Next())[0] },
-                "--efc" => options with { EfConstruction = Ints(Next())[0] },
-                "--ef" => options with { EfSearch = Ints(Next()) },
-                "--queries" => options with { Queries = Ints(Next())[0] },
-                "--data" => options with { Data = Next() },
-                "--threads" => options with { Threads = Ints(Next())[0] },
-                "--snapshot-dir" => options with { SnapshotDirectory = Next() },
-                "--partitions" => options with { ComparePartitions = true, PartitionBenchSize = Ints(Next())[0] },
-                "--checksums" => options with { Checksums = true },
-                "--keep-snapshot" => options with { KeepSnapshotDirectory = Next() },
-                "--skip-snapshot" => options with { SkipSnapshot = true },
-                "--load-only" => options with { LoadOnly = Next() },
-                _ => throw new ArgumentException($"unknown argument {args[i]}; see bench/VectorIndex/VectorIndexBench.cs"),
-            };
-        }
-
-        return options;
+            sizes, dimension, m, efConstruction, efSearch, queries, data, threads, snapshotDirectory, partitions, checksums, keepSnapshot, skipSnapshot, loadOnly,
+        };
+        command.SetAction(p => VectorIndexBench.Run(new VectorIndexBenchOptions
+        {
+            Sizes = p.GetValue(sizes)!,
+            Dimension = p.GetValue(dimension),
+            M = p.GetValue(m),
+            EfConstruction = p.GetValue(efConstruction),
+            EfSearch = p.GetValue(efSearch)!,
+            Queries = p.GetValue(queries),
+            Data = p.GetValue(data)!,
+            Threads = p.GetValue(threads),
+            SnapshotDirectory = p.GetValue(snapshotDirectory)!,
+            ComparePartitions = p.GetValue(partitions) is not null,
+            PartitionBenchSize = p.GetValue(partitions) ?? defaults.PartitionBenchSize,
+            Checksums = p.GetValue(checksums),
+            KeepSnapshotDirectory = p.GetValue(keepSnapshot),
+            SkipSnapshot = p.GetValue(skipSnapshot),
+            LoadOnly = p.GetValue(loadOnly),
+        }));
+        return command;
     }
 }

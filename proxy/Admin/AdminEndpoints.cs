@@ -4,11 +4,11 @@ namespace LlmGateway.Admin;
 
 internal static class AdminEndpoints
 {
-    /// <summary>The <c>/admin</c> route group, protected by the admin key, and the sign-in around it. Capabilities add their admin endpoints to it.</summary>
+    /// <summary>The <c>/admin</c> route group, for an admin key or session (<see cref="AdminAuthentication"/>), and the sign-in around it. Capabilities add their admin endpoints to it.</summary>
     public static RouteGroupBuilder MapAdmin(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapSignIn();
-        var admin = endpoints.MapGroup("/admin").AddEndpointFilter<AdminKeyFilter>();
+        var admin = endpoints.MapGroup("/admin").RequireAuthorization(AdminAuthentication.Policy);
         admin.MapSignInLinks();
         admin.MapGet("/status", (GatewayConfigStore config) =>
         {

@@ -1,13 +1,15 @@
 using System.Net;
+using System.Security.Claims;
 using LlmGateway.Gateway;
+using Microsoft.AspNetCore.Authentication;
 
 namespace LlmGateway.Admin;
 
 /// <summary>
-/// Browser sign-in to the admin pages. <c>/admin/login</c> exchanges an admin key (form post) or
-/// a one-time link (<c>?link=</c>, minted by <c>POST /admin/login-links</c> with the admin key)
-/// for a session cookie (<see cref="AdminSessions"/>); <c>POST /admin/logout</c> ends it. A key
-/// in the URL is refused: URLs end up in browser history and access logs.
+/// Browser sign-in to the admin pages. <c>/admin/login</c> exchanges an admin key (form post) or a one-time link
+/// (<c>?link=</c>, minted by <c>POST /admin/login-links</c> with the admin key, <see cref="SignInLinks"/>) for a session
+/// cookie (<see cref="AdminAuthentication"/>); <c>POST /admin/logout</c> ends it. A key in the URL is refused: URLs end
+/// up in browser history and access logs.
 /// </summary>
 internal static class SignInEndpoints
 {
@@ -20,7 +22,7 @@ internal static class SignInEndpoints
     /// <summary>On the app's endpoints: signing in cannot itself need the cookie it hands out.</summary>
     public static void MapSignIn(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet(AdminKeyFilter.LoginPath, (HttpContext context, GatewayConfigStore config, AdminSessions sessions, ILogger<AdminSessions> logger) =>
+        endpoints.MapGet(AdminAuthentication.LoginPath, async (HttpContext context, GatewayConfigStore config, SignInLinks links, ILogger<SignInLinks> logger) =>
         {
             var query = context.Request.Query;
             if (query.ContainsKey("key"))
@@ -28,46 +30,40 @@ internal static class SignInEndpoints
             var link = query["link"].ToString();
             if (link.Length == 0)
                 return Results.Content(LoginForm(error: null), Html);
-            var digest = sessions.RedeemLink(link, config.Current.Options.Admin.KeySha256);
+            var digest = links.Redeem(link, config.Current.Options.Admin.KeySha256);
             if (digest is null)
                 return Refused(context, logger, "That sign-in link is unknown, used or expired.");
             // A page that moves on by itself rather than a redirect: a link opened from another
             // site (chat, mail) would otherwise arrive without the SameSite=Strict cookie just set.
-            SetSessionCookie(context, sessions.OpenSession(digest));
+            await context.SignInAsync(AdminAuthentication.SessionScheme, AdminAuthentication.Principal(digest, AdminAuthentication.SessionScheme), new AuthenticationProperties { IsPersistent = true });
             return Results.Content(Page($"<meta http-equiv=\"refresh\" content=\"0;url={HomePath}\">", $"<p>Signed in. <a href=\"{HomePath}\">Open the dashboard</a>.</p>"), Html);
         });
-        endpoints.MapPost(AdminKeyFilter.LoginPath, async (HttpContext context, GatewayConfigStore config, AdminSessions sessions, ILogger<AdminSessions> logger) =>
+        endpoints.MapPost(AdminAuthentication.LoginPath, async (HttpContext context, GatewayConfigStore config, ILogger<SignInLinks> logger) =>
         {
             if (!context.Request.HasFormContentType)
                 return Results.Content(LoginForm("Send the admin key as the form field 'key' (application/x-www-form-urlencoded)."), Html, statusCode: StatusCodes.Status400BadRequest);
             var form = await context.Request.ReadFormAsync(context.RequestAborted);
-            var digest = AdminKeyFilter.DigestIfAdmin(form["key"].ToString().Trim(), config.Current.Options.Admin.KeySha256);
+            var digest = AdminKeyHandler.DigestIfAdmin(form["key"].ToString().Trim(), config.Current.Options.Admin.KeySha256);
             if (digest is null)
                 return Refused(context, logger, NotAnAdminKey);
-            SetSessionCookie(context, sessions.OpenSession(digest));
-            return Results.Redirect(HomePath, permanent: false, preserveMethod: false);
+            return Results.SignIn(AdminAuthentication.Principal(digest, AdminAuthentication.SessionScheme),
+                new AuthenticationProperties { IsPersistent = true, RedirectUri = HomePath }, AdminAuthentication.SessionScheme);
         }).DisableAntiforgery();
-        endpoints.MapPost("/admin/logout", (HttpContext context, AdminSessions sessions) =>
-        {
-            if (context.Request.Cookies[AdminKeyFilter.CookieName] is { } token)
-                sessions.Close(token);
-            context.Response.Cookies.Delete(AdminKeyFilter.CookieName, new CookieOptions { Path = "/admin" });
-            return Results.Redirect(AdminKeyFilter.LoginPath, permanent: false, preserveMethod: false);
-        }).DisableAntiforgery();
+        endpoints.MapPost("/admin/logout", () => Results.SignOut(new AuthenticationProperties { RedirectUri = AdminAuthentication.LoginPath }, [AdminAuthentication.SessionScheme]))
+            .DisableAntiforgery();
     }
 
     /// <summary>On the protected <c>/admin</c> group: one-time sign-in links, minted with the admin key itself.</summary>
     public static void MapSignInLinks(this RouteGroupBuilder admin)
     {
-        admin.MapPost("/login-links", (HttpContext context, AdminSessions sessions) =>
+        admin.MapPost("/login-links", (HttpContext context, SignInLinks links) =>
         {
             context.Response.Headers.CacheControl = "no-store";
-            var caller = AdminKeyFilter.Caller(context);
             // Otherwise a session could mint links for new sessions and outlive its 12 hours.
-            if (caller.ViaSession)
+            if (context.User.Identity?.AuthenticationType != AdminAuthentication.KeyScheme)
                 return OpenAiError.Result(StatusCodes.Status403Forbidden, "Sign-in links are made with the admin key itself, not with a dashboard session.", OpenAiError.InvalidRequest, code: "admin_key_required");
-            var (token, expiresAt) = sessions.CreateLink(caller.KeyDigest);
-            return Results.Json(new { url = $"{AdminKeyFilter.LoginPath}?link={token}", expires_at = expiresAt });
+            var (token, expiresAt) = links.Create(context.User.FindFirstValue(AdminAuthentication.KeyDigestClaim)!);
+            return Results.Json(new { url = $"{AdminAuthentication.LoginPath}?link={token}", expires_at = expiresAt });
         });
     }
 
@@ -77,22 +73,9 @@ internal static class SignInEndpoints
         return Results.Content(LoginForm(message), Html, statusCode: StatusCodes.Status401Unauthorized);
     }
 
-    private static void SetSessionCookie(HttpContext context, string token)
-    {
-        context.Response.Cookies.Append(AdminKeyFilter.CookieName, token, new CookieOptions
-        {
-            HttpOnly = true,
-            Secure = context.Request.IsHttps,
-            SameSite = SameSiteMode.Strict,
-            Path = "/admin",
-            MaxAge = AdminSessions.SessionLifetime,
-        });
-        context.Response.Headers.CacheControl = "no-store";
-    }
-
     private static string LoginForm(string? error) => Page("", $$"""
         {{(error is null ? "" : $"<p class=\"bad\" id=\"login-error\">{WebUtility.HtmlEncode(error)}</p>")}}
-        <form method="post" action="{{AdminKeyFilter.LoginPath}}"><label>Admin key <input type="password" name="key" autocomplete="off" autofocus></label>
+        <form method="post" action="{{AdminAuthentication.LoginPath}}"><label>Admin key <input type="password" name="key" autocomplete="off" autofocus></label>
         <button type="submit">Sign in</button></form>
         """);
 

@@ -1,19 +1,21 @@
+using System.CommandLine;
+
 namespace LlmGateway.Auth;
 
 /// <summary><c>LlmGateway keys new</c>: prints a new team key once, with the digest that goes in config.</summary>
 internal static class KeysCommand
 {
-    public static int Run(string[] args, TextWriter output)
+    public static Command Create()
     {
-        if (args.Length < 2 || args[1] != "new")
+        var create = new Command("new", "Create a team or admin key: prints it once, with the SHA-256 digest that goes in config.");
+        create.SetAction(parsed =>
         {
-            output.WriteLine("usage: LlmGateway keys new");
-            return 2;
-        }
-        var key = TeamKeys.NewKey();
-        output.WriteLine($"key:       {key}");
-        output.WriteLine($"KeySha256: {TeamKeys.Sha256Hex(key)}");
-        output.WriteLine("Give the key to the team (it is not shown again); put the digest under Gateway:Teams:{team}:KeySha256.");
-        return 0;
+            var output = parsed.InvocationConfiguration.Output;
+            var key = TeamKeys.NewKey();
+            output.WriteLine($"key:       {key}");
+            output.WriteLine($"KeySha256: {TeamKeys.Sha256Hex(key)}");
+            output.WriteLine("Give the key to the team (it is not shown again); put the digest under Gateway:Teams:{team}:KeySha256.");
+        });
+        return new Command("keys", "Team and admin keys.") { create };
     }
 }

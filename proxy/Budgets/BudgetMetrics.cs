@@ -23,17 +23,17 @@ internal sealed class BudgetMetrics
     {
         _labels = labels;
         var meter = meterFactory.Create(MeterName);
-        _cost = meter.CreateCounter<double>("llm_gateway.cost", "USD", "Spend charged upstream, by team and model.");
-        _saved = meter.CreateCounter<double>("llm_gateway.saved", "USD", "Spend avoided by cache hits, by team and model.");
+        _cost = meter.CreateCounter<double>("llm_gateway.cost", "usd", "Spend charged upstream, by team and model.");
+        _saved = meter.CreateCounter<double>("llm_gateway.saved", "usd", "Spend avoided by cache hits, by team and model.");
         _tokens = meter.CreateCounter<long>("llm_gateway.tokens", "{token}", "Tokens sent upstream by kind (prompt, cached_prompt, completion).");
         _rejections = meter.CreateCounter<long>("llm_gateway.rejections", "{request}", "Requests refused by rate limits, budgets or pricing.");
         _thresholds = meter.CreateCounter<long>("llm_gateway.budget.thresholds", "{event}", "Soft budget thresholds crossed.");
         _unpriced = meter.CreateCounter<long>("llm_gateway.unpriced", "{request}", "Requests for a model with no price, counted at zero.");
         _estimated = meter.CreateCounter<long>("llm_gateway.usage.estimated", "{request}", "Requests whose usage was estimated (no usage from the provider).");
         _streamsCut = meter.CreateCounter<long>("llm_gateway.budget.streams_cut", "{request}", "Streams ended by the gateway because the provider went past the reserved output cap.");
-        meter.CreateObservableGauge("llm_gateway.budget.spent", () => Observe(config, book, time, b => (double)b.SpentUsd), "USD", "Spend in the current period.");
-        meter.CreateObservableGauge("llm_gateway.budget.limit", () => Observe(config, book, time, b => b.LimitUsd is { } l ? (double)l : null), "USD", "Budget limit of the period.");
-        meter.CreateObservableGauge("llm_gateway.budget.remaining", () => Observe(config, book, time, b => b.LimitUsd is { } l ? (double)Math.Max(0, l - b.SpentUsd) : null), "USD", "Budget left in the period.");
+        meter.CreateObservableGauge("llm_gateway.budget.spent", () => Observe(config, book, time, b => (double)b.SpentUsd), "usd", "Spend in the current period.");
+        meter.CreateObservableGauge("llm_gateway.budget.limit", () => Observe(config, book, time, b => b.LimitUsd is { } l ? (double)l : null), "usd", "Budget limit of the period.");
+        meter.CreateObservableGauge("llm_gateway.budget.remaining", () => Observe(config, book, time, b => b.LimitUsd is { } l ? (double)Math.Max(0, l - b.SpentUsd) : null), "usd", "Budget left in the period.");
     }
 
     public void Settled(string team, string model, decimal cost, decimal saved, long prompt, long cached, long completion)

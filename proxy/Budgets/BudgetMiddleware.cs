@@ -19,6 +19,7 @@ internal sealed class BudgetMiddleware(
     BudgetEngine engine,
     TeamRateLimiter limiter,
     Settler settler,
+    TextTokenCounter tokens,
     BudgetMetrics metrics,
     GatewayConfigStore store,
     TimeProvider time,
@@ -122,10 +123,11 @@ internal sealed class BudgetMiddleware(
             BudgetsLog.Rejected(logger, team.Team, team.KeyId, RejectionReasons.Label(reason));
     }
 
-    private static RequestEstimate EstimateFor(GatewayRequest request, long? contentLength, BudgetsConfig config, out ModelPrice? price)
+    private RequestEstimate EstimateFor(GatewayRequest request, long? contentLength, BudgetsConfig config, out ModelPrice? price)
     {
         price = config.Prices.Find(request.Model!.Primary);
-        return RequestEstimate.For(request, contentLength, price?.MaxOutputTokens, config.Accounting.DefaultMaxOutputTokens);
+        return RequestEstimate.For(request, contentLength, price?.MaxOutputTokens, config.Accounting.DefaultMaxOutputTokens,
+            config.Prices.Tokenizer(request.Model), tokens);
     }
 
     /// <summary>The highest price among the model and its fallbacks (any of them may answer); null when one has none and unpriced models are blocked.</summary>

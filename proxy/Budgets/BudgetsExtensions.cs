@@ -3,6 +3,7 @@ using LlmGateway.Budgets.Finance;
 using LlmGateway.Budgets.Ledger;
 using LlmGateway.Budgets.Notifications;
 using LlmGateway.Budgets.RateLimiting;
+using LlmGateway.Budgets.Usage;
 
 namespace LlmGateway.Budgets;
 
@@ -17,8 +18,10 @@ internal static class BudgetsExtensions
         services.AddSingleton<TeamRateLimiter>();
         services.AddSingleton<BudgetMetrics>();
         services.AddSingleton<Settler>();
+        services.AddSingleton<TextTokenCounter>();
         services.AddSingleton<LedgerKeeper>();
         services.AddHostedService(sp => sp.GetRequiredService<LedgerKeeper>());
+        ThresholdNotifier.AddWebhookClient(services);
         services.AddSingleton<ThresholdNotifier>();
         services.AddHostedService(sp => sp.GetRequiredService<ThresholdNotifier>());
         return services;

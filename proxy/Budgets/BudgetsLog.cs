@@ -15,7 +15,7 @@ internal static partial class BudgetsLog
     [LoggerMessage(6003, LogLevel.Information, "Rejected a request of team {Team} (key {KeyId}): {Reason}", EventName = "Rejected")]
     public static partial void Rejected(ILogger logger, string team, string keyId, string reason);
 
-    [LoggerMessage(6004, LogLevel.Warning, "Budget webhook to {Host} failed (attempt {Attempt} of {Attempts}): {Error}", EventName = "WebhookFailed")]
+    [LoggerMessage(6004, LogLevel.Warning, "Budget webhook to {Host} failed (attempt {Attempt} of {Attempts}, retrying): {Error}", EventName = "WebhookFailed")]
     public static partial void WebhookFailed(ILogger logger, string host, int attempt, int attempts, string error);
 
     [LoggerMessage(6005, LogLevel.Information, "Usage of request {RequestId} estimated (no usage from the provider): {Prompt} prompt + {Completion} completion tokens", EventName = "UsageEstimated")]
@@ -32,4 +32,13 @@ internal static partial class BudgetsLog
 
     [LoggerMessage(6008, LogLevel.Information, "Ledger closed at address {Address}; snapshot written", EventName = "LedgerClosed")]
     public static partial void LedgerClosed(ILogger logger, long address);
+
+    [LoggerMessage(6010, LogLevel.Warning, "Budget webhook to {Host} was not delivered: {Error}", EventName = "WebhookNotDelivered")]
+    public static partial void WebhookNotDelivered(ILogger logger, string host, string error);
+
+    [LoggerMessage(6011, LogLevel.Information, "Tokenizer {Tokenizer} loaded: prompts of the models priced with it are counted exactly", EventName = "TokenizerLoaded")]
+    public static partial void TokenizerLoaded(ILogger logger, string tokenizer);
+
+    [LoggerMessage(6012, LogLevel.Error, "Tokenizer {Tokenizer} could not be loaded: prompts of the models priced with it are bounded by their bytes", EventName = "TokenizerFailed")]
+    public static partial void TokenizerFailed(ILogger logger, Exception exception, string tokenizer);
 }

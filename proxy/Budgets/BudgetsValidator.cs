@@ -1,3 +1,4 @@
+using LlmGateway.Budgets.Usage;
 using LlmGateway.Gateway;
 
 namespace LlmGateway.Budgets;
@@ -15,6 +16,8 @@ internal static class BudgetsValidator
             if (price.OutputPer1M < 0) errors.Add($"{key}:OutputPer1M: must not be negative.");
             if (price.PerRequest < 0) errors.Add($"{key}:PerRequest: must not be negative.");
             if (price.MaxOutputTokens <= 0) errors.Add($"{key}:MaxOutputTokens: must be positive.");
+            if (!TokenizerKinds.TryParse(price.Tokenizer, out _))
+                errors.Add($"{key}:Tokenizer: '{price.Tokenizer}' is not one of {TokenizerKinds.Names}.");
         }
         foreach (var (team, t) in options.Teams)
         {

@@ -20,4 +20,11 @@ public sealed record PriceOptions
 
     /// <summary>The model's largest possible output in tokens, used to reserve the worst case when a request sets no <c>max_tokens</c>. Default: <c>Gateway:Accounting:DefaultMaxOutputTokens</c>.</summary>
     public int? MaxOutputTokens { get; init; }
+
+    /// <summary>
+    /// How the model's prompt tokens are bounded for reservations and estimated when the provider reports no usage:
+    /// <c>o200k_base</c> or <c>cl100k_base</c> count them exactly with OpenAI's tokenizer; <c>bytes</c> (default) takes
+    /// the body's UTF-8 length, right for any byte-level BPE tokenizer.
+    /// </summary>
+    public string? Tokenizer { get; init; }
 }

@@ -18,6 +18,7 @@ internal sealed class Settler(
     TeamRateLimiter limiter,
     LedgerKeeper ledger,
     ThresholdNotifier notifier,
+    TextTokenCounter tokens,
     BudgetMetrics metrics,
     TimeProvider time,
     ILogger<Settler> logger)
@@ -93,8 +94,9 @@ internal sealed class Settler(
         var cut = capture.CutShort ? capture.Cutoff as StreamOverrunGuard : null;
         if (usage is null)
         {
-            var completion = cut?.DeliveredTokens ?? TokenEstimator.Completion(capture.Body, capture.IsEventStream);
-            usage = new TokenUsage(TokenEstimator.Prompt(request.Body), 0, completion, Estimated: true);
+            var tokenizer = config.Prices.Find(target)?.Tokenizer ?? TokenizerKind.Bytes;
+            var completion = cut?.DeliveredTokens ?? TokenEstimator.Completion(capture.Body, capture.IsEventStream, tokenizer, tokens);
+            usage = new TokenUsage(TokenEstimator.Prompt(request.Body, tokenizer, tokens), 0, completion, Estimated: true);
             metrics.Estimated(team.Team);
             BudgetsLog.UsageEstimated(logger, context.TraceIdentifier, usage.PromptTokens, usage.CompletionTokens);
         }

@@ -24,7 +24,7 @@ internal static class AnswerAssembler
         JsonObject? answer;
         try
         {
-            answer = capture.IsEventStream ? AssembleStream(endpoint, capture.Body.Span, ref reason) : JsonNode.Parse(capture.Body.Span) as JsonObject;
+            answer = capture.IsEventStream ? AssembleStream(endpoint, capture.Body, ref reason) : JsonNode.Parse(capture.Body.Span) as JsonObject;
         }
         catch (JsonException)
         {
@@ -45,19 +45,15 @@ internal static class AnswerAssembler
         return answer;
     }
 
-    private static JsonObject? AssembleStream(OpenAiEndpoint endpoint, ReadOnlySpan<byte> body, ref string reason)
+    private static JsonObject? AssembleStream(OpenAiEndpoint endpoint, ReadOnlyMemory<byte> body, ref string reason)
     {
         if (endpoint is not (OpenAiEndpoint.ChatCompletions or OpenAiEndpoint.Completions)) { reason = "stream_kind"; return null; }
         var chunks = new List<JsonObject>();
         var done = false;
-        foreach (var line in Encoding.UTF8.GetString(body).Split('\n'))
+        foreach (var item in SseEvents.Read(body, static (_, data) => data.SequenceEqual("[DONE]"u8) ? (Done: true, Chunk: null) : (Done: false, Chunk: JsonNode.Parse(data))))
         {
-            var trimmed = line.TrimEnd('\r');
-            if (!trimmed.StartsWith("data:", StringComparison.Ordinal))
-                continue;
-            var data = trimmed[5..].TrimStart();
-            if (data == "[DONE]") { done = true; break; }
-            if (JsonNode.Parse(data) is JsonObject chunk) chunks.Add(chunk);
+            if (item.Data.Done) { done = true; break; }
+            if (item.Data.Chunk is JsonObject chunk) chunks.Add(chunk);
         }
         if (!done || chunks.Count == 0) { reason = "incomplete"; return null; }
 

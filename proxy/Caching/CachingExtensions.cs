@@ -13,6 +13,7 @@ internal static class CachingExtensions
         services.AddVectorIndexOptions(configuration);
         services.AddSingleton<CacheMetrics>();
         services.AddSingleton<SemanticCache>();
+        ShadowSampler.AddClient(services);
         services.AddSingleton<ShadowSampler>();
         services.AddHostedService<CacheMaintenanceService>();
         services.AddHealthChecks().AddCheck<CacheHealthCheck>("cache", tags: ["ready"]);

@@ -13,12 +13,16 @@ namespace LlmGateway.Caching;
 /// <c>rate(llm_gateway_cache_shadow_checks_total{agreed="false"}) / rate(llm_gateway_cache_shadow_checks_total)</c>.
 /// Off by default (<see cref="CacheOptions.ShadowSampleRate"/>). Costs one provider call per sampled hit.
 /// </summary>
-internal sealed class ShadowSampler(IOptions<CacheOptions> options, CacheMetrics metrics, MetricLabels labels, ILogger<ShadowSampler> logger) : IDisposable
+internal sealed class ShadowSampler(IOptions<CacheOptions> options, CacheMetrics metrics, MetricLabels labels, IHttpClientFactory clients, ILogger<ShadowSampler> logger)
 {
     /// <summary>Answers whose words overlap at least this much (Jaccard) count as agreeing.</summary>
     public const double AgreementThreshold = 0.5;
 
-    private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromMinutes(2) };
+    public const string ClientName = "cache-shadow";
+
+    /// <summary>The provider client: no retries (a lost sample costs nothing), a generous timeout, no request log (it prints provider URLs).</summary>
+    public static void AddClient(IServiceCollection services) =>
+        services.AddHttpClient(ClientName).ConfigureHttpClient(http => http.Timeout = TimeSpan.FromMinutes(2)).RemoveAllLoggers();
 
     public void MaybeCheck(GatewayRequest request, string team, string path, CacheEntry hit)
     {
@@ -38,7 +42,7 @@ internal sealed class ShadowSampler(IOptions<CacheOptions> options, CacheMetrics
         try
         {
             using var request = ProviderRequests.Create(target, path, body);
-            using var response = await _http.SendAsync(request);
+            using var response = await clients.CreateClient(ClientName).SendAsync(request);
             if (!response.IsSuccessStatusCode)
                 return;
             var fresh = JsonNode.Parse(await response.Content.ReadAsByteArrayAsync()) as JsonObject;
@@ -65,6 +69,4 @@ internal sealed class ShadowSampler(IOptions<CacheOptions> options, CacheMetrics
 
     private static HashSet<string> Words(string text) =>
         text.ToLowerInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(w => w.Trim('.', ',', '!', '?', ';', ':', '"', '\'')).Where(w => w.Length > 0).ToHashSet();
-
-    public void Dispose() => _http.Dispose();
 }

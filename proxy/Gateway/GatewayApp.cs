@@ -28,7 +28,7 @@ public static class GatewayApp
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<GatewayConfigStore>();
-        services.AddSingleton<AdminSessions>();
+        services.AddAdminAuthentication();
         services.AddSingleton<RequestBodyGate>();
         services.AddHealthChecks().AddCheck<ConfigHealthCheck>("config", tags: ["ready"]);
         services.AddGatewayRouting();
@@ -74,6 +74,10 @@ public static class GatewayApp
 
         app.UseWhen(context => context.Request.Path.StartsWithSegments("/v1"), v1 => v1.UseMiddleware<TeamKeyAuthMiddleware>());
         app.UseRouting();
+        // After routing, so that authorization sees the endpoint (WebApplication would add both ahead of the whole
+        // pipeline otherwise). Only /admin endpoints carry authorization metadata.
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapModels();
         app.MapGatewayMetrics();
         var admin = app.MapAdmin();

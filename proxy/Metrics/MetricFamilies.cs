@@ -1,8 +1,8 @@
 namespace LlmGateway.Metrics;
 
 /// <summary>
-/// Exposed Prometheus family names the dashboard, alert rules and tests read. The families of other
-/// capabilities are produced by their own instruments (named per <see cref="PrometheusNaming"/>).
+/// Exposed Prometheus family names the dashboard, alert rules and tests read. The families of other capabilities
+/// are produced by their own instruments; the exporter library names them (rules in <c>Metrics/README.md</c>).
 /// </summary>
 internal static class MetricFamilies
 {

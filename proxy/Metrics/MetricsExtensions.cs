@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using LlmGateway.Gateway;
 using LlmGateway.Metrics.Dashboard;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 
 namespace LlmGateway.Metrics;
@@ -18,7 +19,6 @@ internal static class MetricsExtensions
         services.AddSingleton<RoutingMetrics>();
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<MetricsPipeline>();
-        services.AddSingleton<PrometheusEndpoint>();
         services.AddSingleton<DashboardService>();
         services.AddSingleton<MetricsPortService>();
         services.AddHostedService(sp => sp.GetRequiredService<MetricsPortService>());
@@ -34,12 +34,12 @@ internal static class MetricsExtensions
         var services = endpoints.ServiceProvider;
         // Validated with every other section by StartupValidation before the pipeline is mapped.
         var options = services.GetRequiredService<IOptions<MetricsOptions>>().Value;
-        services.GetRequiredService<MetricsPipeline>();
+        var pipeline = services.GetRequiredService<MetricsPipeline>();
         services.GetRequiredService<GatewayMetrics>();
         if (options.Port is null)
         {
-            var endpoint = services.GetRequiredService<PrometheusEndpoint>();
-            endpoints.MapMethods(options.Path, [HttpMethods.Get, HttpMethods.Head], endpoint.HandleAsync);
+            endpoints.MapPrometheusScrapingEndpoint(options.Path, pipeline.Provider, configureBranchedPipeline: null, optionsName: null)
+                .WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]));
             MetricsLog.Endpoint(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MetricsExtensions).FullName!), options.Path, "the proxy's port");
         }
         return endpoints;

@@ -9,13 +9,6 @@ internal static partial class MetricsLog
     [LoggerMessage(7001, LogLevel.Information, "Metrics: OTLP export to {Endpoint} ({Protocol}) every {IntervalSeconds} s", EventName = "OtlpEnabled")]
     public static partial void OtlpEnabled(ILogger logger, string endpoint, string protocol, double intervalSeconds);
 
-    [LoggerMessage(7002, LogLevel.Warning, "Metrics: instrument {Instrument} maps to family {Family} that another instrument of a different type already uses; it is not exported", EventName = "FamilyConflict")]
-    public static partial void FamilyConflict(ILogger logger, string instrument, string family);
-
-    [LoggerMessage(7003, LogLevel.Debug, "Metrics: scrape rendered {Bytes} bytes in {ElapsedMs:0.000} ms", EventName = "Scraped")]
-    public static partial void Scraped(ILogger logger, int bytes, double elapsedMs);
-
     [LoggerMessage(7004, LogLevel.Error, "Metrics: collection failed", EventName = "CollectFailed")]
     public static partial void CollectFailed(ILogger logger, Exception exception);
-
 }

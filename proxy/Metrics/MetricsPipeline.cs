@@ -1,5 +1,5 @@
-using System.Buffers;
 using System.Diagnostics.Metrics;
+using System.Text;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
@@ -10,35 +10,37 @@ namespace LlmGateway.Metrics;
 /// <summary>
 /// The OpenTelemetry SDK side: one <see cref="MeterProvider"/> listening to every meter named <c>LlmGateway.*</c>
 /// created from this host's <see cref="IMeterFactory"/> (meters of other hosts in the same process, e.g. parallel
-/// tests, are dropped), views with explicit histogram buckets and a cardinality limit, a pull reader for
-/// Prometheus scrapes and, when configured, a periodic OTLP exporter.
+/// tests, are dropped), views with explicit histogram buckets and a cardinality limit, the Prometheus exporter
+/// (<c>OpenTelemetry.Exporter.Prometheus.AspNetCore</c> renders every scrape) and, when configured, a periodic OTLP
+/// exporter. The dashboard reads an in-process scrape (<see cref="ScrapeTextAsync"/>) instead of a reader of its
+/// own, because every reader aggregates every measurement again (bench: recording cost per request ×2).
 /// </summary>
 internal sealed class MetricsPipeline : IDisposable
 {
     public const string MeterWildcard = "LlmGateway.*";
-    private const int CollectTimeoutMs = 10_000;
 
     private readonly IMeterFactory _meterFactory;
     private readonly int _cardinalityLimit;
-    private readonly ScrapeExporter _exporter = new();
-    private readonly BaseExportingMetricReader _reader;
-    private readonly MeterProvider _provider;
-    private readonly PrometheusTextWriter _text;
     private readonly ILogger<MetricsPipeline> _logger;
-    private readonly Lock _collectLock = new();
+    private readonly RequestDelegate _scrape;
 
-    public MetricsPipeline(IMeterFactory meterFactory, IOptions<MetricsOptions> options, ILogger<MetricsPipeline> logger)
+    public MetricsPipeline(IMeterFactory meterFactory, IOptions<MetricsOptions> options, IServiceProvider services, ILogger<MetricsPipeline> logger)
     {
         _meterFactory = meterFactory;
         _logger = logger;
         var settings = options.Value;
         _cardinalityLimit = settings.CardinalityLimit;
-        _text = new PrometheusTextWriter(logger);
-        _reader = new BaseExportingMetricReader(_exporter) { TemporalityPreference = MetricReaderTemporalityPreference.Cumulative };
         var builder = Sdk.CreateMeterProviderBuilder()
             .AddMeter(MeterWildcard)
             .AddView(View)
-            .AddReader(_reader);
+            .AddPrometheusExporter(prometheus =>
+            {
+                // Every scrape collects: the default 300 ms cache would answer a scrape right after a request with old counts.
+                prometheus.ScrapeResponseCacheDurationMilliseconds = 0;
+                // The series the alert rules and dashboards were written for: no otel_scope_* labels on every sample, no target_info.
+                prometheus.ScopeInfoEnabled = false;
+                prometheus.TargetInfoEnabled = false;
+            });
         if (settings.Otlp is { Enabled: true } otlp)
         {
             builder.AddOtlpExporter((exporter, reader) =>
@@ -52,32 +54,27 @@ internal sealed class MetricsPipeline : IDisposable
             });
             MetricsLog.OtlpEnabled(logger, otlp.Endpoint!, otlp.Protocol, otlp.Interval.TotalSeconds);
         }
-        _provider = builder.Build();
+        Provider = builder.Build();
+        _scrape = new ApplicationBuilder(services)
+            .UseOpenTelemetryPrometheusScrapingEndpoint(Provider, _ => true, path: null, configureBranchedPipeline: null, optionsName: null)
+            .Build();
     }
 
-    /// <summary>Collects now and lets <paramref name="visit"/> read the metrics (valid only during the call). One collection at a time.</summary>
-    public void Collect(Action<IReadOnlyList<Metric>> visit)
+    /// <summary>The provider whose Prometheus exporter the scrape endpoints serve.</summary>
+    public MeterProvider Provider { get; }
+
+    /// <summary>One scrape answered in-process, in the text format 0.0.4 (what <c>curl /metrics</c> gets).</summary>
+    public async Task<string> ScrapeTextAsync(CancellationToken cancellationToken)
     {
-        lock (_collectLock)
-        {
-            _exporter.Visitor = visit;
-            _exporter.VisitorError = null;
-            try
-            {
-                if (!_reader.Collect(CollectTimeoutMs) && _exporter.VisitorError is null)
-                    throw new InvalidOperationException("Metric collection failed or timed out.");
-                if (_exporter.VisitorError is { } error)
-                    throw new InvalidOperationException("Rendering collected metrics failed.", error);
-            }
-            finally
-            {
-                _exporter.Visitor = null;
-            }
-        }
+        var context = new DefaultHttpContext { RequestAborted = cancellationToken };
+        context.Request.Method = HttpMethods.Get;
+        using var body = new MemoryStream();
+        context.Response.Body = body;
+        await _scrape(context);
+        if (context.Response.StatusCode != StatusCodes.Status200OK)
+            throw new InvalidOperationException($"The in-process scrape answered {context.Response.StatusCode}.");
+        return Encoding.UTF8.GetString(body.GetBuffer(), 0, (int)body.Length);
     }
-
-    /// <summary>Collects and renders the Prometheus text format into <paramref name="output"/>.</summary>
-    public void WritePrometheus(IBufferWriter<byte> output) => Collect(metrics => _text.Write(metrics, output));
 
     private MetricStreamConfiguration? View(Instrument instrument)
     {
@@ -109,7 +106,7 @@ internal sealed class MetricsPipeline : IDisposable
     {
         try
         {
-            _provider.Dispose();
+            Provider.Dispose();
         }
         catch (Exception ex)
         {

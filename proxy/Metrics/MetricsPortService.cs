@@ -8,7 +8,7 @@ namespace LlmGateway.Metrics;
 /// Serves the Prometheus endpoint on its own port when <c>Gateway:Metrics:Port</c> is set (then it is not on the
 /// proxy's port), so scrapes can stay on an internal interface.
 /// </summary>
-internal sealed class MetricsPortService(IOptions<MetricsOptions> options, PrometheusEndpoint endpoint, ILogger<MetricsPortService> logger) : IHostedService, IAsyncDisposable
+internal sealed class MetricsPortService(IOptions<MetricsOptions> options, MetricsPipeline pipeline, ILogger<MetricsPortService> logger) : IHostedService, IAsyncDisposable
 {
     private WebApplication? _app;
 
@@ -25,10 +25,12 @@ internal sealed class MetricsPortService(IOptions<MetricsOptions> options, Prome
         builder.WebHost.UseUrls($"http://{settings.Host}:{port}");
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
         var app = builder.Build();
+        app.UseOpenTelemetryPrometheusScrapingEndpoint(pipeline.Provider,
+            context => context.Request.Path.Equals(settings.Path, StringComparison.OrdinalIgnoreCase)
+                && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)),
+            path: null, configureBranchedPipeline: null, optionsName: null);
         app.Run(context =>
         {
-            if (context.Request.Path.Equals(settings.Path, StringComparison.OrdinalIgnoreCase) && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)))
-                return endpoint.HandleAsync(context);
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return Task.CompletedTask;
         });

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Hashing;
 using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
@@ -19,6 +20,12 @@ internal sealed class SnapshotReader
     private readonly long _length;
     private readonly long _parallelBytes;
 
+    // The CRC so far is _head (everything up to the last parallel run) followed by _tail's bytes:
+    // the library's CRC cannot be resumed from a value, so a parallel run's result starts a new tail.
+    private readonly Crc32 _tail = new(Crc32ParameterSet.Crc32C);
+    private uint _head;
+    private long _tailLength;
+
     public SnapshotReader(Stream stream, long length, long parallelBytes = DefaultParallelBytes)
     {
         _stream = stream;
@@ -29,7 +36,7 @@ internal sealed class SnapshotReader
     /// <summary>Gives the destination of region <paramref name="index"/> (called from any thread).</summary>
     public delegate Span<byte> RegionDestination(int index);
 
-    public uint Crc { get; private set; }
+    public uint Crc => Crc32C.Combine(_head, _tail.GetCurrentHashAsUInt32(), _tailLength);
 
     public long Position { get; private set; }
 
@@ -60,7 +67,8 @@ internal sealed class SnapshotReader
         }
 
         _stream.ReadExactly(bytes);
-        Crc = Crc32C.Append(Crc, bytes);
+        _tail.Append(bytes);
+        _tailLength += bytes.Length;
         Position += bytes.Length;
     }
 
@@ -115,15 +123,15 @@ internal sealed class SnapshotReader
         {
             Parallel.For(0, workers, w =>
             {
-                uint crc = 0;
+                var crc = new Crc32(Crc32ParameterSet.Crc32C);
                 for (var i = first[w]; i < first[w + 1]; i++)
                 {
                     var bytes = destination(i);
                     ReadAt(handle, bytes, origin + starts[i]);
-                    crc = Crc32C.Append(crc, bytes);
+                    crc.Append(bytes);
                 }
 
-                crcs[w] = crc;
+                crcs[w] = crc.GetCurrentHashAsUInt32();
             });
         }
         catch (AggregateException e)
@@ -131,10 +139,15 @@ internal sealed class SnapshotReader
             ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
         }
 
+        var head = Crc;
         for (var w = 0; w < workers; w++)
         {
-            Crc = Crc32C.Combine(Crc, crcs[w], starts[first[w + 1]] - starts[first[w]]);
+            head = Crc32C.Combine(head, crcs[w], starts[first[w + 1]] - starts[first[w]]);
         }
+
+        _head = head;
+        _tail.Reset();
+        _tailLength = 0;
 
         Position += total;
         file.Position = origin + total;

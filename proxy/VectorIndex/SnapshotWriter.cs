@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Hashing;
 using System.Runtime.InteropServices;
 
 namespace LlmGateway.VectorIndex;
@@ -8,10 +9,9 @@ internal sealed class SnapshotWriter
 {
     private readonly Stream _stream;
     private readonly byte[] _scratch = new byte[8];
+    private readonly Crc32 _crc = new(Crc32ParameterSet.Crc32C);
 
     public SnapshotWriter(Stream stream) => _stream = stream;
-
-    public uint Crc { get; private set; }
 
     public long BytesWritten { get; private set; }
 
@@ -35,7 +35,7 @@ internal sealed class SnapshotWriter
 
     public void WriteBytes(ReadOnlySpan<byte> bytes)
     {
-        Crc = Crc32C.Append(Crc, bytes);
+        _crc.Append(bytes);
         _stream.Write(bytes);
         BytesWritten += bytes.Length;
     }
@@ -43,7 +43,7 @@ internal sealed class SnapshotWriter
     /// <summary>Writes the CRC of everything so far (not itself covered by the CRC).</summary>
     public void WriteTrailer()
     {
-        BinaryPrimitives.WriteUInt32LittleEndian(_scratch, Crc);
+        BinaryPrimitives.WriteUInt32LittleEndian(_scratch, _crc.GetCurrentHashAsUInt32());
         _stream.Write(_scratch.AsSpan(0, 4));
         BytesWritten += 4;
     }

@@ -10,6 +10,7 @@ public sealed class BudgetConfigTests
     {
         var settings = BudgetSettings.With("http://127.0.0.1:9/v1", BudgetSettings.TempStorage());
         settings["Gateway:Prices:gpt-4o-mini:OutputPer1M"] = "-1";
+        settings["Gateway:Prices:text-embedding-3-small:Tokenizer"] = "p50k_base";
         settings["Gateway:Teams:team-a:Budget:TimeZone"] = "Mars/Olympus_Mons";
         settings["Gateway:Teams:team-a:Budget:DailyUsd"] = "-5";
         settings["Gateway:Teams:team-a:Budget:SoftPercents:0"] = "0";
@@ -22,6 +23,7 @@ public sealed class BudgetConfigTests
         var ex = await Assert.ThrowsAsync<GatewayConfigException>(() => GatewayHost.StartAsync(settings));
 
         Assert.Contains(ex.Errors, e => e.StartsWith("Gateway:Prices:gpt-4o-mini:OutputPer1M:"));
+        Assert.Contains(ex.Errors, e => e.StartsWith("Gateway:Prices:text-embedding-3-small:Tokenizer:") && e.Contains("p50k_base") && e.Contains("o200k_base"));
         Assert.Contains(ex.Errors, e => e.StartsWith("Gateway:Teams:team-a:Budget:TimeZone:") && e.Contains("Mars/Olympus_Mons"));
         Assert.Contains(ex.Errors, e => e.StartsWith("Gateway:Teams:team-a:Budget:DailyUsd:"));
         Assert.Contains(ex.Errors, e => e.StartsWith("Gateway:Teams:team-a:Budget:SoftPercents:0:"));

@@ -139,12 +139,17 @@ public sealed class LimitTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
             await BudgetSettings.WaitForRecordsAsync(gateway, i);
         }
-        // The retry after the failed POST waits 1 s on the gateway's clock: move it on until both have arrived.
+        // The retry after the failed POST waits 1 s on the gateway's clock, and each POST's 10 s attempt timeout runs on
+        // that clock too: move it a second at a time, and only after the receiver has been quiet for a while, so that
+        // a POST in flight on a busy machine is never timed out by the test.
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (hook.Received.Count < 2 && DateTime.UtcNow < deadline)
         {
+            var calls = hook.Calls;
             _clock.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(50);
+            var quiet = DateTime.UtcNow.AddMilliseconds(500);
+            while (hook.Calls == calls && DateTime.UtcNow < quiet)
+                await Task.Delay(20);
         }
         await Task.Delay(300); // room for a duplicate, were there one
 

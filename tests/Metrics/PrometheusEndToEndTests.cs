@@ -128,7 +128,7 @@ public sealed class PrometheusEndToEndTests(ITestOutputHelper output)
         var meter = gateway.App.Services.GetRequiredService<IMeterFactory>().Create("LlmGateway.Tests.StandIns");
         if (!scrape.Families.ContainsKey("llm_gateway_cost_usd_total"))
         {
-            meter.CreateCounter<double>("llm_gateway.cost", "USD", "STAND-IN recorded by the test").Add(0.0123,
+            meter.CreateCounter<double>("llm_gateway.cost", "usd", "STAND-IN recorded by the test").Add(0.0123,
                 new KeyValuePair<string, object?>("team", "team-a"), new KeyValuePair<string, object?>("model", "gpt-4o-mini"));
             added.Add("llm_gateway_cost_usd_total");
         }

@@ -1,33 +1,90 @@
+using System.Diagnostics.Metrics;
+using System.Reflection;
 using LlmGateway.Metrics;
-using OpenTelemetry.Metrics;
 
 namespace LlmGateway.Tests.Metrics;
 
+/// <summary>
+/// The exporter library's name translation, checked on the project's own instruments: the families the alert rules,
+/// the Grafana dashboard and <see cref="MetricFamilies"/> name must come out of a real scrape unchanged.
+/// </summary>
 public sealed class PrometheusNamingTests
 {
+    public enum Kind { Counter, Gauge, UpDownCounter, Histogram }
+
+    /// <summary>Instrument name, unit and kind as the capabilities create them, and the family Prometheus must see.</summary>
+    public static TheoryData<string, string?, Kind, string> Instruments => new()
+    {
+        { "llm_gateway.requests", "{request}", Kind.Counter, MetricFamilies.Requests },
+        { "llm_gateway.request.duration", "s", Kind.Histogram, MetricFamilies.RequestDuration },
+        { "llm_gateway.overhead", "s", Kind.Histogram, MetricFamilies.Overhead },
+        { "llm_gateway.upstream.duration", "s", Kind.Histogram, MetricFamilies.UpstreamDuration },
+        { "llm_gateway.time_to_first_token", "s", Kind.Histogram, MetricFamilies.TimeToFirstToken },
+        { "llm_gateway.upstream.errors", "{error}", Kind.Counter, MetricFamilies.UpstreamErrors },
+        { "llm_gateway.fallbacks", "{fallback}", Kind.Counter, MetricFamilies.Fallbacks },
+        { "llm_gateway.build.info", null, Kind.Gauge, MetricFamilies.BuildInfo },
+        { "llm_gateway.config.reloads", "{reload}", Kind.Counter, MetricFamilies.ConfigReloads },
+        { "llm_gateway.config.last_reload_success", null, Kind.Gauge, MetricFamilies.ConfigLastReloadSuccess },
+        { "llm_gateway.cost", "usd", Kind.Counter, MetricFamilies.CostUsd },
+        { "llm_gateway.saved", "usd", Kind.Counter, MetricFamilies.SavedUsd },
+        { "llm_gateway.tokens", "{token}", Kind.Counter, MetricFamilies.Tokens },
+        { "llm_gateway.budget.spent", "usd", Kind.Gauge, MetricFamilies.BudgetSpent },
+        { "llm_gateway.budget.limit", "usd", Kind.Gauge, MetricFamilies.BudgetLimit },
+        { "llm_gateway.budget.remaining", "usd", Kind.Gauge, MetricFamilies.BudgetRemaining },
+        { "llm_gateway.rejections", "{request}", Kind.Counter, MetricFamilies.Rejections },
+        { "llm_gateway.cache.lookups", "{lookup}", Kind.Counter, MetricFamilies.CacheLookups },
+        { "llm_gateway.cache.entries", "{entry}", Kind.Gauge, MetricFamilies.CacheEntries },
+        { "llm_gateway.cache.entries", "{entry}", Kind.UpDownCounter, MetricFamilies.CacheEntries },
+        { "llm_gateway.cache.bytes", null, Kind.Gauge, MetricFamilies.CacheBytes },
+        { "llm_gateway.cache.evictions", "{entry}", Kind.Counter, MetricFamilies.CacheEvictions },
+        { "llm_gateway.embedding.duration", "s", Kind.Histogram, MetricFamilies.EmbeddingDuration },
+        { "llm_gateway.cache.similarity", null, Kind.Histogram, MetricFamilies.CacheSimilarity },
+        // A unit already in the name is not repeated, nor is _total.
+        { "llm_gateway.budget.remaining_usd", "usd", Kind.Gauge, "llm_gateway_budget_remaining_usd" },
+        { "llm_gateway.rejections_total", "{request}", Kind.Counter, "llm_gateway_rejections_total" },
+        { "llm_gateway..odd//name", "ms", Kind.Histogram, "llm_gateway_odd_name_milliseconds" },
+    };
+
     [Theory]
-    [InlineData("llm_gateway.requests", "{request}", MetricType.LongSum, "llm_gateway_requests_total")]
-    [InlineData("llm_gateway.request.duration", "s", MetricType.Histogram, "llm_gateway_request_duration_seconds")]
-    [InlineData("llm_gateway.cost", "USD", MetricType.DoubleSum, "llm_gateway_cost_usd_total")]
-    [InlineData("llm_gateway.saved", "USD", MetricType.DoubleSum, "llm_gateway_saved_usd_total")]
-    [InlineData("llm_gateway.tokens", "{token}", MetricType.LongSum, "llm_gateway_tokens_total")]
-    [InlineData("llm_gateway.budget.spent", "USD", MetricType.DoubleGauge, "llm_gateway_budget_spent_usd")]
-    [InlineData("llm_gateway.budget.remaining_usd", "USD", MetricType.DoubleGauge, "llm_gateway_budget_remaining_usd")]
-    [InlineData("llm_gateway.cache.entries", "{entry}", MetricType.LongSumNonMonotonic, "llm_gateway_cache_entries")]
-    [InlineData("llm_gateway.cache.bytes", "By", MetricType.LongSumNonMonotonic, "llm_gateway_cache_bytes")]
-    [InlineData("llm_gateway.cache.evictions", "{entry}", MetricType.LongSum, "llm_gateway_cache_evictions_total")]
-    [InlineData("llm_gateway.cache.similarity", "1", MetricType.Histogram, "llm_gateway_cache_similarity")]
-    [InlineData("llm_gateway.embedding.duration", "s", MetricType.Histogram, "llm_gateway_embedding_duration_seconds")]
-    [InlineData("llm_gateway.rejections_total", "{request}", MetricType.LongSum, "llm_gateway_rejections_total")]
-    [InlineData("queue-depth", null, MetricType.LongGauge, "llm_gateway_queue_depth")]
-    [InlineData("llm_gateway..odd//name", "ms", MetricType.Histogram, "llm_gateway_odd_name_milliseconds")]
-    public void Instrument_names_map_to_prefixed_snake_case_families_with_unit_and_total(string instrument, string? unit, MetricType type, string expected) =>
-        Assert.Equal(expected, PrometheusNaming.FamilyName(instrument, unit, type));
+    [MemberData(nameof(Instruments))]
+    public void Instruments_are_exposed_under_the_family_names_the_rules_and_dashboards_use(string instrument, string? unit, Kind kind, string family)
+    {
+        using var stand = new StandalonePipeline();
+        var meter = stand.Factory.Create("LlmGateway.Tests");
+        switch (kind)
+        {
+            case Kind.Counter: meter.CreateCounter<double>(instrument, unit).Add(1); break;
+            case Kind.Gauge: meter.CreateObservableGauge(instrument, () => 1.0, unit); break;
+            case Kind.UpDownCounter: meter.CreateUpDownCounter<long>(instrument, unit).Add(1); break;
+            default: meter.CreateHistogram<double>(instrument, unit).Record(1); break;
+        }
+
+        var parsed = PrometheusText.Parse(stand.Scrape());
+
+        Assert.Equal([family], parsed.Families.Keys);
+        Assert.Equal(kind switch { Kind.Counter => "counter", Kind.Histogram => "histogram", _ => "gauge" }, parsed.Families[family].Type);
+    }
+
+    [Fact]
+    public void Every_family_the_rules_and_dashboards_read_is_checked_above()
+    {
+        var checkedFamilies = Instruments.Select(row => (string)row[3]).ToHashSet();
+        var contract = typeof(MetricFamilies).GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => (string)f.GetRawConstantValue()!);
+
+        Assert.All(contract, family => Assert.Contains(family, checkedFamilies));
+    }
 
     [Theory]
     [InlineData("team", "team")]
     [InlineData("otel.metric.overflow", "otel_metric_overflow")]
     [InlineData("http.status-code", "http_status_code")]
-    [InlineData("9lives", "_9lives")]
-    public void Label_names_are_sanitised(string key, string expected) => Assert.Equal(expected, PrometheusNaming.LabelName(key));
+    public void Label_names_are_sanitised(string key, string expected)
+    {
+        using var stand = new StandalonePipeline();
+        stand.Factory.Create("LlmGateway.Tests").CreateCounter<long>("llm_gateway.test.labelled").Add(1, new KeyValuePair<string, object?>(key, "v"));
+
+        var sample = Assert.Single(PrometheusText.Parse(stand.Scrape()).Find("llm_gateway_test_labelled_total"));
+
+        Assert.Equal("v", sample[expected]);
+    }
 }

@@ -144,9 +144,36 @@ public sealed class RequestMetricsTests : IAsyncLifetime
         var text = await http.GetStringAsync(url + "/internal/prom");
         using var onProxyPort = await gateway.Client(key: null).GetAsync("/internal/prom");
         using var defaultPath = await gateway.Client(key: null).GetAsync("/metrics");
+        using var post = await http.PostAsync(url + "/internal/prom", null);
 
         Assert.Equal(1, PrometheusText.Parse(text).Sum("llm_gateway_requests_total"));
         Assert.Equal(HttpStatusCode.NotFound, onProxyPort.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, defaultPath.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, post.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_endpoint_answers_Prometheus_in_OpenMetrics_and_only_to_GET_and_HEAD()
+    {
+        await using var gateway = await GatewayHost.StartAsync(GatewayHost.BasicSettings(_upstream.BaseUrl));
+        using (var r = await gateway.Client().PostAsync("/v1/chat/completions", Json.Chat("mini", "hi"))) Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        using var client = gateway.Client(key: null);
+        using var scrape = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        // What Prometheus 2.x sends.
+        scrape.Headers.TryAddWithoutValidation("Accept", "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1");
+
+        using var openMetrics = await client.SendAsync(scrape);
+        using var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/metrics"));
+        using var post = await client.PostAsync("/metrics", null);
+
+        Assert.Equal(HttpStatusCode.OK, openMetrics.StatusCode);
+        Assert.StartsWith("application/openmetrics-text; version=1.0.0", openMetrics.Content.Headers.ContentType!.ToString());
+        var text = await openMetrics.Content.ReadAsStringAsync();
+        Assert.EndsWith("# EOF\n", text);
+        Assert.Contains("# TYPE llm_gateway_requests counter\n", text); // OpenMetrics names the counter family without _total ...
+        Assert.Contains("\nllm_gateway_requests_total{", text);      // ... and its samples with it, as the rules query them.
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Contains(post.StatusCode, new[] { HttpStatusCode.NotFound, HttpStatusCode.MethodNotAllowed });
+        Assert.DoesNotContain("llm_gateway_requests", await post.Content.ReadAsStringAsync());
     }
 }

@@ -25,7 +25,7 @@ public sealed class StreamingTests
         var first = events.MoveNextAsync().AsTask();
         await Task.WhenAny(first, Task.Delay(Patience));
 
-        Assert.True(first.IsCompletedSuccessfully && first.Result, "the first chunk did not reach the client while the provider was still streaming");
+        Assert.True(first.IsCompletedSuccessfully && await first, "the first chunk did not reach the client while the provider was still streaming");
         Assert.Contains("\"role\":\"assistant\"", events.Current);
     }
 

@@ -11,7 +11,7 @@ public sealed class HnswIndexConcurrencyTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)] // the int8-code walk under the same load
-    public void Parallel_inserts_and_searches_lose_nothing_and_return_consistent_results(bool quantizedSearch)
+    public async Task Parallel_inserts_and_searches_lose_nothing_and_return_consistent_results(bool quantizedSearch)
     {
         const int Size = 6_000;
         var data = TestVectors.Clustered(Size, Dimension, clusters: 30, seed: 51);
@@ -29,9 +29,18 @@ public sealed class HnswIndexConcurrencyTests
         var writers = Enumerable.Range(0, 3).Select(_ => Task.Run(() =>
         {
             var mine = new List<int>();
+            var searchesSeen = -1;
             int i;
             while ((i = Interlocked.Increment(ref next)) < Size)
             {
+                // Every 100 inserts, wait until a reader has searched since the last wait: on a starved thread pool the
+                // readers might otherwise start only after the writers are done, and nothing would run alongside.
+                if (mine.Count % 100 == 0)
+                {
+                    SpinWait.SpinUntil(() => Volatile.Read(ref searches) > searchesSeen, TimeSpan.FromSeconds(60));
+                    searchesSeen = Volatile.Read(ref searches);
+                }
+
                 index.Insert(i, data[i]);
                 mine.Add(i);
                 if (mine.Count % 10 == 0)
@@ -85,10 +94,11 @@ public sealed class HnswIndexConcurrencyTests
             }
         })).ToArray();
 
-        Task.WaitAll([.. writers, .. readers]);
+        await Task.WhenAll([.. writers, .. readers]);
 
         Assert.Empty(errors);
-        Assert.True(searches > 100, $"only {searches} searches ran alongside the inserts");
+        // Each writer waited for a fresh search every 100 of its ~1,800 inserts.
+        Assert.True(searches >= 18, $"only {searches} searches ran alongside the inserts");
         Assert.True(deleted.Count >= 500, $"only {deleted.Count} deletes ran");
         Assert.Equal(Size - deleted.Count, index.Count);
         Assert.Equal(Size, index.NodeCount);
@@ -104,7 +114,7 @@ public sealed class HnswIndexConcurrencyTests
     }
 
     [Fact]
-    public void Partitioned_index_serves_searches_while_writers_promote_and_compact_partitions()
+    public async Task Partitioned_index_serves_searches_while_writers_promote_and_compact_partitions()
     {
         var options = new VectorIndexOptions { Dimension = Dimension, M = 8, EfConstruction = 40, FlatScanBelow = 200, CompactTombstoneFraction = 0.2 };
         var index = new PartitionedVectorIndex(options);
@@ -141,7 +151,7 @@ public sealed class HnswIndexConcurrencyTests
             }
         })).ToArray();
 
-        Task.WaitAll([writer, .. readers]);
+        await Task.WhenAll([writer, .. readers]);
 
         Assert.Empty(errors);
         Assert.Equal(data.Length - (data.Length / 4), index.Count);

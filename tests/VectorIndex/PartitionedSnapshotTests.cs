@@ -73,7 +73,7 @@ public sealed class PartitionedSnapshotTests : IDisposable
         Assert.Equal(index.Describe(ulong.MaxValue), rebuilt.Describe(ulong.MaxValue));
         Assert.Contains(logger.Events, e => e.Id == 4001 && e.Message.Contains("checksum mismatch"));
         Assert.Contains(logger.Events, e => e.Id == 4002);
-        Assert.Equal(data[5].Length, 24);
+        Assert.Equal(24, data[5].Length);
         Assert.Equal(5, rebuilt.Search(0, data[5], 1)[0].Id);
         Assert.Equal(1_001, rebuilt.Search(2, data[1_001], 1)[0].Id);
 

@@ -1,3 +1,4 @@
+using System.IO.Hashing;
 using LlmGateway.VectorIndex;
 
 namespace LlmGateway.Tests.VectorIndex;
@@ -27,7 +28,7 @@ public sealed class SnapshotReaderTests : IDisposable
         }
 
         Assert.Equal(data.AsSpan(4 + lengths[0], lengths[1]).ToArray(), parallelRegions[1]);
-        Assert.Equal(Crc32C.Compute(data.AsSpan(0, 4 + lengths.Sum() + 8)), parallelCrc);
+        Assert.Equal(Crc32.HashToUInt32(Crc32ParameterSet.Crc32C, data.AsSpan(0, 4 + lengths.Sum() + 8)), parallelCrc);
 
         (byte[][] Regions, uint Crc, long Tail) Read(long parallelBytes)
         {

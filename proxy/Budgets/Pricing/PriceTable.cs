@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using LlmGateway.Budgets.Usage;
 using LlmGateway.Gateway;
 using LlmGateway.Routing;
 
@@ -43,4 +44,16 @@ internal sealed class PriceTable
         _byName.GetValueOrDefault(target.Model) ?? _byName.GetValueOrDefault(target.UpstreamModel);
 
     public ModelPrice? Find(string model) => _byName.GetValueOrDefault(model);
+
+    /// <summary>The tokenizer that bounds the prompt for every model that may answer <paramref name="route"/>: their common one, else bytes.</summary>
+    public TokenizerKind Tokenizer(ModelRoute route)
+    {
+        TokenizerKind? common = null;
+        foreach (var target in route.Candidates)
+        {
+            var kind = Find(target)?.Tokenizer ?? TokenizerKind.Bytes;
+            common = common is { } c ? TokenizerKinds.Common(c, kind) : kind;
+        }
+        return common ?? TokenizerKind.Bytes;
+    }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using LlmGateway.Capture;
 using LlmGateway.Gateway;
 
 namespace LlmGateway.Budgets.Usage;
@@ -40,23 +41,33 @@ internal static class StreamUsage
         var at = span.IndexOf("\"usage\""u8);
         if (at < 0 || span.IndexOf("\"usage\":null"u8) >= 0)
             return false;
-        foreach (var data in SseData.Payloads(sseEvent))
+        foreach (var item in SseEvents.Read(sseEvent, static (_, data) => IsUsageOnly(data)))
         {
-            try
-            {
-                using var json = JsonDocument.Parse(data);
-                var root = json.RootElement;
-                if (root.ValueKind == JsonValueKind.Object
-                    && root.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object
-                    && (!root.TryGetProperty("choices", out var choices) || choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() == 0))
-                    return true;
-            }
-            catch (JsonException)
-            {
-                return false;
-            }
+            if (item.Data)
+                return true;
         }
         return false;
+    }
+
+    private static bool IsUsageOnly(ReadOnlySpan<byte> data)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(data);
+            if (!JsonDocument.TryParseValue(ref reader, out var json))
+                return false;
+            using (json)
+            {
+                var root = json.RootElement;
+                return root.ValueKind == JsonValueKind.Object
+                       && root.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object
+                       && (!root.TryGetProperty("choices", out var choices) || choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() == 0);
+            }
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The event without <c>,"usage":null</c>; the same memory when it has none.</summary>

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using LlmGateway.Capture;
 
 namespace LlmGateway.Budgets.Usage;
 
@@ -33,8 +34,8 @@ internal sealed class StreamedOutputCounter
     public static StreamedText Measure(ReadOnlyMemory<byte> sseEvent)
     {
         var total = default(StreamedText);
-        foreach (var data in SseData.Payloads(sseEvent))
-            total = total.Plus(MeasureJson(data.Span));
+        foreach (var item in SseEvents.Read(sseEvent, static (_, data) => MeasureJson(data)))
+            total = total.Plus(item.Data);
         return total;
     }
 

@@ -18,11 +18,9 @@ internal static class UsageParser
         if (!eventStream)
             return FromJson(body.Span);
         TokenUsage? found = null;
-        foreach (var data in SseData.Payloads(body))
+        foreach (var item in SseEvents.Read(body, static (_, data) => data.IndexOf("\"usage\""u8) < 0 ? null : FromJson(data)))
         {
-            if (data.Span.IndexOf("\"usage\""u8) < 0)
-                continue;
-            if (FromJson(data.Span) is { } usage)
+            if (item.Data is { } usage)
                 found = usage;
         }
         return found;

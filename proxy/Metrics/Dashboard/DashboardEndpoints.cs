@@ -15,7 +15,9 @@ internal static class DashboardEndpoints
     /// <summary>On the admin-key-protected <c>/admin</c> group; the page is <see cref="SignInEndpoints.HomePath"/>, where sign-in lands.</summary>
     public static void MapProtected(RouteGroupBuilder admin)
     {
-        admin.MapGet("/dashboard", (DashboardService dashboard) => Results.Content(DashboardPage.Render(dashboard.Current()), "text/html; charset=utf-8"));
-        admin.MapGet("/metrics/summary", (DashboardService dashboard) => Results.Json(dashboard.Current(), SummaryJson));
+        admin.MapGet("/dashboard", async (DashboardService dashboard, CancellationToken cancellationToken) =>
+            Results.Content(DashboardPage.Render(await dashboard.CurrentAsync(cancellationToken)), "text/html; charset=utf-8"));
+        admin.MapGet("/metrics/summary", async (DashboardService dashboard, CancellationToken cancellationToken) =>
+            Results.Json(await dashboard.CurrentAsync(cancellationToken), SummaryJson));
     }
 }

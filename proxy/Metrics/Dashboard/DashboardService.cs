@@ -3,13 +3,12 @@ using Microsoft.Extensions.Options;
 
 namespace LlmGateway.Metrics.Dashboard;
 
-/// <summary>Collects now and builds the <see cref="DashboardModel"/>.</summary>
+/// <summary>Scrapes in-process now and builds the <see cref="DashboardModel"/>.</summary>
 internal sealed class DashboardService(MetricsPipeline pipeline, GatewayConfigStore config, BuildInfo build, IOptions<MetricsOptions> options, TimeProvider time)
 {
-    public DashboardModel Current()
+    public async Task<DashboardModel> CurrentAsync(CancellationToken cancellationToken)
     {
-        MetricsSnapshot? snapshot = null;
-        pipeline.Collect(metrics => snapshot = MetricsSnapshot.From(metrics));
-        return DashboardBuilder.Build(snapshot!, config.Current, build, options.Value.LatencySlo, time.GetUtcNow());
+        var snapshot = MetricsSnapshot.Parse(await pipeline.ScrapeTextAsync(cancellationToken));
+        return DashboardBuilder.Build(snapshot, config.Current, build, options.Value.LatencySlo, time.GetUtcNow());
     }
 }
