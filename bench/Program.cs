@@ -15,6 +15,7 @@ var root = new RootCommand("LlmGateway benchmarks: dotnet run -c Release --proje
     ProxyBench.Command(),
     SlowUploadsBench.Command(),
     EmbeddingsBench.Command(),
+    TokenizerLibraryBench.Command(),
     VectorIndexBenchOptions.Command(),
     CacheLatencyBench.Command(),
     CacheQualityBench.Command(),
