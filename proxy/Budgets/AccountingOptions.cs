@@ -35,4 +35,7 @@ public sealed record AccountingOptions
 
     /// <summary>Records held in memory while the ledger fails; past it, new records are counted as lost (metric and log). Default 100000.</summary>
     public int MaxUnrecordedRecords { get; init; } = 100_000;
+
+    /// <summary>A ledger commit that has not finished after this many milliseconds counts as a storage fault (a vanished volume can hang one forever). Default 5000.</summary>
+    public int CommitTimeoutMs { get; init; } = 5000;
 }

@@ -14,7 +14,8 @@ public sealed class LedgerFaultTests
     {
         await using var upstream = await FakeUpstream.StartAsync(new FakeUpstreamOptions());
         var faults = new FaultSwitch();
-        await using var gateway = await StartAsync(upstream, faults, serve: false);
+        var storage = BudgetSettings.TempStorage();
+        var gateway = await StartAsync(upstream, faults, serve: false, storage);
         var client = gateway.Client();
         for (var i = 0; i < 2; i++)
             (await client.PostAsync("/v1/chat/completions", Json.Chat("mini", $"before {i}"))).EnsureSuccessStatusCode();
@@ -41,6 +42,11 @@ public sealed class LedgerFaultTests
         Assert.Single(gateway.Logs.Lines, l => l.Contains("[6014]"));
         (await client.PostAsync("/v1/chat/completions", Json.Chat("mini", "after"))).EnsureSuccessStatusCode();
         Assert.Equal(4, (await BudgetSettings.WaitForRecordsAsync(gateway, 4)).Count);
+        await gateway.DisposeAsync();
+
+        // What the reopened log wrote survives a restart.
+        using var ledger = UsageLedger.Open(LedgerKeeper.LedgerDirectory(storage), readOnly: true);
+        Assert.Equal(4, ledger.Read().Count());
     }
 
     [Fact]
@@ -88,9 +94,9 @@ public sealed class LedgerFaultTests
         Assert.DoesNotContain(gateway.Logs.Lines, l => l.Contains("[6008]"));
     }
 
-    private static Task<GatewayHost> StartAsync(FakeUpstream upstream, FaultSwitch faults, bool serve)
+    private static Task<GatewayHost> StartAsync(FakeUpstream upstream, FaultSwitch faults, bool serve, string? storage = null)
     {
-        var settings = BudgetSettings.With(upstream.BaseUrl, BudgetSettings.TempStorage());
+        var settings = BudgetSettings.With(upstream.BaseUrl, storage ?? BudgetSettings.TempStorage());
         settings["Gateway:Accounting:LedgerRetryMs"] = "50";
         settings["Gateway:Accounting:OnLedgerFailure"] = serve ? "Serve" : "Refuse";
         return GatewayHost.StartAsync(settings, builder => builder.Services.AddSingleton(new LedgerDeviceHook(faults.Wrap)));

@@ -116,7 +116,7 @@ internal sealed class LedgerKeeper : IHostedService, IDisposable
             if (_fault is null)
             {
                 ledger = _ledger!;
-                await ledger.CommitAsync(cancellationToken).AsTask().WaitAsync(cancellationToken);
+                await BoundedCommitAsync(ledger, cancellationToken);
                 Confirm(ledger);
                 Snapshot(_book, ledger.CommittedUntil).Save(ledger.Directory);
                 BudgetsLog.LedgerClosed(_logger, ledger.CommittedUntil);
@@ -175,12 +175,19 @@ internal sealed class LedgerKeeper : IHostedService, IDisposable
         }
     }
 
+    /// <summary>
+    /// A commit, bounded: FASTER does not complete a commit whose metadata file could not be created, so one that
+    /// outlives <c>CommitTimeoutMs</c> is a fault. Real time on purpose: this paces I/O, it is not business time.
+    /// </summary>
+    private Task BoundedCommitAsync(UsageLedger ledger, CancellationToken cancellationToken) =>
+        ledger.CommitAsync(cancellationToken).AsTask().WaitAsync(TimeSpan.FromMilliseconds(_budgets.Current.Accounting.CommitTimeoutMs), cancellationToken);
+
     private async Task CommitAsync(CancellationToken stopping)
     {
         var ledger = _ledger!;
         try
         {
-            await ledger.CommitAsync(stopping).AsTask().WaitAsync(stopping);
+            await BoundedCommitAsync(ledger, stopping);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
         {
@@ -208,7 +215,7 @@ internal sealed class LedgerKeeper : IHostedService, IDisposable
                 flushed = _entries.Count;
                 _ledger = fresh;
             }
-            await fresh.CommitAsync(cancellationToken).AsTask().WaitAsync(cancellationToken);
+            await BoundedCommitAsync(fresh, cancellationToken);
             lock (_lock)
             {
                 // Records that arrived while the commit ran were held in memory only.
