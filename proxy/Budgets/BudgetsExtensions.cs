@@ -21,6 +21,7 @@ internal static class BudgetsExtensions
         services.AddSingleton<TextTokenCounter>();
         services.AddSingleton<LedgerKeeper>();
         services.AddHostedService(sp => sp.GetRequiredService<LedgerKeeper>());
+        services.AddHealthChecks().AddCheck<LedgerHealthCheck>("ledger", tags: ["ready"]);
         ThresholdNotifier.AddWebhookClient(services);
         services.AddSingleton<ThresholdNotifier>();
         services.AddHostedService(sp => sp.GetRequiredService<ThresholdNotifier>());

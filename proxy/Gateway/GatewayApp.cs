@@ -70,7 +70,7 @@ public static class GatewayApp
     {
         app.UseMiddleware<RequestTrackingMiddleware>();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = ReadinessWriter.WriteAsync });
 
         app.UseWhen(context => context.Request.Path.StartsWithSegments("/v1"), v1 => v1.UseMiddleware<TeamKeyAuthMiddleware>());
         app.UseRouting();
