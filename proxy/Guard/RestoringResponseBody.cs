@@ -1,0 +1,32 @@
+using System.Buffers;
+using LlmGateway.Capture;
+
+namespace LlmGateway.Guard;
+
+/// <summary>
+/// The client's response body while a redacted request is answered with restore on. Sits in front of the budget,
+/// cache and capture steps, so they see (and store) the answer with placeholders and only the client gets values.
+/// </summary>
+internal sealed class RestoringResponseBody(IHttpResponseBodyFeature inner, PlaceholderRestorer restorer) : ResponseBodyWrapper(inner)
+{
+    private readonly ArrayBufferWriter<byte> _buffer = new(4096);
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        _buffer.ResetWrittenCount();
+        restorer.Process(buffer.Span, _buffer);
+        if (_buffer.WrittenCount > 0)
+            await Inner.Stream.WriteAsync(_buffer.WrittenMemory, cancellationToken);
+    }
+
+    /// <summary>Writes what is still held back; the middleware calls it when the pipeline returns, and completing does too.</summary>
+    public async Task FlushPendingAsync()
+    {
+        _buffer.ResetWrittenCount();
+        restorer.Flush(_buffer);
+        if (_buffer.WrittenCount > 0)
+            await Inner.Stream.WriteAsync(_buffer.WrittenMemory);
+    }
+
+    protected override Task OnCompletingAsync() => FlushPendingAsync();
+}
