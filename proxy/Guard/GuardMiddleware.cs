@@ -50,7 +50,7 @@ internal sealed class GuardMiddleware(RequestDelegate next, GuardPolicies polici
         // A compressed answer could not be restored byte by byte: ask the provider for an uncompressed one.
         context.Request.Headers.Remove("Accept-Encoding");
         var original = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
-        var restoring = new RestoringResponseBody(original, new PlaceholderRestorer(inspection.Placeholders.JsonReplacements()));
+        var restoring = new RestoringResponseBody(original, context.Response, inspection.Placeholders);
         context.Features.Set<IHttpResponseBodyFeature>(restoring);
         // Restored values change the length.
         context.Response.OnStarting(static response => { ((HttpResponse)response).ContentLength = null; return Task.CompletedTask; }, context.Response);

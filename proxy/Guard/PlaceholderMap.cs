@@ -26,6 +26,9 @@ internal sealed class PlaceholderMap
         return placeholder;
     }
 
+    /// <summary>Placeholder to value, for restoring parsed text.</summary>
+    public IReadOnlyDictionary<string, string> Values() => _byPlaceholder;
+
     /// <summary>For restoring inside JSON strings: each placeholder's value as escaped UTF-8 JSON string content.</summary>
     public Dictionary<string, byte[]> JsonReplacements() => _byPlaceholder.ToDictionary(
         p => p.Key,

@@ -8,7 +8,7 @@ namespace LlmGateway.Guard;
 /// back a possible placeholder cut by a chunk boundary (at most <see cref="MaxPlaceholder"/> bytes) until it can
 /// tell. Values are written JSON-escaped, since every answer it sees is JSON or SSE of JSON.
 /// </summary>
-internal sealed class PlaceholderRestorer(Dictionary<string, byte[]> replacements)
+internal sealed class PlaceholderRestorer(Dictionary<string, byte[]> replacements) : IResponseRestorer
 {
     public const int MaxPlaceholder = 40;
 
