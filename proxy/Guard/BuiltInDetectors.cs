@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Collections.Frozen;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
@@ -13,12 +15,24 @@ internal static partial class BuiltInDetectors
 {
     private const RegexOptions Options = RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture;
 
+    // The key regex starts on common letters (s, a, g, h, x); one multi-string search for its fixed prefixes first
+    // skips it for almost every prompt.
+    private static readonly SearchValues<string> KeyPrefixes = SearchValues.Create(
+        ["sk-", "AKIA", "ASIA", "ABIA", "ACCA", "AIza", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "xox", "hooks.slack.com", "aws_secret_access_key"],
+        StringComparison.OrdinalIgnoreCase);
+
+    private static readonly SearchValues<string> PasswordKeys = SearchValues.Create(["password", "pwd", "accountkey", "sharedaccesskey"], StringComparison.OrdinalIgnoreCase);
+
+    // What looks like name@host.ext but names a file ("setup@1n.exe").
+    private static readonly FrozenSet<string> FileExtensions = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,
+        "exe", "dll", "zip", "rar", "txt", "pdf", "png", "jpg", "jpeg", "gif", "doc", "docx", "xls", "xlsx", "js", "py", "cs", "json", "xml", "html", "htm", "php", "bin", "iso", "mp3", "mp4");
+
     /// <summary>Adds the findings of every category in <paramref name="enabled"/> to <paramref name="findings"/> (unordered, may overlap).</summary>
     public static void Scan(string text, CategorySet enabled, List<Finding> findings)
     {
         var hasDigit = text.AsSpan().IndexOfAnyInRange('0', '9') >= 0;
         if (enabled.Contains(GuardCategory.ApiKey))
-            Add(text, ApiKey(), GuardCategory.ApiKey, findings, IsApiKey);
+            AddApiKeys(text, findings);
         if (enabled.Contains(GuardCategory.PrivateKey) && text.Contains("-----BEGIN", StringComparison.Ordinal))
             Add(text, PrivateKey(), GuardCategory.PrivateKey, findings);
         if (enabled.Contains(GuardCategory.Jwt) && text.Contains("eyJ", StringComparison.Ordinal))
@@ -27,11 +41,11 @@ internal static partial class BuiltInDetectors
         {
             if (text.Contains("://", StringComparison.Ordinal))
                 Add(text, UrlWithPassword(), GuardCategory.ConnectionString, findings);
-            if (text.Contains('='))
+            if (text.Contains('=') && text.AsSpan().IndexOfAny(PasswordKeys) >= 0)
                 Add(text, KeyValueConnectionString(), GuardCategory.ConnectionString, findings);
         }
-        if (enabled.Contains(GuardCategory.Email) && text.Contains('@'))
-            Add(text, Email(), GuardCategory.Email, findings);
+        if (enabled.Contains(GuardCategory.Email))
+            AddEmails(text, findings);
         if (!hasDigit)
             return;
         if (enabled.Contains(GuardCategory.CreditCard))
@@ -54,10 +68,63 @@ internal static partial class BuiltInDetectors
         {
             if (text.Contains('.'))
                 Add(text, IPv4(), GuardCategory.IpAddress, findings);
-            if (text.Contains(':'))
+            if (HasHexColon(text))
                 Add(text, IPv6(), GuardCategory.IpAddress, findings, IsIPv6);
         }
     }
+
+    // Key regexes start at one of a few fixed prefixes: find those (one vectorised multi-string search), check the
+    // character before, and run the anchored regex only there. Prose full of "s" and "a" costs nothing.
+    private static void AddApiKeys(string text, List<Finding> findings)
+    {
+        var from = 0;
+        while (from < text.Length)
+        {
+            var at = text.AsSpan(from).IndexOfAny(KeyPrefixes);
+            if (at < 0)
+                return;
+            at += from;
+            from = at + 1;
+            if (at > 0 && (char.IsAsciiLetterOrDigit(text[at - 1]) || text[at - 1] is '_' or '-'))
+                continue;
+            foreach (var match in ApiKey().EnumerateMatches(text.AsSpan(at)))
+            {
+                if (IsApiKey(text.AsSpan(at, match.Length)))
+                {
+                    findings.Add(new Finding(at, match.Length, GuardCategory.ApiKey));
+                    from = at + match.Length;
+                }
+            }
+        }
+    }
+
+    // Anchored on each '@': back over the local part, then the anchored regex from its start.
+    private static void AddEmails(string text, List<Finding> findings)
+    {
+        var from = 0;
+        while (from < text.Length)
+        {
+            var at = text.IndexOf('@', from);
+            if (at < 0)
+                return;
+            from = at + 1;
+            var start = at;
+            while (start > 0 && at - start <= 64 && IsLocalChar(text[start - 1]))
+                start--;
+            if (start == at || at - start > 64 || (start > 0 && findings.Count > 0 && findings[^1].Category == GuardCategory.Email && findings[^1].End > start))
+                continue;
+            foreach (var match in Email().EnumerateMatches(text.AsSpan(start)))
+            {
+                if (IsEmail(text.AsSpan(start, match.Length)))
+                {
+                    findings.Add(new Finding(start, match.Length, GuardCategory.Email));
+                    from = start + match.Length;
+                }
+            }
+        }
+    }
+
+    private static bool IsLocalChar(char ch) => char.IsAsciiLetterOrDigit(ch) || ch is '.' or '_' or '%' or '+' or '-';
 
     private static void Add(string text, Regex regex, GuardCategory category, List<Finding> findings, Func<ReadOnlySpan<char>, bool>? check = null)
     {
@@ -70,7 +137,7 @@ internal static partial class BuiltInDetectors
 
     // OpenAI (legacy sk-…, sk-proj-/sk-svcacct-/sk-admin-), Anthropic (sk-ant-…), AWS access key ids and a labelled
     // secret access key, GCP API keys, GitHub tokens (classic and fine-grained), Slack tokens and webhooks.
-    [GeneratedRegex(@"(?<![A-Za-z0-9_-])(sk-ant-(api|admin|sid)[0-9]{2}-[A-Za-z0-9_-]{32,}|sk-(proj|svcacct|admin)-[A-Za-z0-9_-]{32,}|sk-[A-Za-z0-9]{32,}|(AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])|AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])|gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{60,255}|xox[abposr]-[A-Za-z0-9-]{10,}|hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+)|(?i:aws_secret_access_key)[""']?\s*[:=]\s*[""']?[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])", Options)]
+    [GeneratedRegex(@"\A(sk-ant-(api|admin|sid)[0-9]{2}-[A-Za-z0-9_-]{32,}|sk-(proj|svcacct|admin)-[A-Za-z0-9_-]{32,}|sk-[A-Za-z0-9]{32,}|(AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])|AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])|gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{60,255}|xox[abposr]-[A-Za-z0-9-]{10,}|hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+)|(?i:aws_secret_access_key)[""']?\s*[:=]\s*[""']?[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])", Options)]
     private static partial Regex ApiKey();
 
     // A key is random: it mixes letters and digits. "sk-learn…" style words and all-letter identifiers are not keys.
@@ -109,8 +176,28 @@ internal static partial class BuiltInDetectors
     private static partial Regex KeyValueConnectionString();
 
     // Starts only at the start of a local part (lookbehind), so a long run of word characters is not rescanned.
-    [GeneratedRegex(@"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![A-Za-z0-9-])", Options)]
+    [GeneratedRegex(@"\A[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![A-Za-z0-9-])", Options)]
     private static partial Regex Email();
+
+    private static bool IsEmail(ReadOnlySpan<char> match)
+    {
+        var tld = match[(match.LastIndexOf('.') + 1)..];
+        return !(tld.Length <= 4 && FileExtensions.Contains(tld.ToString()));
+    }
+
+    // An IPv6 address has a colon between two hex digits or a "::"; prose colons ("Note: ...") are followed by a space.
+    private static bool HasHexColon(string text)
+    {
+        for (var at = text.IndexOf(':'); at >= 0 && at < text.Length - 1; at = text.IndexOf(':', at + 1))
+        {
+            if (char.IsAsciiHexDigit(text[at + 1]) || text[at + 1] == ':')
+            {
+                if (at > 0 && (char.IsAsciiHexDigit(text[at - 1]) || text[at - 1] == ':'))
+                    return true;
+            }
+        }
+        return false;
+    }
 
     // 13 to 19 digits, optionally grouped by single spaces or hyphens; not part of a longer number.
     [GeneratedRegex(@"(?<![0-9][ -]?)[0-9]([ -]?[0-9]){12,18}(?![ -]?[0-9])", Options)]
