@@ -1,14 +1,15 @@
 using System.Collections.Frozen;
+using System.Collections.Immutable;
 
 namespace LlmGateway.Guard;
 
 /// <summary>Names of <see cref="GuardCategory"/> for config, metric labels and placeholders, computed once.</summary>
 internal static class GuardCategories
 {
-    public static readonly GuardCategory[] All = Enum.GetValues<GuardCategory>();
+    public static readonly ImmutableArray<GuardCategory> All = [.. Enum.GetValues<GuardCategory>()];
 
-    private static readonly string[] Labels = All.Select(c => Snake(c.ToString())).ToArray();
-    private static readonly string[] Stems = Labels.Select(l => l.ToUpperInvariant()).ToArray();
+    private static readonly ImmutableArray<string> Labels = [.. All.Select(c => Snake(c.ToString()))];
+    private static readonly ImmutableArray<string> Stems = [.. Labels.Select(l => l.ToUpperInvariant())];
 
     private static readonly FrozenDictionary<string, GuardCategory> ByName =
         All.ToFrozenDictionary(c => c.ToString(), c => c, StringComparer.OrdinalIgnoreCase);
