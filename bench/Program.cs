@@ -3,6 +3,7 @@ using LlmGateway.Bench.Budgets;
 using LlmGateway.Bench.Caching;
 using LlmGateway.Bench.Embeddings;
 using LlmGateway.Bench.Gateway;
+using LlmGateway.Bench.Guard;
 using LlmGateway.Bench.Metrics;
 using LlmGateway.Bench.Proxy;
 using LlmGateway.Bench.VectorIndex;
@@ -20,6 +21,7 @@ var root = new RootCommand("LlmGateway benchmarks: dotnet run -c Release --proje
     CacheLatencyBench.Command(),
     CacheQualityBench.Command(),
     MetricsBench.Command(),
+    GuardBench.Command(),
 };
 var parsed = root.Parse(args);
 var exitCode = await parsed.InvokeAsync();

@@ -5,6 +5,7 @@ using LlmGateway.Caching;
 using LlmGateway.Capture;
 using LlmGateway.Demo;
 using LlmGateway.Embeddings;
+using LlmGateway.Guard;
 using LlmGateway.Metrics;
 using LlmGateway.Routing;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -34,6 +35,7 @@ public static class GatewayApp
         services.AddGatewayRouting();
         services.AddHostedService<DemoUpstreamService>();
         services.AddGatewayMetrics();
+        services.AddGuard();
         services.AddBudgets();
         services.AddEmbeddings(builder.Configuration);
         services.AddCaching(builder.Configuration);
@@ -89,6 +91,7 @@ public static class GatewayApp
         app.MapReverseProxy(proxy =>
         {
             proxy.UseMiddleware<RequestParsingMiddleware>();
+            proxy.UseGuard();
             proxy.UseBudgets();
             proxy.UseCaching();
             proxy.UseMiddleware<ResponseCaptureMiddleware>();
