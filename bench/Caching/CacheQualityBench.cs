@@ -7,7 +7,7 @@ namespace LlmGateway.Bench.Caching;
 
 /// <summary>
 /// <c>cache-quality</c>: precision and recall of cache hits against the threshold, with and without the
-/// look-alike guard, on QQP, PAWS-X en/ja and JSTS, for the hashing embedder (or a model given by path).
+/// look-alike guard, on QQP, PAWS-X en/ja and JSTS, for the hashing embedder, a built-in model by name or a model folder.
 /// </summary>
 internal static class CacheQualityBench
 {
@@ -16,16 +16,16 @@ internal static class CacheQualityBench
     public static Command Command()
     {
         var max = BenchArgs.With("--max", int.MaxValue, "Pairs per data set at most.");
-        var model = BenchArgs.With("--model", "", "An ONNX model folder, or 'generated' (the tiny test model); empty: the hashing embedder.");
+        var model = BenchArgs.With("--model", "", "A built-in model (all-MiniLM-L6-v2, snowflake-arctic-embed-xs), an ONNX model folder, or 'generated' (the tiny test model); empty: the hashing embedder.");
         var dimension = BenchArgs.With("--dimension", 512, "Dimension of the hashing embedder.");
-        var pooling = BenchArgs.With("--pooling", "mean", "Pooling of the ONNX model's token vectors.").AcceptOnlyFromAmong("mean", "cls");
+        var pooling = new Option<string?>("--pooling") { Description = "Pooling of the ONNX model's token vectors (default: a built-in model's own, mean for a folder)." }.AcceptOnlyFromAmong("mean", "cls");
         var showFalseHits = new Option<double?>("--show-false-hits") { Description = "Print up to 30 false hits at or above this cosine." };
         var command = new Command("cache-quality", "Precision/recall of cache hits vs threshold on QQP, PAWS-X en/ja and JSTS.") { max, model, dimension, pooling, showFalseHits };
-        command.SetAction(p => RunAsync(p.GetValue(max), p.GetValue(model)!, p.GetValue(dimension), p.GetValue(pooling) == "cls" ? EmbeddingPooling.Cls : EmbeddingPooling.Mean, p.GetValue(showFalseHits)));
+        command.SetAction(p => RunAsync(p.GetValue(max), p.GetValue(model)!, p.GetValue(dimension), p.GetValue(pooling) switch { "cls" => EmbeddingPooling.Cls, "mean" => EmbeddingPooling.Mean, _ => null }, p.GetValue(showFalseHits)));
         return command;
     }
 
-    private static async Task<int> RunAsync(int max, string model, int dimension, EmbeddingPooling pooling, double? showFalseHits)
+    private static async Task<int> RunAsync(int max, string model, int dimension, EmbeddingPooling? pooling, double? showFalseHits)
     {
         var folder = QualityData.Folder();
         if (folder is null)
@@ -70,12 +70,15 @@ internal static class CacheQualityBench
         return 0;
     }
 
-    private static ITextEmbedder CreateEmbedder(string model, int dimension, EmbeddingPooling pooling)
+    private static ITextEmbedder CreateEmbedder(string model, int dimension, EmbeddingPooling? pooling)
     {
         if (model.Length == 0)
             return new HashingEmbedder(dimension);
         if (model == "generated")
             model = Embeddings.BenchModelFolder.CreateGenerated(Embeddings.BenchModelFolder.FindRepositoryRoot() ?? throw new InvalidOperationException("run from the repository"));
-        return LlmGateway.Embeddings.Onnx.OnnxEmbedder.Load(model, null, pooling, maxTokens: 256, threads: 0);
+        var settings = new LlmGateway.Embeddings.Onnx.OnnxSessionSettings(IntraOpThreads: 0);
+        return LlmGateway.Embeddings.Packaged.PackagedModel.Find(model) is { } packaged
+            ? LlmGateway.Embeddings.Onnx.OnnxEmbedder.LoadPackaged(packaged, pooling, maxTokens: 256, settings)
+            : LlmGateway.Embeddings.Onnx.OnnxEmbedder.Load(model, pooling ?? EmbeddingPooling.Mean, maxTokens: 256, settings);
     }
 }

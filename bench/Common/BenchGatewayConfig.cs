@@ -1,7 +1,8 @@
 namespace LlmGateway.Bench.Common;
 
 /// <summary>
-/// The gateway config the benches run with: one team with one key, one model on a fake upstream, cache off,
+/// The gateway config the benches run with: one team with one key, one model on a fake upstream, cache off (so the
+/// hashing embedder: a sentence model would only add load time and memory),
 /// warnings-only logging, storage in a temp folder of this bench process.
 /// </summary>
 internal static class BenchGatewayConfig
@@ -18,6 +19,7 @@ internal static class BenchGatewayConfig
           "Logging": { "LogLevel": { "Default": "Warning" } },
           "Gateway": {
             "Cache": { "Enabled": false },
+            "Embeddings": { "Provider": "hashing" },
             "Storage": { "Path": "{{StoragePath}}" },
             "Providers": { "fake": { "BaseUrl": "http://127.0.0.1:{{upstreamPort}}/v1" } },
             "Models": { "{{Model}}": { "Provider": "fake" } },

@@ -4,6 +4,7 @@ using LlmGateway.Embeddings;
 using LlmGateway.Embeddings.Batching;
 using LlmGateway.Embeddings.Hashing;
 using LlmGateway.Embeddings.Onnx;
+using LlmGateway.Embeddings.Packaged;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LlmGateway.Bench.Embeddings;
@@ -22,48 +23,58 @@ public static class EmbeddingsBench
 
     public static Command Command()
     {
-        var model = new Option<string>("--model") { Description = "A real model: its folder or .onnx file." };
-        var nativeLib = new Option<string>("--native-lib") { Description = "Path of libonnxruntime to load." };
+        var model = new Option<string>("--model") { Description = "A built-in model name, or a model folder or .onnx file.", DefaultValueFactory = _ => PackagedModel.MiniLm.Name };
+        var threads = new Option<int>("--threads") { Description = "Intra-op threads per run.", DefaultValueFactory = _ => 1 };
+        var noArena = new Option<bool>("--no-arena") { Description = "Turn ONNX Runtime's CPU memory arena off." };
+        var realOnly = new Option<bool>("--real-only") { Description = "Only the real model (skip hashing and the generated test model)." };
+        var compare = new Option<bool>("--compare-settings") { Description = "Compare thread/arena settings of a built-in model, interleaved in one process." };
         var quick = new Option<bool>("--quick") { Description = "Fewer iterations." };
-        var command = new Command("embeddings", "Embedder latency, the project's time around ONNX Runtime, allocations, micro-batching.") { model, nativeLib, quick };
-        command.SetAction(p => RunAsync(p.GetValue(model), p.GetValue(nativeLib), p.GetValue(quick)));
+        var command = new Command("embeddings", "Embedder latency, load time and RSS, the project's time around ONNX Runtime, allocations, micro-batching.")
+        {
+            model, threads, noArena, realOnly, compare, quick,
+        };
+        command.SetAction(p => RunAsync(p.GetValue(model)!, new OnnxSessionSettings(p.GetValue(threads), !p.GetValue(noArena)), p.GetValue(realOnly), p.GetValue(compare), p.GetValue(quick)));
         return command;
     }
 
-    private static async Task<int> RunAsync(string? model, string? nativeLib, bool quick)
+    private static async Task<int> RunAsync(string model, OnnxSessionSettings settings, bool realOnly, bool compareSettings, bool quick)
     {
-        Console.WriteLine($"Embeddings bench — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:u}");
+        Console.WriteLine($"Embeddings bench — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:u}; ONNX session: {settings}");
         Console.WriteLine();
 
-        RunHashing(quick);
-
-        var root = BenchModelFolder.FindRepositoryRoot();
-        if (root is null)
+        if (!realOnly)
         {
-            Console.WriteLine("ONNX (generated model): skipped, tests/Embeddings/TestData not found above the working directory.");
-        }
-        else
-        {
-            var folder = BenchModelFolder.CreateGenerated(root);
-            try
+            RunHashing(quick);
+            var root = BenchModelFolder.FindRepositoryRoot();
+            if (root is null)
             {
-                await RunOnnxAsync("generated tiny-bert (1 layer, hidden 32) + MiniLM tokenizer", folder, nativeLib, quick);
+                Console.WriteLine("ONNX (generated model): skipped, tests/Embeddings/TestData not found above the working directory.");
             }
-            finally
+            else
             {
-                Directory.Delete(folder, true);
+                var folder = BenchModelFolder.CreateGenerated(root);
+                try
+                {
+                    await RunOnnxAsync("generated tiny-bert (1 layer, hidden 32) + MiniLM tokenizer", () => OnnxEmbedder.Load(folder, EmbeddingPooling.Mean, 256, settings), quick);
+                }
+                finally
+                {
+                    Directory.Delete(folder, true);
+                }
             }
         }
 
-        if (model is not null)
+        // A built-in model by name (no download), or a model folder.
+        var packaged = PackagedModel.Find(model);
+        if (compareSettings && packaged is not null)
         {
-            await RunOnnxAsync($"real model {model}", model, nativeLib, quick);
-        }
-        else
-        {
-            Console.WriteLine("Real model: not measured (pass --model <folder>, e.g. a download of sentence-transformers/all-MiniLM-L6-v2; see proxy/Embeddings/README.md).");
+            CompareSettings(packaged, quick);
+            return 0;
         }
 
+        await RunOnnxAsync($"real model {model}",
+            () => packaged is not null ? OnnxEmbedder.LoadPackaged(packaged, null, 256, settings) : OnnxEmbedder.Load(model, EmbeddingPooling.Mean, 256, settings),
+            quick, real: true);
         return 0;
     }
 
@@ -105,14 +116,15 @@ public static class EmbeddingsBench
         Console.WriteLine();
     }
 
-    private static async Task RunOnnxAsync(string label, string modelPath, string? nativeLib, bool quick)
+    private static async Task RunOnnxAsync(string label, Func<OnnxEmbedder> load, bool quick, bool real = false)
     {
         Console.WriteLine($"== ONNX: {label}");
         OnnxEmbedder embedder;
+        var rssBefore = ResidentMiB();
         var loadWatch = Stopwatch.StartNew();
         try
         {
-            embedder = OnnxEmbedder.Load(modelPath, nativeLib, EmbeddingPooling.Mean, 256, 1);
+            embedder = load();
         }
         catch (EmbeddingModelLoadException ex)
         {
@@ -123,23 +135,85 @@ public static class EmbeddingsBench
 
         using (embedder)
         {
-            Console.WriteLine($"  loaded in {loadWatch.ElapsedMilliseconds} ms; ONNX Runtime {embedder.RuntimeVersion}; dimension {embedder.Dimension}; {embedder.TokenizerDescription}; id {embedder.ModelId}");
-            var iterations = quick ? 300 : 3_000;
+            var loadMs = loadWatch.ElapsedMilliseconds;
+            var rssLoaded = ResidentMiB();
+            // The first call after load is what the first request pays (Load warms the model up).
+            var first = Stopwatch.StartNew();
+            embedder.EmbedBatch(["Where can I find the invoices of last month?"], CancellationToken.None);
+            var firstMs = first.Elapsed.TotalMilliseconds;
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            Console.WriteLine($"  loaded in {loadMs} ms (warm-up included); ONNX Runtime {embedder.RuntimeVersion}; dimension {embedder.Dimension}; {embedder.TokenizerDescription}; id {embedder.ModelId}");
+            Console.WriteLine($"  RSS before load {rssBefore} MiB, after load {rssLoaded} MiB (+{rssLoaded - rssBefore}), after a full GC {ResidentMiB()} MiB; first call after load {firstMs:F1} ms");
+            var iterations = real ? (quick ? 50 : 300) : (quick ? 300 : 3_000);
             var longQuery = string.Concat(Enumerable.Repeat("a much longer question about resetting passwords ", 40));
             foreach (var (name, text) in new[] { ("short query", ShortQuery), ("256-token query", longQuery) })
             {
-                MeasurePhases(embedder, name, text, iterations);
+                MeasurePhases(embedder, name, text, iterations, real ? 20 : 200);
             }
 
-            await MeasureBatchingAsync(embedder, quick);
+            await MeasureBatchingAsync(embedder, quick || real);
+            Console.WriteLine($"  RSS at the end {ResidentMiB()} MiB");
         }
 
         Console.WriteLine();
     }
 
-    private static void MeasurePhases(OnnxEmbedder embedder, string name, string text, int iterations)
+    /// <summary>
+    /// Session settings side by side in one process, calls interleaved, so the shared machine's load hits every
+    /// variant alike: one short query (the cache's request path) and a batch of 32 (the micro-batcher under load).
+    /// </summary>
+    private static void CompareSettings(PackagedModel model, bool quick)
     {
-        for (var i = 0; i < 200; i++)
+        var variants = new[] { new OnnxSessionSettings(1, true), new OnnxSessionSettings(2, true), new OnnxSessionSettings(1, false), new OnnxSessionSettings(2, false) };
+        var embedders = variants.Select(v => OnnxEmbedder.LoadPackaged(model, null, 256, v)).ToArray();
+        try
+        {
+            var rounds = quick ? 60 : 300;
+            var batch = Enumerable.Range(0, 32).Select(i => $"{ShortQuery} variant number {i}").ToArray();
+            var single = variants.Select(_ => new List<long>()).ToArray();
+            var batched = variants.Select(_ => new List<long>()).ToArray();
+            for (var r = 0; r < rounds; r++)
+            {
+                for (var v = 0; v < variants.Length; v++)
+                {
+                    var start = Stopwatch.GetTimestamp();
+                    embedders[v].EmbedBatch([ShortQuery], CancellationToken.None);
+                    single[v].Add(Stopwatch.GetTimestamp() - start);
+                    if (r % 10 == 0)
+                    {
+                        start = Stopwatch.GetTimestamp();
+                        embedders[v].EmbedBatch(batch, CancellationToken.None);
+                        batched[v].Add(Stopwatch.GetTimestamp() - start);
+                    }
+                }
+            }
+
+            Console.WriteLine($"== {model.Name}: session settings, interleaved in one process ({rounds} rounds)");
+            for (var v = 0; v < variants.Length; v++)
+            {
+                var batch32 = new LatencyStats(batched[v]);
+                Console.WriteLine($"  threads {variants[v].IntraOpThreads}, arena {(variants[v].CpuMemoryArena ? "on " : "off")}: one query {new LatencyStats(single[v])}; batch of 32 p50 {batch32.P50 / 1000:F1} ms ({32_000_000 / batch32.P50:F0} texts/s)");
+            }
+        }
+        finally
+        {
+            foreach (var embedder in embedders)
+            {
+                embedder.Dispose();
+            }
+        }
+    }
+
+    private static long ResidentMiB()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.WorkingSet64 >> 20;
+    }
+
+    private static void MeasurePhases(OnnxEmbedder embedder, string name, string text, int iterations, int warmup)
+    {
+        for (var i = 0; i < warmup; i++)
         {
             embedder.EmbedBatch([text], CancellationToken.None);
         }
@@ -165,6 +239,7 @@ public static class EmbeddingsBench
         Console.WriteLine($"      of which tokenise+tensor setup            {new LatencyStats(prepare)}");
         Console.WriteLine($"      of which pooling+normalise+release        {new LatencyStats(pool)}");
         Console.WriteLine($"    ONNX Runtime Run                               {new LatencyStats(run)}");
+        Console.WriteLine($"    whole call (one query, end to end)             {new LatencyStats(prepare.Zip(run, (a, b) => a + b).Zip(pool, (a, b) => a + b))}");
         Console.WriteLine($"    managed allocation per call (whole call, incl. result arrays): {allocated:F0} B");
     }
 

@@ -1,6 +1,6 @@
 namespace LlmGateway.Auth;
 
-/// <summary>A team, bound from <c>Gateway:Teams:{name}</c>. Capabilities add their own sub-sections (Budget, RateLimit, Cache).</summary>
+/// <summary>A team, bound from <c>Gateway:Teams:{name}</c>. Capabilities add their own sub-sections (Budget, RateLimit, Cache, Guard).</summary>
 public sealed record TeamOptions
 {
     /// <summary>SHA-256 hex digests of the team's keys (create one with <c>LlmGateway keys new</c>).</summary>
@@ -14,4 +14,6 @@ public sealed record TeamOptions
     public Budgets.RateLimitOptions? RateLimit { get; init; }
 
     public Caching.TeamCacheOptions? Cache { get; init; }
+
+    public Guard.TeamGuardOptions? Guard { get; init; }
 }

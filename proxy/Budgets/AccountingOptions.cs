@@ -26,4 +26,16 @@ public sealed record AccountingOptions
 
     /// <summary>Whether a request waits for its usage record to be committed before its response ends. Default true.</summary>
     public bool AwaitCommit { get; init; } = true;
+
+    /// <summary>What happens to requests that need accounting while the ledger's storage fails: <see cref="LedgerFailurePolicy.Refuse"/> (default) or serve and hold the records in memory.</summary>
+    public LedgerFailurePolicy OnLedgerFailure { get; init; } = LedgerFailurePolicy.Refuse;
+
+    /// <summary>How often a failed ledger is reopened to see whether storage is back, in milliseconds; also the refusals' <c>Retry-After</c> (rounded up to seconds). Default 1000.</summary>
+    public int LedgerRetryMs { get; init; } = 1000;
+
+    /// <summary>Records held in memory while the ledger fails; past it, new records are counted as lost (metric and log). Default 100000.</summary>
+    public int MaxUnrecordedRecords { get; init; } = 100_000;
+
+    /// <summary>A ledger commit that has not finished after this many milliseconds counts as a storage fault (a vanished volume can hang one forever). Default 5000.</summary>
+    public int CommitTimeoutMs { get; init; } = 5000;
 }

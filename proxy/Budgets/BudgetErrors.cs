@@ -42,6 +42,15 @@ internal static class BudgetErrors
             $"Model '{model}' has no price configured (Gateway:Prices), and the gateway blocks unpriced models so that no spend goes unaccounted.",
             OpenAiError.Permission, "model", "model_not_priced");
 
+    /// <summary>503: the ledger's storage is failing and <c>Gateway:Accounting:OnLedgerFailure</c> is <c>refuse</c>; nothing was forwarded or charged.</summary>
+    public static Task LedgerUnavailableAsync(HttpContext context, TimeSpan retryAfter)
+    {
+        context.Response.Headers.RetryAfter = Seconds(retryAfter);
+        return OpenAiError.WriteAsync(context, StatusCodes.Status503ServiceUnavailable,
+            "The gateway cannot record usage right now (its ledger storage is failing), so it does not forward requests that would be billed. Nothing was sent to the provider; please retry.",
+            "service_unavailable", code: "ledger_unavailable");
+    }
+
     /// <summary>
     /// The SSE event that ends a stream the provider ran past its output cap (<see cref="StreamOverrunGuard"/>): an error
     /// event as OpenAI sends one mid-stream, with no <c>[DONE]</c> after it, so SDKs raise it instead of returning a cut answer.

@@ -1,5 +1,6 @@
 using LlmGateway.Auth;
 using LlmGateway.Budgets.Accounts;
+using LlmGateway.Budgets.Ledger;
 using LlmGateway.Budgets.Pricing;
 using LlmGateway.Budgets.RateLimiting;
 using LlmGateway.Budgets.Usage;
@@ -19,6 +20,7 @@ internal sealed class BudgetMiddleware(
     BudgetEngine engine,
     TeamRateLimiter limiter,
     Settler settler,
+    LedgerKeeper ledger,
     TextTokenCounter tokens,
     BudgetMetrics metrics,
     GatewayConfigStore store,
@@ -42,6 +44,13 @@ internal sealed class BudgetMiddleware(
             return;
         }
         var config = configs.Current;
+        // Money fails closed: while the ledger cannot make records durable, nothing that would need one is forwarded.
+        if (config.Active && config.Accounting.OnLedgerFailure == LedgerFailurePolicy.Refuse && ledger.Fault is not null)
+        {
+            Reject(team, RejectionReason.LedgerUnavailable);
+            await BudgetErrors.LedgerUnavailableAsync(context, TimeSpan.FromMilliseconds(config.Accounting.LedgerRetryMs));
+            return;
+        }
         var limits = team.Options.RateLimit;
         var estimate = request.Model is null || (!config.Active && limits is null) ? default : EstimateFor(request, context.Request.ContentLength, config, out _);
 

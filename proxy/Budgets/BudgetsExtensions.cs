@@ -22,6 +22,7 @@ internal static class BudgetsExtensions
         services.AddSingleton<LedgerKeeper>();
         services.AddSingleton<Finance.SpendHistory>();
         services.AddHostedService(sp => sp.GetRequiredService<LedgerKeeper>());
+        services.AddHealthChecks().AddCheck<LedgerHealthCheck>("ledger", tags: ["ready"]);
         ThresholdNotifier.AddWebhookClient(services);
         services.AddSingleton<ThresholdNotifier>();
         services.AddHostedService(sp => sp.GetRequiredService<ThresholdNotifier>());

@@ -41,4 +41,16 @@ internal static partial class BudgetsLog
 
     [LoggerMessage(6012, LogLevel.Error, "Tokenizer {Tokenizer} could not be loaded: prompts of the models priced with it are bounded by their bytes", EventName = "TokenizerFailed")]
     public static partial void TokenizerFailed(ILogger logger, Exception exception, string tokenizer);
+
+    [LoggerMessage(6013, LogLevel.Error, "Ledger storage at {Directory} failed; records are held in memory until it returns ({Policy}: requests that need accounting are {Action}): {Error}", EventName = "LedgerFaulted")]
+    public static partial void LedgerFaulted(ILogger logger, string directory, string policy, string action, string error);
+
+    [LoggerMessage(6014, LogLevel.Information, "Ledger storage at {Directory} is back: {Flushed} held records written", EventName = "LedgerRecovered")]
+    public static partial void LedgerRecovered(ILogger logger, string directory, int flushed);
+
+    [LoggerMessage(6015, LogLevel.Error, "{Count} usage records were lost (not durable in the ledger at {Directory}): {Why}", EventName = "LedgerRecordsLost")]
+    public static partial void LedgerRecordsLost(ILogger logger, int count, string directory, string why);
+
+    [LoggerMessage(6016, LogLevel.Warning, "Ledger shutdown abandoned its final commit and snapshot: {Why}", EventName = "LedgerCloseAbandoned")]
+    public static partial void LedgerCloseAbandoned(ILogger logger, string why);
 }

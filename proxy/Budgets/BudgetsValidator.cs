@@ -43,6 +43,9 @@ internal static class BudgetsValidator
             if (accounting.DefaultMaxOutputTokens <= 0) errors.Add($"{AccountingOptions.Section}:DefaultMaxOutputTokens: must be positive.");
             if (accounting.CommitIntervalMs is < 1 or > 1000) errors.Add($"{AccountingOptions.Section}:CommitIntervalMs: must be between 1 and 1000.");
             if (accounting.StreamOverrunPercent is < 0 or > 1000) errors.Add($"{AccountingOptions.Section}:StreamOverrunPercent: must be between 0 and 1000.");
+            if (accounting.LedgerRetryMs is < 10 or > 600_000) errors.Add($"{AccountingOptions.Section}:LedgerRetryMs: must be between 10 and 600000.");
+            if (accounting.CommitTimeoutMs is < 50 or > 600_000) errors.Add($"{AccountingOptions.Section}:CommitTimeoutMs: must be between 50 and 600000.");
+            if (accounting.MaxUnrecordedRecords is < 0) errors.Add($"{AccountingOptions.Section}:MaxUnrecordedRecords: must not be negative.");
             if (accounting.StreamOverrunTokens is < 0 or > 1_000_000) errors.Add($"{AccountingOptions.Section}:StreamOverrunTokens: must be between 0 and 1000000.");
         }
     }

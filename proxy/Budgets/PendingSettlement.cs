@@ -1,5 +1,6 @@
 using LlmGateway.Auth;
 using LlmGateway.Budgets.Accounts;
+using LlmGateway.Budgets.Ledger;
 using LlmGateway.Budgets.RateLimiting;
 using LlmGateway.Capture;
 using LlmGateway.Gateway;
@@ -20,8 +21,8 @@ internal sealed class PendingSettlement(
 
     private async Task RunAsync()
     {
-        var address = settler.Settle(context, request, team, config, policy, reservation, decision, capture);
-        if (address >= 0 && config.Accounting.AwaitCommit)
-            await settler.WaitCommittedAsync(address, context.TraceIdentifier);
+        var entry = settler.Settle(context, request, team, config, policy, reservation, decision, capture);
+        if (entry is not null && config.Accounting.AwaitCommit)
+            await Settler.WaitDurableAsync(entry);
     }
 }

@@ -7,4 +7,5 @@ internal enum RejectionReason
     RateLimitTokens,
     Budget,
     Unpriced,
+    LedgerUnavailable,
 }

@@ -8,6 +8,7 @@ internal static class RejectionReasons
         RejectionReason.RateLimitRequests => "rate_limit_requests",
         RejectionReason.RateLimitTokens => "rate_limit_tokens",
         RejectionReason.Budget => "budget",
+        RejectionReason.LedgerUnavailable => "ledger_unavailable",
         _ => "unpriced",
     };
 }

@@ -23,21 +23,14 @@ internal sealed class Settler(
     TimeProvider time,
     ILogger<Settler> logger)
 {
-    /// <summary>Completes when the record at <paramref name="address"/> is committed; a broken ledger is logged, not thrown at the client.</summary>
-    public async Task WaitCommittedAsync(long address, string requestId)
-    {
-        try
-        {
-            await ledger.Ledger.WaitCommittedAsync(address, CancellationToken.None);
-        }
-        catch (Exception ex)
-        {
-            BudgetsLog.LedgerAppendFailed(logger, ex, requestId);
-        }
-    }
+    /// <summary>
+    /// Completes when the record is committed, or when the ledger fails first: the record is then held in memory
+    /// (written when storage returns, or counted as lost at shutdown), which the keeper logs once per fault episode.
+    /// </summary>
+    public static Task WaitDurableAsync(LedgerEntry entry) => entry.Durable;
 
-    /// <summary>Records the request's real usage and cost; returns its ledger address (-1 when nothing was recorded).</summary>
-    public long Settle(HttpContext context, GatewayRequest request, TeamIdentity team, BudgetsConfig config, BudgetPolicy policy,
+    /// <summary>Records the request's real usage and cost; returns its ledger entry (null when nothing was recorded).</summary>
+    public LedgerEntry? Settle(HttpContext context, GatewayRequest request, TeamIdentity team, BudgetsConfig config, BudgetPolicy policy,
         Reservation? reservation, RateLimitDecision? decision, CapturedResponse capture)
     {
         var settled = false;
@@ -50,7 +43,7 @@ internal sealed class Settler(
                 settled = true;
                 if (reservation is not null)
                     BudgetEngine.Release(reservation);
-                return -1;
+                return null;
             }
             var crossings = engine.Settle(reservation, policy, record, record.Time);
             settled = true;
@@ -59,14 +52,14 @@ internal sealed class Settler(
                 record.CacheResult == CacheResult.Hit ? 0 : record.CompletionTokens);
             if (crossings is not null)
                 Notify(policy, crossings);
-            return ledger.Ledger.Append(record);
+            return ledger.Append(record);
         }
         catch (Exception ex)
         {
             if (reservation is not null && !settled)
                 BudgetEngine.Release(reservation);
             BudgetsLog.LedgerAppendFailed(logger, ex, context.TraceIdentifier);
-            return -1;
+            return null;
         }
     }
 

@@ -26,4 +26,7 @@ internal static partial class CacheLog
 
     [LoggerMessage(5006, LogLevel.Warning, "Cache store failed; the answer was served but not stored", EventName = "StoreFailed")]
     public static partial void StoreFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(5008, LogLevel.Warning, "Cache shutdown abandoned its final checkpoint and snapshot (entries since the last checkpoint are rebuilt or lost; the cache is not the source of truth): {Why}", EventName = "CacheCloseAbandoned")]
+    public static partial void CloseAbandoned(ILogger logger, string why);
 }

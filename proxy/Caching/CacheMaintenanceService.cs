@@ -38,7 +38,7 @@ internal sealed class CacheMaintenanceService(IServiceProvider services, IOption
                         lastSweep = time.GetTimestamp();
                     }
                     var snapshot = time.GetElapsedTime(lastSnapshot) >= SnapshotEvery;
-                    await cache.CommitAsync(snapshot, stoppingToken);
+                    await cache.CommitAsync(snapshot, stoppingToken).WaitAsync(stoppingToken);
                     if (snapshot) lastSnapshot = time.GetTimestamp();
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
@@ -55,7 +55,16 @@ internal sealed class CacheMaintenanceService(IServiceProvider services, IOption
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        if (_cache is not null)
-            await _cache.CommitAsync(snapshot: true, CancellationToken.None);
+        if (_cache is null)
+            return;
+        try
+        {
+            // Bounded by the host's shutdown timeout: a checkpoint on failing storage may never finish.
+            await _cache.CommitAsync(snapshot: true, cancellationToken).WaitAsync(cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            CacheLog.CloseAbandoned(logger, ex is OperationCanceledException ? "the shutdown timeout passed" : ex.GetBaseException().Message);
+        }
     }
 }

@@ -39,7 +39,8 @@ public sealed class FakeUpstream : IAsyncDisposable
     public static async Task<FakeUpstream> StartAsync(FakeUpstreamOptions options, string url = "http://127.0.0.1:0", CancellationToken cancellationToken = default,
         TimeProvider? time = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // The fake reads no config files, so it watches none (each watch is one of the user's inotify instances).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls(url);
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);

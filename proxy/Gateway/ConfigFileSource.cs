@@ -19,7 +19,9 @@ internal static class ConfigFileSource
 
         var sources = (IList<IConfigurationSource>)configuration.Sources;
         var index = sources.ToList().FindIndex(s => s is EnvironmentVariablesConfigurationSource);
-        var tmp = new ConfigurationBuilder().AddJsonFile(path, optional: explicitPath is null, reloadOnChange: true);
+        // The host's own switch for watching config files also covers this one (each watch is an inotify instance).
+        var watch = configuration.GetValue("hostBuilder:reloadConfigOnChange", defaultValue: true);
+        var tmp = new ConfigurationBuilder().AddJsonFile(path, optional: explicitPath is null, reloadOnChange: watch);
         var source = tmp.Sources[0];
         if (index < 0) sources.Add(source);
         else sources.Insert(index, source);

@@ -5,6 +5,7 @@ using LlmGateway.Caching;
 using LlmGateway.Capture;
 using LlmGateway.Demo;
 using LlmGateway.Embeddings;
+using LlmGateway.Guard;
 using LlmGateway.Metrics;
 using LlmGateway.Routing;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -36,6 +37,7 @@ public static class GatewayApp
         services.AddGatewayRouting();
         services.AddHostedService<DemoUpstreamService>();
         services.AddGatewayMetrics();
+        services.AddGuard();
         services.AddBudgets();
         services.AddEmbeddings(builder.Configuration);
         services.AddCaching(builder.Configuration);
@@ -72,7 +74,7 @@ public static class GatewayApp
     {
         app.UseMiddleware<RequestTrackingMiddleware>();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = ReadinessWriter.WriteAsync });
 
         app.UseWhen(context => context.Request.Path.StartsWithSegments("/v1"), v1 => v1.UseMiddleware<TeamKeyAuthMiddleware>());
         app.UseRouting();
@@ -91,6 +93,7 @@ public static class GatewayApp
         app.MapReverseProxy(proxy =>
         {
             proxy.UseMiddleware<RequestParsingMiddleware>();
+            proxy.UseGuard();
             proxy.UseBudgets();
             proxy.UseCaching();
             proxy.UseMiddleware<ResponseCaptureMiddleware>();

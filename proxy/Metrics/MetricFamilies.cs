@@ -25,6 +25,10 @@ internal static class MetricFamilies
     public const string BudgetLimit = "llm_gateway_budget_limit_usd";
     public const string BudgetRemaining = "llm_gateway_budget_remaining_usd";
     public const string Rejections = "llm_gateway_rejections_total";
+    public const string LedgerFaulted = "llm_gateway_ledger_faulted";
+    public const string LedgerUnrecorded = "llm_gateway_ledger_unrecorded";
+    public const string LedgerRecordsLost = "llm_gateway_ledger_records_lost_total";
+    public const string LedgerFaults = "llm_gateway_ledger_faults_total";
 
     // Recorded by the caching and embeddings capabilities.
     public const string CacheLookups = "llm_gateway_cache_lookups_total";

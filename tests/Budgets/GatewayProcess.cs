@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using LlmGateway.Tests.Infrastructure;
 
@@ -7,14 +8,43 @@ namespace LlmGateway.Tests.Budgets;
 internal sealed class GatewayProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output;
 
-    private GatewayProcess(Process process, string url)
+    private GatewayProcess(Process process, string url, ConcurrentQueue<string> output)
     {
         _process = process;
         Url = url;
+        _output = output;
     }
 
     public string Url { get; }
+
+    /// <summary>What the gateway wrote to stdout and stderr so far (its console log).</summary>
+    public string Output => string.Join("\n", _output);
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>SIGTERM: the graceful stop an orchestrator asks for.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        kill.WaitForExit();
+    }
+
+    /// <summary>True when the process exited before <paramref name="deadline"/>.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan deadline)
+    {
+        using var timeout = new CancellationTokenSource(deadline);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
 
     public static async Task<GatewayProcess> StartAsync(string configPath, string workingDirectory)
     {
@@ -27,8 +57,9 @@ internal sealed class GatewayProcess : IAsyncDisposable
             RedirectStandardError = true,
         };
         var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var output = new ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
@@ -37,7 +68,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
             try
             {
                 if ((await http.GetAsync(url + "/healthz")).IsSuccessStatusCode)
-                    return new GatewayProcess(process, url);
+                    return new GatewayProcess(process, url, output);
             }
             catch (HttpRequestException) { }
             catch (TaskCanceledException) { }

@@ -6,11 +6,14 @@ namespace LlmGateway.Tests.Embeddings;
 public sealed class EmbeddingsOptionsValidatorTests
 {
     [Fact]
-    public void Defaults_are_valid_and_use_the_hashing_embedder()
+    public void Defaults_are_valid_and_use_the_built_in_sentence_model()
     {
         var options = new EmbeddingsOptions();
         Assert.True(new EmbeddingsOptionsValidator().Validate(null, options).Succeeded);
-        Assert.Equal(EmbeddingsProvider.Hashing, options.Provider);
+        Assert.Equal(EmbeddingsProvider.Onnx, options.Provider);
+        Assert.Null(options.Model); // all-MiniLM-L6-v2
+        Assert.Null(options.ModelPath);
+        Assert.Null(options.Pooling); // the model's own
         Assert.Equal(512, options.Dimension);
         Assert.Equal(256, options.MaxTokens);
     }
@@ -21,6 +24,8 @@ public sealed class EmbeddingsOptionsValidatorTests
         var options = new EmbeddingsOptions
         {
             Provider = EmbeddingsProvider.Onnx,
+            Model = "all-MiniLM-L6-v2",
+            ModelPath = "/nonexistent/model",
             MaxTokens = 2,
             Threads = -1,
             Dimension = 3,
@@ -32,23 +37,37 @@ public sealed class EmbeddingsOptionsValidatorTests
         var result = new EmbeddingsOptionsValidator().Validate(null, options);
         Assert.True(result.Failed);
         var failures = result.Failures!.ToArray();
-        foreach (var key in new[] { "ModelPath", "MaxTokens", "Threads", "Dimension", "MaxBatchSize", "MaxConcurrentBatches", "BatchWindow", "Timeout" })
+        foreach (var key in new[] { "Model and", "ModelPath", "MaxTokens", "Threads", "Dimension", "MaxBatchSize", "MaxConcurrentBatches", "BatchWindow", "Timeout" })
         {
             Assert.Contains(failures, f => f.StartsWith("Gateway:Embeddings:" + key, StringComparison.Ordinal));
         }
     }
 
     [Fact]
-    public void Missing_model_path_and_native_library_are_reported()
+    public void Missing_model_path_is_reported()
     {
         var result = new EmbeddingsOptionsValidator().Validate(null, new EmbeddingsOptions
         {
             Provider = EmbeddingsProvider.Onnx,
             ModelPath = "/nonexistent/model",
-            NativeLibraryPath = "/nonexistent/libonnxruntime.so.1",
         });
         Assert.Contains(result.Failures!, f => f.Contains("Gateway:Embeddings:ModelPath '/nonexistent/model' does not exist"));
-        Assert.Contains(result.Failures!, f => f.Contains("Gateway:Embeddings:NativeLibraryPath") && f.Contains("scripts/setup.sh"));
+    }
+
+    [Theory]
+    [InlineData("all-MiniLM-L6-v2")]
+    [InlineData("SNOWFLAKE-ARCTIC-EMBED-XS")]
+    public void Built_in_models_are_selected_by_name(string name) =>
+        Assert.True(new EmbeddingsOptionsValidator().Validate(null, new EmbeddingsOptions { Model = name }).Succeeded);
+
+    [Fact]
+    public void Unknown_model_name_lists_the_built_in_ones()
+    {
+        var result = new EmbeddingsOptionsValidator().Validate(null, new EmbeddingsOptions { Model = "bge-small-en" });
+        var failure = Assert.Single(result.Failures!);
+        Assert.StartsWith("Gateway:Embeddings:Model 'bge-small-en' is not a built-in model", failure);
+        Assert.Contains("'all-MiniLM-L6-v2', 'snowflake-arctic-embed-xs'", failure);
+        Assert.Contains("Gateway:Embeddings:ModelPath", failure);
     }
 
     [Fact]

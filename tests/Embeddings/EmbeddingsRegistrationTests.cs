@@ -11,9 +11,21 @@ namespace LlmGateway.Tests.Embeddings;
 public sealed class EmbeddingsRegistrationTests
 {
     [Fact]
-    public async Task Default_configuration_registers_the_hashing_embedder()
+    public async Task Default_configuration_registers_the_built_in_minilm_model()
     {
         using var host = await StartAsync([]);
+        var embedder = host.Services.GetRequiredService<ITextEmbedder>();
+        Assert.IsType<MicroBatchingEmbedder>(embedder);
+        Assert.Equal(384, embedder.Dimension);
+        Assert.StartsWith("onnx-all-MiniLM-L6-v2-mean-384-", embedder.ModelId);
+        Assert.Equal(384, (await embedder.EmbedAsync("hello", default)).Length);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task Hashing_is_selectable()
+    {
+        using var host = await StartAsync(new() { ["Gateway:Embeddings:Provider"] = "hashing" });
         var embedder = host.Services.GetRequiredService<ITextEmbedder>();
         Assert.IsType<HashingEmbedder>(embedder);
         Assert.Equal(512, (await embedder.EmbedAsync("hello", default)).Length);
@@ -38,9 +50,10 @@ public sealed class EmbeddingsRegistrationTests
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(new()
         {
             ["Gateway:Embeddings:Provider"] = "onnx",
+            ["Gateway:Embeddings:Model"] = "no-such-model",
             ["Gateway:Embeddings:MaxTokens"] = "1",
         }));
-        Assert.Contains("Gateway:Embeddings:ModelPath", ex.Message);
+        Assert.Contains("Gateway:Embeddings:Model 'no-such-model'", ex.Message);
         Assert.Contains("Gateway:Embeddings:MaxTokens", ex.Message);
     }
 

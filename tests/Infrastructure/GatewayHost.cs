@@ -35,7 +35,13 @@ public sealed class GatewayHost : IAsyncDisposable
         // Each gateway gets its own storage unless the test shares one on purpose (restart tests).
         if (!settings.ContainsKey("Gateway:Storage:Path"))
             settings = new Dictionary<string, string?>(settings) { ["Gateway:Storage:Path"] = NewStoragePath() };
-        var app = GatewayApp.Create(["--urls", "http://127.0.0.1:0"], builder =>
+        // The hashing embedder unless a test asks for a model: loading the built-in sentence model (the product
+        // default) costs a second and ~200 MB per gateway, and these tests are about the pipeline, not the model.
+        if (!settings.ContainsKey(HashingEmbedderKey))
+            settings = new Dictionary<string, string?>(settings) { [HashingEmbedderKey] = "hashing" };
+        // No file watchers: tests reload config from memory, and every watcher takes one of the user's 128 inotify
+        // instances, which parallel tests (and anything else the machine runs as the same user) would exhaust.
+        var app = GatewayApp.Create(["--urls", "http://127.0.0.1:0", "--hostBuilder:reloadConfigOnChange=false"], builder =>
         {
             builder.Configuration.AddInMemoryCollection(settings);
             builder.Logging.ClearProviders();
@@ -48,9 +54,12 @@ public sealed class GatewayHost : IAsyncDisposable
         return new GatewayHost(app, url, logs);
     }
 
-    /// <summary>Settings for one team (key <see cref="TeamKey"/>) and one provider at <paramref name="baseUrl"/>.</summary>
+    private const string HashingEmbedderKey = "Gateway:Embeddings:Provider";
+
+    /// <summary>Settings for one team (key <see cref="TeamKey"/>) and one provider at <paramref name="baseUrl"/>, with the hashing embedder.</summary>
     public static Dictionary<string, string?> BasicSettings(string baseUrl) => new()
     {
+        [HashingEmbedderKey] = "hashing",
         ["Gateway:Providers:main:Kind"] = "openai",
         ["Gateway:Providers:main:BaseUrl"] = baseUrl,
         ["Gateway:Providers:main:ApiKeyEnv"] = "TEST_PROVIDER_KEY",

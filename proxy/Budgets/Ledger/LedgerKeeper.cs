@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using LlmGateway.Budgets.Accounts;
 using LlmGateway.Gateway;
 
@@ -6,28 +7,99 @@ namespace LlmGateway.Budgets.Ledger;
 /// <summary>
 /// Owns the gateway's ledger: opens it (at startup when accounting is on, else on first use), rebuilds the
 /// balances by replaying it from the last snapshot, runs the group commit, and at shutdown commits, snapshots and closes.
+/// Every record stays here until a commit covers it: when storage fails (FASTER's log then refuses all further
+/// work until reopened) the records are held in memory, the log is reopened every <c>LedgerRetryMs</c>, and the
+/// held records are written again once it opens and commits. Shutdown never waits on storage past its token.
 /// </summary>
-internal sealed class LedgerKeeper(GatewayConfigStore config, BudgetsConfigProvider budgets, AccountBook book, ILogger<LedgerKeeper> logger) : IHostedService, IDisposable
+internal sealed class LedgerKeeper : IHostedService, IDisposable
 {
-    private readonly Lock _openLock = new();
+    private readonly GatewayConfigStore _config;
+    private readonly BudgetsConfigProvider _budgets;
+    private readonly AccountBook _book;
+    private readonly TimeProvider _time;
+    private readonly ILogger<LedgerKeeper> _logger;
+    private readonly LedgerDeviceHook? _hook;
+    private readonly LedgerMetrics _metrics;
+    private readonly Lock _lock = new();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly List<LedgerEntry> _entries = []; // not yet durable, in append order
     private volatile UsageLedger? _ledger;
+    private volatile LedgerFault? _fault;
+    private bool _lossLogged;
     private Task _commitLoop = Task.CompletedTask;
     private int _disposed;
+
+    public LedgerKeeper(GatewayConfigStore config, BudgetsConfigProvider budgets, AccountBook book, IMeterFactory meters, TimeProvider time,
+        ILogger<LedgerKeeper> logger, LedgerDeviceHook? hook = null)
+    {
+        _config = config;
+        _budgets = budgets;
+        _book = book;
+        _time = time;
+        _logger = logger;
+        _hook = hook;
+        _metrics = new LedgerMetrics(meters, this);
+    }
 
     public UsageLedger Ledger => _ledger ?? Open();
 
     public UsageLedger? Opened => _ledger;
 
+    /// <summary>The current storage fault episode; null while records become durable.</summary>
+    public LedgerFault? Fault => _fault;
+
+    /// <summary>Records appended and not yet committed (held in memory while the ledger fails).</summary>
+    public int Unrecorded
+    {
+        get
+        {
+            lock (_lock)
+                return _entries.Count;
+        }
+    }
+
     public static string LedgerDirectory(string storagePath) => Path.GetFullPath(Path.Combine(storagePath, "ledger"));
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (budgets.Current.Active)
+        if (_budgets.Current.Active)
             Open();
         else
-            BudgetsLog.AccountingOff(logger);
+            BudgetsLog.AccountingOff(_logger);
         return Task.CompletedTask;
+    }
+
+    /// <summary>Appends a record (durable after the next group commit); null when it was counted as lost (the memory bound during a fault).</summary>
+    public LedgerEntry? Append(UsageRecord record)
+    {
+        var ledger = Ledger;
+        lock (_lock)
+        {
+            if (_fault is not null && _entries.Count >= _budgets.Current.Accounting.MaxUnrecordedRecords)
+            {
+                _metrics.Lost(1);
+                if (!_lossLogged)
+                    BudgetsLog.LedgerRecordsLost(_logger, 1, ledger.Directory, "the ledger is failing and Gateway:Accounting:MaxUnrecordedRecords are held already (further losses are only counted)");
+                _lossLogged = true;
+                return null;
+            }
+            var entry = new LedgerEntry(record);
+            if (_fault is null)
+            {
+                try
+                {
+                    entry.Address = _ledger!.Append(record);
+                }
+                catch (Exception ex)
+                {
+                    EnterFault(ex);
+                }
+            }
+            _entries.Add(entry);
+            if (_fault is not null)
+                entry.Held();
+            return entry;
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -36,26 +108,163 @@ internal sealed class LedgerKeeper(GatewayConfigStore config, BudgetsConfigProvi
         if (ledger is null)
             return;
         await _stopping.CancelAsync();
-        await _commitLoop;
-        await ledger.CommitAsync(cancellationToken);
-        Snapshot(book, ledger.CommittedUntil).Save(ledger.Directory);
-        BudgetsLog.LedgerClosed(logger, ledger.CommittedUntil);
+        try
+        {
+            await _commitLoop.WaitAsync(cancellationToken);
+            if (_fault is not null)
+                await TryReopenAsync(cancellationToken);
+            if (_fault is null)
+            {
+                ledger = _ledger!;
+                await BoundedCommitAsync(ledger, cancellationToken);
+                Confirm(ledger);
+                Snapshot(_book, ledger.CommittedUntil).Save(ledger.Directory);
+                BudgetsLog.LedgerClosed(_logger, ledger.CommittedUntil);
+                return;
+            }
+            BudgetsLog.LedgerCloseAbandoned(_logger, $"storage is failing ({_fault.Error})");
+        }
+        catch (Exception ex)
+        {
+            BudgetsLog.LedgerCloseAbandoned(_logger, ex is OperationCanceledException ? "the shutdown timeout passed" : ex.Message);
+        }
+        var lost = Unrecorded;
+        if (lost > 0)
+        {
+            _metrics.Lost(lost);
+            BudgetsLog.LedgerRecordsLost(_logger, lost, ledger.Directory, "storage had not returned when the gateway stopped");
+        }
     }
 
     private UsageLedger Open()
     {
-        lock (_openLock)
+        lock (_lock)
         {
             if (_ledger is { } opened)
                 return opened;
-            var ledger = UsageLedger.Open(LedgerDirectory(config.Current.Options.Storage.Path));
+            var ledger = UsageLedger.Open(LedgerDirectory(_config.Current.Options.Storage.Path), wrapDevice: _hook?.Wrap);
             var snapshot = LedgerSnapshot.Load(ledger.Directory);
-            var (replayed, corrupt, until) = Replay(ledger, book, snapshot);
-            Snapshot(book, until).Save(ledger.Directory);
-            BudgetsLog.LedgerOpened(logger, ledger.Directory, replayed, snapshot?.UntilAddress ?? 0, corrupt, snapshot is not null);
-            _commitLoop = Task.Run(() => ledger.RunCommitLoopAsync(TimeSpan.FromMilliseconds(budgets.Current.Accounting.CommitIntervalMs), _stopping.Token));
+            var (replayed, corrupt, until) = Replay(ledger, _book, snapshot);
+            Snapshot(_book, until).Save(ledger.Directory);
+            BudgetsLog.LedgerOpened(_logger, ledger.Directory, replayed, snapshot?.UntilAddress ?? 0, corrupt, snapshot is not null);
+            _commitLoop = Task.Run(() => RunAsync(_stopping.Token));
             _ledger = ledger;
             return ledger;
+        }
+    }
+
+    /// <summary>Group commit: one commit (one fsync) per interval for all records appended meanwhile; while failing, a reopen per retry interval.</summary>
+    private async Task RunAsync(CancellationToken stopping)
+    {
+        var accounting = _budgets.Current.Accounting;
+        var interval = TimeSpan.FromMilliseconds(accounting.CommitIntervalMs);
+        var retry = TimeSpan.FromMilliseconds(accounting.LedgerRetryMs);
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(_fault is null ? interval : retry, stopping);
+                if (_fault is null)
+                    await CommitAsync(stopping);
+                else
+                    await TryReopenAsync(stopping);
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>
+    /// A commit, bounded: FASTER does not complete a commit whose metadata file could not be created, so one that
+    /// outlives <c>CommitTimeoutMs</c> is a fault. Real time on purpose: this paces I/O, it is not business time.
+    /// </summary>
+    private Task BoundedCommitAsync(UsageLedger ledger, CancellationToken cancellationToken) =>
+        ledger.CommitAsync(cancellationToken).AsTask().WaitAsync(TimeSpan.FromMilliseconds(_budgets.Current.Accounting.CommitTimeoutMs), cancellationToken);
+
+    private async Task CommitAsync(CancellationToken stopping)
+    {
+        var ledger = _ledger!;
+        try
+        {
+            await BoundedCommitAsync(ledger, stopping);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
+        {
+            lock (_lock)
+                EnterFault(ex);
+            return;
+        }
+        Confirm(ledger);
+    }
+
+    /// <summary>Reopens the log (FASTER recovers it to its last commit), writes every held record again and commits them.</summary>
+    private async Task TryReopenAsync(CancellationToken cancellationToken)
+    {
+        var directory = LedgerDirectory(_config.Current.Options.Storage.Path);
+        UsageLedger? fresh = null;
+        try
+        {
+            _ledger?.Dispose();
+            fresh = UsageLedger.Open(directory, wrapDevice: _hook?.Wrap, create: false);
+            int flushed;
+            lock (_lock)
+            {
+                foreach (var entry in _entries)
+                    entry.Address = fresh.Append(entry.Record);
+                flushed = _entries.Count;
+                _ledger = fresh;
+            }
+            await BoundedCommitAsync(fresh, cancellationToken);
+            lock (_lock)
+            {
+                // Records that arrived while the commit ran were held in memory only.
+                foreach (var entry in _entries)
+                    if (entry.Address < 0)
+                        entry.Address = fresh.Append(entry.Record);
+                _fault = null;
+                _lossLogged = false;
+            }
+            Confirm(fresh);
+            BudgetsLog.LedgerRecovered(_logger, directory, flushed);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Still failing: the fault episode goes on (logged once, when it began).
+            fresh?.Dispose();
+        }
+    }
+
+    /// <summary>Acknowledges the records the last commit of <paramref name="ledger"/> covers.</summary>
+    private void Confirm(UsageLedger ledger)
+    {
+        lock (_lock)
+        {
+            if (!ReferenceEquals(ledger, _ledger))
+                return;
+            var until = ledger.CommittedUntil;
+            var count = 0;
+            while (count < _entries.Count && _entries[count].Address >= 0 && _entries[count].Address < until)
+                _entries[count++].Committed();
+            _entries.RemoveRange(0, count);
+        }
+    }
+
+    /// <summary>Starts a fault episode (caller holds the lock): one log line, and the waiting requests stop waiting.</summary>
+    private void EnterFault(Exception ex)
+    {
+        if (_fault is not null)
+            return;
+        var error = ex.GetBaseException().Message;
+        _fault = new LedgerFault(_time.GetUtcNow(), error);
+        _metrics.Faulted();
+        var policy = _budgets.Current.Accounting.OnLedgerFailure;
+        BudgetsLog.LedgerFaulted(_logger, _ledger?.Directory ?? "?", $"Gateway:Accounting:OnLedgerFailure = {policy}",
+            policy == LedgerFailurePolicy.Refuse ? "refused with 503" : "served", error);
+        foreach (var entry in _entries)
+        {
+            entry.Address = -1;
+            entry.Held();
         }
     }
 

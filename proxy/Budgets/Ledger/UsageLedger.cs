@@ -5,7 +5,7 @@ namespace LlmGateway.Budgets.Ledger;
 
 /// <summary>
 /// The append-only usage ledger: a FasterLog in <c>{Storage:Path}/ledger</c> with per-entry checksums, no
-/// auto-commit, and a group commit issued by <see cref="RunCommitLoopAsync"/> every few milliseconds. A record
+/// auto-commit, and a group commit issued by <see cref="LedgerKeeper"/> every few milliseconds. A record
 /// is acknowledged once <see cref="WaitCommittedAsync"/> returns for its address. One writer process at a
 /// time (a lock file); readers (the CLI) open it read-only.
 /// </summary>
@@ -14,6 +14,7 @@ internal sealed class UsageLedger : IDisposable
     private readonly FasterLogSettings _settings;
     private readonly FasterLog _log;
     private readonly FileStream? _lockFile;
+    private int _disposed;
 
     private UsageLedger(string directory, FasterLogSettings settings, FasterLog log, FileStream? lockFile)
     {
@@ -32,9 +33,14 @@ internal sealed class UsageLedger : IDisposable
 
     public long Begin => _log.BeginAddress;
 
-    public static UsageLedger Open(string directory, bool readOnly = false)
+    /// <param name="wrapDevice">Tests wrap the log device to inject faults (as FASTER's own <c>SimulatedFlakyDevice</c> does).</param>
+    /// <param name="create">False when reopening after a storage fault: a vanished directory must come back, not be made anew on whatever is mounted there now.</param>
+    public static UsageLedger Open(string directory, bool readOnly = false, Func<IDevice, IDevice>? wrapDevice = null, bool create = true)
     {
-        System.IO.Directory.CreateDirectory(directory);
+        if (create)
+            System.IO.Directory.CreateDirectory(directory);
+        else if (!System.IO.Directory.Exists(directory))
+            throw new DirectoryNotFoundException($"The ledger directory '{directory}' does not exist.");
         FileStream? lockFile = null;
         if (!readOnly)
         {
@@ -58,6 +64,8 @@ internal sealed class UsageLedger : IDisposable
         };
         try
         {
+            if (wrapDevice is not null)
+                settings.LogDevice = wrapDevice(settings.LogDevice);
             var log = new FasterLog(settings);
             return new UsageLedger(directory, settings, log, lockFile);
         }
@@ -98,20 +106,6 @@ internal sealed class UsageLedger : IDisposable
         return true;
     }
 
-    /// <summary>Group commit: one commit (one fsync) every <paramref name="interval"/> for all records appended meanwhile.</summary>
-    public async Task RunCommitLoopAsync(TimeSpan interval, CancellationToken stopping)
-    {
-        using var timer = new PeriodicTimer(interval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stopping))
-                await CommitAsync(stopping);
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
-        }
-    }
-
     /// <summary>Committed records from <paramref name="from"/> (an address) on, with their addresses; undecodable entries come back as null.</summary>
     public IEnumerable<(long Address, long Next, UsageRecord? Record)> Read(long from = 0)
     {
@@ -123,6 +117,9 @@ internal sealed class UsageLedger : IDisposable
 
     public void Dispose()
     {
+        // A failed ledger is disposed when the keeper reopens it, and maybe again at shutdown.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
         _log.Dispose();
         _settings.Dispose();
         _lockFile?.Dispose();

@@ -28,14 +28,6 @@ internal static class TokenizerLoader
 
     public static WordPieceTokenizer LoadVocabTxt(string vocabPath, string? tokenizerConfigPath)
     {
-        var vocab = new Dictionary<string, int>(StringComparer.Ordinal);
-        var id = 0;
-        foreach (var line in File.ReadLines(vocabPath, Encoding.UTF8))
-        {
-            vocab.TryAdd(line.TrimEnd('\r', '\n'), id);
-            id++;
-        }
-
         var lower = true;
         var chinese = true;
         bool? strip = null;
@@ -47,8 +39,26 @@ internal static class TokenizerLoader
             strip = Bool(config.RootElement, "strip_accents");
         }
 
-        var template = new SpecialTokenTemplate([Id(vocab, "[CLS]", vocabPath)], [Id(vocab, "[SEP]", vocabPath)]);
-        return new WordPieceTokenizer(vocab, new BertNormalizer(true, chinese, lower, strip), template);
+        using var reader = new StreamReader(vocabPath, Encoding.UTF8);
+        return LoadVocab(reader, vocabPath, lower, chinese, strip);
+    }
+
+    /// <summary>
+    /// A BERT WordPiece tokenizer from a vocab.txt (one token per line, id = line number; LF or CRLF) and the casing
+    /// settings a tokenizer_config.json would give (<paramref name="stripAccents"/> null: strip when lower-casing).
+    /// </summary>
+    public static WordPieceTokenizer LoadVocab(TextReader lines, string source, bool lowercase = true, bool tokenizeChineseChars = true, bool? stripAccents = null)
+    {
+        var vocab = new Dictionary<string, int>(StringComparer.Ordinal);
+        var id = 0;
+        while (lines.ReadLine() is { } line)
+        {
+            vocab.TryAdd(line, id);
+            id++;
+        }
+
+        var template = new SpecialTokenTemplate([Id(vocab, "[CLS]", source)], [Id(vocab, "[SEP]", source)]);
+        return new WordPieceTokenizer(vocab, new BertNormalizer(true, tokenizeChineseChars, lowercase, stripAccents), template);
     }
 
     public static ITokenizer LoadTokenizerJson(string path)

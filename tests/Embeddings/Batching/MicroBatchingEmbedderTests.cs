@@ -17,7 +17,7 @@ public sealed class MicroBatchingEmbedderTests
     public async Task Concurrent_callers_share_runs_and_get_their_own_vectors()
     {
         using var folder = TempModelFolder.Create("tiny-bert.onnx", TestPaths.MiniLm);
-        var onnx = OnnxEmbedder.Load(folder.Path, null, EmbeddingPooling.Mean, 256, 1);
+        var onnx = OnnxEmbedder.Load(folder.Path, EmbeddingPooling.Mean, 256);
         var texts = Enumerable.Range(0, 64).Select(i => $"question number {i} about {(i % 2 == 0 ? "passwords" : "日本語")}").ToArray();
         var expected = onnx.EmbedBatch(texts, CancellationToken.None);
         var everyoneQueued = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -11,7 +11,7 @@ public sealed class OnnxLeakTests
     public void Many_runs_do_not_leak_native_memory()
     {
         using var folder = TempModelFolder.Create("tiny-bert.onnx", TestPaths.MiniLm);
-        using var embedder = OnnxEmbedder.Load(folder.Path, null, EmbeddingPooling.Mean, 256, 1);
+        using var embedder = OnnxEmbedder.Load(folder.Path, EmbeddingPooling.Mean, 256);
         var texts = Enumerable.Range(0, 8).Select(i => string.Concat(Enumerable.Repeat($"text number {i} ", 100))).ToArray();
         for (var i = 0; i < 30; i++)
         {

@@ -21,7 +21,7 @@ public sealed class OnnxReferenceTests
     public void One_at_a_time_matches_onnxruntime_node(string key, string model, string tokenizer, bool onnxSubfolder, EmbeddingPooling pooling)
     {
         using var folder = TempModelFolder.Create(model, tokenizer == "minilm" ? TestPaths.MiniLm : TestPaths.Unigram, onnxSubfolder);
-        using var embedder = OnnxEmbedder.Load(folder.Path, null, pooling, 256, 1);
+        using var embedder = OnnxEmbedder.Load(folder.Path, pooling, 256);
         var references = ReferenceVector.Load(key);
         Assert.Equal(references[0].Mean.Length, embedder.Dimension);
         foreach (var reference in references)
@@ -36,7 +36,7 @@ public sealed class OnnxReferenceTests
     public void Padded_batch_matches_onnxruntime_node(string key, string model, string tokenizer, bool onnxSubfolder, EmbeddingPooling pooling)
     {
         using var folder = TempModelFolder.Create(model, tokenizer == "minilm" ? TestPaths.MiniLm : TestPaths.Unigram, onnxSubfolder);
-        using var embedder = OnnxEmbedder.Load(folder.Path, null, pooling, 256, 1);
+        using var embedder = OnnxEmbedder.Load(folder.Path, pooling, 256);
         var references = ReferenceVector.Load(key);
         var vectors = embedder.EmbedBatch(references.Select(r => r.Text).ToArray(), CancellationToken.None);
         for (var i = 0; i < references.Count; i++)
@@ -49,7 +49,7 @@ public sealed class OnnxReferenceTests
     public void Vectors_have_unit_length_and_depend_on_the_text()
     {
         using var folder = TempModelFolder.Create("tiny-bert.onnx", TestPaths.MiniLm);
-        using var embedder = OnnxEmbedder.Load(folder.Path, null, EmbeddingPooling.Mean, 256, 1);
+        using var embedder = OnnxEmbedder.Load(folder.Path, EmbeddingPooling.Mean, 256);
         var vectors = embedder.EmbedBatch(["How do I reset my password?", "What is the capital of France?"], CancellationToken.None);
         foreach (var v in vectors)
         {

@@ -1,0 +1,22 @@
+namespace LlmGateway.Budgets.Ledger;
+
+/// <summary>
+/// One usage record on its way to durability. It stays with the <see cref="LedgerKeeper"/> until a commit covers it,
+/// so a ledger that fails and is reopened can write it again (its address in a failed log means nothing).
+/// </summary>
+internal sealed class LedgerEntry(UsageRecord record)
+{
+    private readonly TaskCompletionSource<bool> _settled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public UsageRecord Record { get; } = record;
+
+    /// <summary>Address in the current log; -1 while it is only in memory (the ledger is failing).</summary>
+    public long Address { get; set; } = -1;
+
+    /// <summary>True once committed; false when the ledger failed first (the record is held in memory, or lost at shutdown).</summary>
+    public Task<bool> Durable => _settled.Task;
+
+    public void Committed() => _settled.TrySetResult(true);
+
+    public void Held() => _settled.TrySetResult(false);
+}

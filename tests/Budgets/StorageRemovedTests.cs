@@ -1,0 +1,168 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using LlmGateway.Budgets.Ledger;
+using LlmGateway.Demo;
+using LlmGateway.Tests.Infrastructure;
+
+namespace LlmGateway.Tests.Budgets;
+
+/// <summary>
+/// The storage directory vanishes under a running gateway process (moved away with a file left at its path, as an
+/// unmounted volume would leave it) and comes back: billed requests are refused, /readyz says so, no record is lost,
+/// and SIGTERM ends the process within its shutdown timeout even while storage is gone.
+/// </summary>
+public sealed class StorageRemovedTests
+{
+    // Short, so that "exited before a deadline several times longer" shows the timeout held.
+    private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan ExitDeadline = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Removing_the_storage_directory_refuses_with_503_readyz_503_loses_nothing_and_sigterm_still_stops()
+    {
+        await using var upstream = await FakeUpstream.StartAsync(new FakeUpstreamOptions());
+        var folder = BudgetSettings.TempStorage();
+        var storage = Path.Combine(folder, "data");
+        var away = Path.Combine(folder, "away");
+        var config = Path.Combine(folder, "gateway.json");
+        var settings = BudgetSettings.With(upstream.BaseUrl, storage);
+        settings["Gateway:Cache:Enabled"] = "true"; // as deployed: the cache's store is in the same directory
+        settings["Gateway:ShutdownTimeout"] = ShutdownTimeout.ToString();
+        settings["Gateway:Accounting:LedgerRetryMs"] = "100";
+        settings["Gateway:Accounting:CommitTimeoutMs"] = "500";
+        await File.WriteAllTextAsync(config, ToJson(settings));
+
+        var served = new List<string>();
+        await using var gateway = await GatewayProcess.StartAsync(config, folder);
+        using var http = new HttpClient { BaseAddress = new Uri(gateway.Url), Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", GatewayHost.TeamKey);
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.OK, await SendAsync(http, $"before-{i}", served));
+
+        // Storage vanishes. The first request after it is served (its record held) or, if a commit failed already, refused.
+        await VanishAsync(storage, away);
+        Assert.Contains(await SendAsync(http, "first-after-removal", served), new[] { HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable });
+        var ready = await PollReadyAsync(http, HttpStatusCode.ServiceUnavailable, gateway);
+        Assert.Contains("ledger: Unhealthy", ready);
+        using (var refused = await PostAsync(http, "refused"))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.NotNull(refused.Headers.RetryAfter);
+            Assert.Contains("ledger_unavailable", await refused.Content.ReadAsStringAsync());
+        }
+
+        // Storage returns: the held record is written, requests are served again.
+        Return(storage, away);
+        await PollReadyAsync(http, HttpStatusCode.OK, gateway);
+        Assert.Equal(HttpStatusCode.OK, await SendAsync(http, "after-return", served));
+        // A JSON answer reaches the client before its record's commit ends: wait until nothing is held, then pull storage again.
+        await PollUnrecordedZeroAsync(http, gateway);
+
+
+        // Gone again, and the gateway is asked to stop while it is gone.
+        await VanishAsync(storage, away);
+        Assert.Contains(await SendAsync(http, "second-removal", served), new[] { HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable });
+        await PollReadyAsync(http, HttpStatusCode.ServiceUnavailable, gateway);
+        gateway.Terminate();
+        Assert.True(await gateway.WaitForExitAsync(ExitDeadline), $"SIGTERM did not stop the gateway:\n{gateway.Output}");
+        if (served.Contains("second-removal"))
+            Assert.Contains("1 usage records were lost", gateway.Output);
+        Assert.Equal(2, gateway.Output.Split('\n').Count(l => l.Contains("Ledger storage at") && l.Contains("failed;"))); // one per episode
+
+        // Every record served before the second removal is in the ledger; the one served during it was reported lost.
+        Return(storage, away);
+        using var ledger = UsageLedger.Open(LedgerKeeper.LedgerDirectory(storage), readOnly: true);
+        var recorded = ledger.Read().Select(r => r.Record!.RequestId).ToHashSet();
+        Assert.All(served.Where(id => id != "second-removal"), id => Assert.Contains(id, recorded));
+        Assert.DoesNotContain("refused", recorded);
+    }
+
+    /// <summary>
+    /// The volume goes away: the directory is moved off and a file takes its path, so nothing can write there (FASTER's
+    /// devices recreate a plain missing directory, which would hide the fault and strand the open segment files).
+    /// </summary>
+    private static async Task VanishAsync(string storage, string away)
+    {
+        Directory.Move(storage, away);
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                if (Directory.Exists(storage))
+                    Directory.Delete(storage, recursive: true); // a commit recreated it in between
+                File.WriteAllText(storage, "not a directory");
+                return;
+            }
+            catch (IOException) when (attempt < 50)
+            {
+                await Task.Delay(20);
+            }
+        }
+    }
+
+    /// <summary>The volume comes back with what it held.</summary>
+    private static void Return(string storage, string away)
+    {
+        File.Delete(storage);
+        Directory.Move(away, storage);
+    }
+
+    private static async Task<HttpStatusCode> SendAsync(HttpClient http, string id, List<string> served)
+    {
+        using var response = await PostAsync(http, id);
+        await response.Content.ReadAsStringAsync();
+        if (response.StatusCode == HttpStatusCode.OK)
+            served.Add(id);
+        return response.StatusCode;
+    }
+
+    private static Task<HttpResponseMessage> PostAsync(HttpClient http, string id)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Json.Chat("mini", $"question {id}") };
+        request.Headers.Add("x-request-id", id);
+        return http.SendAsync(request);
+    }
+
+    private static async Task PollUnrecordedZeroAsync(HttpClient http, GatewayProcess gateway)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var metrics = await http.GetStringAsync("/metrics");
+            var line = metrics.Split('\n').FirstOrDefault(l => l.StartsWith("llm_gateway_ledger_unrecorded", StringComparison.Ordinal));
+            if (line is not null && line.EndsWith(" 0", StringComparison.Ordinal))
+                return;
+            Assert.True(DateTime.UtcNow < deadline, $"records stayed held: {line}\n{gateway.Output}");
+            await Task.Delay(50);
+        }
+    }
+
+    private static async Task<string> PollReadyAsync(HttpClient http, HttpStatusCode expected, GatewayProcess gateway)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            using var response = await http.GetAsync("/readyz");
+            var body = await response.Content.ReadAsStringAsync();
+            if (response.StatusCode == expected)
+                return body;
+            Assert.True(DateTime.UtcNow < deadline, $"/readyz stayed {(int)response.StatusCode}: {body}\n{gateway.Output}");
+            await Task.Delay(50);
+        }
+    }
+
+    private static string ToJson(Dictionary<string, string?> settings)
+    {
+        var root = new JsonObject();
+        foreach (var (key, value) in settings)
+        {
+            var parts = key.Split(':');
+            var node = root;
+            foreach (var part in parts[..^1])
+                node = (node[part] ??= new JsonObject()).AsObject();
+            node[parts[^1]] = value;
+        }
+        return root.ToJsonString();
+    }
+}

@@ -1,0 +1,47 @@
+using FASTER.core;
+
+namespace LlmGateway.Tests.Infrastructure;
+
+/// <summary>
+/// Storage faults on demand, as FASTER's own tests inject them (<c>SimulatedFlakyDevice</c>): every device it wraps
+/// fails its writes (error code 5, EIO) while <see cref="FailWrites"/> is set, and works again when it is cleared.
+/// </summary>
+public sealed class FaultSwitch
+{
+    private volatile bool _failWrites;
+
+    public bool FailWrites
+    {
+        get => _failWrites;
+        set => _failWrites = value;
+    }
+
+    public IDevice Wrap(IDevice device) => new FlakyDevice(device, this);
+
+    private sealed class FlakyDevice(IDevice underlying, FaultSwitch faults) : StorageDeviceBase(underlying.FileName, underlying.SectorSize, underlying.Capacity)
+    {
+        private const uint Eio = 5;
+
+        public override void Initialize(long segmentSize, LightEpoch? epoch = null, bool omitSegmentIdFromFilename = false)
+        {
+            base.Initialize(segmentSize, epoch, omitSegmentIdFromFilename);
+            underlying.Initialize(segmentSize, epoch, omitSegmentIdFromFilename);
+        }
+
+        public override void WriteAsync(IntPtr sourceAddress, int segmentId, ulong destinationAddress, uint numBytesToWrite, DeviceIOCompletionCallback callback, object context)
+        {
+            if (faults.FailWrites)
+                callback(Eio, 0, context);
+            else
+                underlying.WriteAsync(sourceAddress, segmentId, destinationAddress, numBytesToWrite, callback, context);
+        }
+
+        public override void ReadAsync(int segmentId, ulong sourceAddress, IntPtr destinationAddress, uint readLength, DeviceIOCompletionCallback callback, object context) =>
+            underlying.ReadAsync(segmentId, sourceAddress, destinationAddress, readLength, callback, context);
+
+        public override void RemoveSegmentAsync(int segment, AsyncCallback callback, IAsyncResult result) =>
+            underlying.RemoveSegmentAsync(segment, callback, result);
+
+        public override void Dispose() => underlying.Dispose();
+    }
+}
