@@ -16,6 +16,7 @@ var root = new RootCommand("LlmGateway benchmarks: dotnet run -c Release --proje
     BudgetsBench.Command(),
     ProxyBench.Command(),
     CompareBench.Command(),
+    OverloadBench.Command(),
     SlowUploadsBench.Command(),
     EmbeddingsBench.Command(),
     TokenizerLibraryBench.Command(),

@@ -8,6 +8,11 @@ internal sealed record CompareSystem(string Name, string Group, string Url, stri
 {
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
 
+    public string Method { get; init; } = "POST";
+
+    /// <summary>Counts 503 answers (<see cref="WrkResult.Shed"/>).</summary>
+    public bool CountShed { get; init; }
+
     /// <summary>Whether each request gets a unique question (wrk replaces <c>QUESTION</c> in <see cref="Body"/>).</summary>
     public bool Unique { get; init; }
 

@@ -37,6 +37,7 @@ internal static class WrkRun
                 r.GetProperty("duration_us").GetInt64() / 1e6,
                 r.GetProperty("errors").GetInt64(),
                 r.GetProperty("read").GetInt64(),
+                r.GetProperty("shed").GetInt64(),
                 r.GetProperty("p50").GetDouble() / 1000,
                 r.GetProperty("p90").GetDouble() / 1000,
                 r.GetProperty("p99").GetDouble() / 1000);
@@ -56,8 +57,6 @@ internal static class WrkRun
         var headers = string.Join("\n", system.Headers.Select(h => $"wrk.headers[ [==[{h.Key}]==] ] = [==[{h.Value}]==]"));
         var request = system.Unique
             ? $$"""
-              local threads = 0
-              setup = function(thread) threads = threads + 1; thread:set("tid", threads) end
               local counter = 0
               request = function()
                 counter = counter + 1
@@ -66,18 +65,26 @@ internal static class WrkRun
               end
               """
             : "";
+        // Counting 503s needs a response() callback, which makes wrk parse every response's headers: only where asked.
+        var shed = system.CountShed ? "response = function(status, headers, body) if status == 503 then shed = shed + 1 end end" : "";
         return $$"""
-            wrk.method = "POST"
-            wrk.body = [==[{{system.Body}}]==]
+            wrk.method = "{{system.Method}}"
+            wrk.body = {{(system.Method == "POST" ? $"[==[{system.Body}]==]" : "nil")}}
             wrk.headers["Content-Type"] = "application/json"
             {{headers}}
             {{(system.CloseConnection ? "wrk.headers[\"Connection\"] = \"close\"" : "")}}
+            local threads = {}
+            setup = function(thread) table.insert(threads, thread); thread:set("tid", #threads) end
+            shed = 0
             {{request}}
+            {{shed}}
             done = function(summary, latency, requests)
               local e = summary.errors
+              local sheds = 0
+              for _, t in ipairs(threads) do sheds = sheds + (t:get("shed") or 0) end
               local f = io.open([==[{{output}}]==], "w")
-              f:write(string.format('{"requests":%d,"duration_us":%d,"errors":%d,"read":%d,"p50":%d,"p90":%d,"p99":%d}',
-                summary.requests, summary.duration, e.connect + e.write + e.status + e.timeout, e.read,
+              f:write(string.format('{"requests":%d,"duration_us":%d,"errors":%d,"read":%d,"shed":%d,"p50":%d,"p90":%d,"p99":%d}',
+                summary.requests, summary.duration, e.connect + e.write + e.status + e.timeout, e.read, sheds,
                 latency:percentile(50), latency:percentile(90), latency:percentile(99)))
               f:close()
             end
@@ -89,9 +96,9 @@ internal static class WrkRun
 /// <remarks>
 /// <see cref="ReadErrors"/> are connections the server closed without saying so in the response (Portkey under
 /// <c>Connection: close</c>): wrk reconnects, the request was answered; <see cref="Errors"/> are non-2xx answers,
-/// timeouts and failed connects or writes.
+/// timeouts and failed connects or writes; <see cref="Shed"/> the 503s among them, counted only when the system asks.
 /// </remarks>
-internal sealed record WrkResult(long Requests, double Seconds, long Errors, long ReadErrors, double P50, double P90, double P99)
+internal sealed record WrkResult(long Requests, double Seconds, long Errors, long ReadErrors, long Shed, double P50, double P90, double P99)
 {
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Requests / Seconds:0} req/s p50 {P50:0.000} ms errors {Errors}");
 }
