@@ -185,6 +185,7 @@ internal static class CompareBench
           "Logging": { "LogLevel": { "Default": "Warning" } },
           "Gateway": {
             "Storage": { "Path": "{{storage}}" },
+            "Embeddings": { "Provider": "hashing" },
             "Cache": { "Enabled": {{(cache ? "true" : "false")}}, "Threshold": 0.9 },
             "Providers": {
               "canned": { "BaseUrl": "http://127.0.0.1:{{upstreamPort}}/v1" },

@@ -107,6 +107,7 @@ internal static class OverloadBench
           "Logging": { "LogLevel": { "Default": "Warning" } },
           "Gateway": {
             "Storage": { "Path": "{{storage}}" },
+            "Embeddings": { "Provider": "hashing" },
             "Limits": { "MaxConcurrentForwards": {{limit}}, "MaxQueuedForwards": {{queue}} },
             "Providers": { "fake": { "BaseUrl": "http://127.0.0.1:{{upstreamPort}}/v1" } },
             "Models": { "bench-model": { "Provider": "fake" } },

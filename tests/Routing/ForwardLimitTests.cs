@@ -4,6 +4,7 @@ using LlmGateway.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace LlmGateway.Tests.Routing;
 
@@ -23,7 +24,9 @@ public sealed class ForwardLimitTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // No config file watchers: each is one of the user's inotify instances (see GatewayHost).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
+        builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         _upstream = builder.Build();
         _upstream.MapPost("/v1/chat/completions", async (HttpContext context) =>
