@@ -1,6 +1,7 @@
 using System.CommandLine;
 using LlmGateway.Bench.Budgets;
 using LlmGateway.Bench.Caching;
+using LlmGateway.Bench.Compare;
 using LlmGateway.Bench.Embeddings;
 using LlmGateway.Bench.Gateway;
 using LlmGateway.Bench.Guard;
@@ -14,6 +15,8 @@ var root = new RootCommand("LlmGateway benchmarks: dotnet run -c Release --proje
 {
     BudgetsBench.Command(),
     ProxyBench.Command(),
+    CompareBench.Command(),
+    OverloadBench.Command(),
     SlowUploadsBench.Command(),
     EmbeddingsBench.Command(),
     TokenizerLibraryBench.Command(),

@@ -14,6 +14,9 @@ internal sealed class NginxPeer : IAsyncDisposable
         _folder = folder;
     }
 
+    /// <summary>The master's id; its worker is its child (<see cref="Compare.Peers.TreeCpuTime"/> counts both).</summary>
+    public int ProcessId => _process.Id;
+
     public static string? Binary() => new[] { "/usr/sbin/nginx", "/usr/bin/nginx" }.FirstOrDefault(File.Exists);
 
     public static async Task<NginxPeer> StartAsync(string binary, int port, int upstreamPort)
@@ -31,7 +34,7 @@ internal sealed class NginxPeer : IAsyncDisposable
               access_log off;
               client_body_temp_path {{folder}}/body;
               proxy_temp_path {{folder}}/proxy;
-              upstream fake { server 127.0.0.1:{{upstreamPort}}; keepalive 256; }
+              upstream fake { server 127.0.0.1:{{upstreamPort}}; keepalive 256; keepalive_requests 1000000; }
               server {
                 listen 127.0.0.1:{{port}};
                 location / {

@@ -97,6 +97,7 @@ public static class GatewayApp
             proxy.UseBudgets();
             proxy.UseCaching();
             proxy.UseMiddleware<ResponseCaptureMiddleware>();
+            proxy.UseForwardLimits();
             proxy.UseMiddleware<FailoverMiddleware>();
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();

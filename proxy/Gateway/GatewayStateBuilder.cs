@@ -42,6 +42,10 @@ internal static class GatewayStateBuilder
         ForwardingRules.Validate(options.PassThroughPaths, errors);
         if (options.Limits.MaxCaptureBytes <= 0)
             errors.Add("Gateway:Limits:MaxCaptureBytes: must be positive.");
+        if (options.Limits.MaxConcurrentForwards <= 0)
+            errors.Add("Gateway:Limits:MaxConcurrentForwards: must be positive.");
+        if (options.Limits.MaxQueuedForwards < 0)
+            errors.Add("Gateway:Limits:MaxQueuedForwards: must not be negative.");
         if (options.ShutdownTimeout < TimeSpan.Zero)
             errors.Add("Gateway:ShutdownTimeout: must not be negative.");
         Budgets.BudgetsValidator.Validate(options, configuration, errors);

@@ -14,4 +14,16 @@ public sealed record LimitsOptions
 
     /// <summary>How much of a provider's answer is kept for usage and caching while it streams to the client. Default 8 MiB.</summary>
     public long MaxCaptureBytes { get; init; } = 8 * 1024 * 1024;
+
+    /// <summary>
+    /// Requests the gateway forwards to providers at once (streams count until they end); cache hits do not count.
+    /// Read at startup. Default 1000.
+    /// </summary>
+    public int MaxConcurrentForwards { get; init; } = 1000;
+
+    /// <summary>
+    /// Forwards that wait for a slot, oldest first, when <see cref="MaxConcurrentForwards"/> are busy; beyond them the
+    /// gateway answers 503 with <c>Retry-After</c> at once. 0 sheds as soon as all slots are busy. Read at startup. Default 1000.
+    /// </summary>
+    public int MaxQueuedForwards { get; init; } = 1000;
 }

@@ -18,6 +18,8 @@ internal static class RoutingServiceCollectionExtensions
         services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<InMemoryConfigProvider>());
         services.AddHostedService<ProxyConfigUpdater>();
         services.AddSingleton<IPassiveHealthCheckPolicy, ProviderHealthPolicy>();
+        services.AddRateLimiter(); // the services behind ForwardLimits' middleware; its limiter is its own
+
         services.AddReverseProxy().AddTransforms(builder =>
         {
             // Client IPs and hosts are not the provider's business.

@@ -1,0 +1,62 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace LlmGateway.Bench.Compare;
+
+/// <summary>The figures of a compare run, per system over all rounds, with ratios within each group.</summary>
+internal sealed record CompareReport(int Rounds, int Seconds, int Connections, IReadOnlyList<CompareRow> Rows)
+{
+    public static CompareReport From(Dictionary<CompareSystem, List<Measured>> results, int rounds, int seconds, int connections)
+    {
+        static double Median(IEnumerable<double> values)
+        {
+            var sorted = values.Order().ToArray();
+            return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+        }
+        var rows = new List<CompareRow>();
+        foreach (var (system, runs) in results)
+        {
+            var requests = runs.Sum(r => r.Wrk.Requests);
+            rows.Add(new CompareRow(system.Name, system.Group, system.Connections > 0 ? system.Connections : connections,
+                requests / runs.Sum(r => r.Wrk.Seconds),
+                Median(runs.Select(r => r.Wrk.P50)), Median(runs.Select(r => r.Wrk.P90)), Median(runs.Select(r => r.Wrk.P99)),
+                runs.Sum(r => r.Cpu.TotalMicroseconds) / Math.Max(1, requests),
+                runs.Sum(r => r.Wrk.Errors), system.IsDirect, system.IsNginx, system.IsPeer));
+        }
+        return new CompareReport(rounds, seconds, connections, rows);
+    }
+
+    private CompareRow? Direct(CompareRow row) => Rows.FirstOrDefault(r => r.Group == row.Group && r.IsDirect);
+
+    private CompareRow? Nginx(CompareRow row) => Rows.FirstOrDefault(r => r.Group == row.Group && r.IsNginx);
+
+    private CompareRow? Peer(CompareRow row) => Rows.FirstOrDefault(r => r.Group == row.Group && r.IsPeer);
+
+    public string Markdown()
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"{Rounds} interleaved rounds × {Seconds} s per system, wrk on loopback; latencies are medians of the rounds' percentiles; CPU is the server process's (nginx: master + worker) user + system time from /proc over all rounds ÷ requests answered. Ratios are within a group. With one connection, 1000 ÷ req/s is the whole round trip of a request, connect included (wrk's own latency starts after the connect).");
+        text.AppendLine();
+        text.AppendLine("| system | conns | req/s | p50 ms | p90 ms | p99 ms | added p50 ms | ms/req incl. connect | CPU µs/req | CPU ÷ nginx proxy | CPU ÷ Portkey | errors |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var row in Rows)
+        {
+            var direct = Direct(row);
+            var added = direct is null || row.IsDirect ? "-" : F(row.P50 - direct.P50, "0.000");
+            var nginx = Nginx(row) is { } n && !row.IsNginx ? F(row.CpuMicros / n.CpuMicros, "0.00") + "×" : "-";
+            var peer = Peer(row) is { } p && !row.IsPeer ? F(row.CpuMicros / p.CpuMicros, "0.000") + "×" : "-";
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {row.Name} | {row.Connections} | {row.RequestsPerSecond:0} | {row.P50:0.000} | {row.P90:0.000} | {row.P99:0.000} | {added} | {(row.Connections == 1 ? F(1000 / row.RequestsPerSecond, "0.000") : "-")} | {row.CpuMicros:0.0} | {nginx} | {peer} | {row.Errors} |");
+        }
+        return text.ToString();
+    }
+
+    public string Json() => JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase });
+
+    private static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
+}
+
+/// <summary>One system's figures over all rounds; latencies in milliseconds.</summary>
+internal sealed record CompareRow(string Name, string Group, int Connections, double RequestsPerSecond, double P50, double P90, double P99, double CpuMicros,
+    long Errors, bool IsDirect, bool IsNginx, bool IsPeer);
