@@ -94,7 +94,8 @@ public sealed class StorageRemovedTests
                 File.WriteAllText(storage, "not a directory");
                 return;
             }
-            catch (IOException) when (attempt < 50)
+            // The gateway may recreate the directory between the check and the write (EISDIR: UnauthorizedAccessException).
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && attempt < 50)
             {
                 await Task.Delay(20);
             }
