@@ -11,7 +11,8 @@ namespace LlmGateway.Bench.Caching;
 /// </summary>
 internal static class CacheQualityBench
 {
-    private static readonly double[] Thresholds = [0.70, 0.75, 0.80, 0.85, 0.88, 0.90, 0.92, 0.93, 0.94, 0.95, 0.96, 0.97, 0.98, 0.99];
+    /// <summary>Coarse below 0.90, steps of 0.005 from 0.90 to 0.995: sentence models' cosines (Arctic's above all) crowd above 0.90.</summary>
+    internal static readonly double[] Thresholds = [0.70, 0.75, 0.80, 0.85, 0.88, .. Enumerable.Range(180, 20).Select(i => i / 200.0)];
 
     public static Command Command()
     {
@@ -20,9 +21,50 @@ internal static class CacheQualityBench
         var dimension = BenchArgs.With("--dimension", 512, "Dimension of the hashing embedder.");
         var pooling = new Option<string?>("--pooling") { Description = "Pooling of the ONNX model's token vectors (default: a built-in model's own, mean for a folder)." }.AcceptOnlyFromAmong("mean", "cls");
         var showFalseHits = new Option<double?>("--show-false-hits") { Description = "Print up to 30 false hits at or above this cosine." };
-        var command = new Command("cache-quality", "Precision/recall of cache hits vs threshold on QQP, PAWS-X en/ja and JSTS.") { max, model, dimension, pooling, showFalseHits };
-        command.SetAction(p => RunAsync(p.GetValue(max), p.GetValue(model)!, p.GetValue(dimension), p.GetValue(pooling) switch { "cls" => EmbeddingPooling.Cls, "mean" => EmbeddingPooling.Mean, _ => null }, p.GetValue(showFalseHits)));
+        var simulate = new Option<bool>("--simulate") { Description = "Instead of the pair sets: a cache simulation on QQP (store questions, ask their paraphrases, hard negatives and unrelated questions); --max is then the number of questions of each kind (default 2000)." };
+        var seed = BenchArgs.With("--seed", 12, "Seed of the simulation's draw and order.");
+        var command = new Command("cache-quality", "Precision/recall of cache hits vs threshold on QQP, PAWS-X en/ja and JSTS, or a cache simulation (--simulate).") { max, model, dimension, pooling, showFalseHits, simulate, seed };
+        command.SetAction(p =>
+        {
+            var poolingValue = p.GetValue(pooling) switch { "cls" => EmbeddingPooling.Cls, "mean" => EmbeddingPooling.Mean, _ => (EmbeddingPooling?)null };
+            return p.GetValue(simulate)
+                ? SimulateAsync(p.GetResult(max) is { Implicit: false } ? p.GetValue(max) : 2000, p.GetValue(seed), p.GetValue(model)!, p.GetValue(dimension), poolingValue)
+                : RunAsync(p.GetValue(max), p.GetValue(model)!, p.GetValue(dimension), poolingValue, p.GetValue(showFalseHits));
+        });
         return command;
+    }
+
+    private static async Task<int> SimulateAsync(int perKind, int seed, string model, int dimension, EmbeddingPooling? pooling)
+    {
+        var folder = QualityData.Folder();
+        if (folder is null)
+        {
+            Console.WriteLine("cache-quality --simulate: ../shared/data not found (set LLMGW_DATA); skipped");
+            return 1;
+        }
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        using var embedder = CreateEmbedder(model, dimension, pooling);
+        var (stored, stream) = await new CacheSimulation(embedder).RunAsync(QualityData.Qqp(folder), perKind, seed);
+        var kinds = stream.CountBy(q => q.Kind).ToDictionary();
+        Console.WriteLine($"# cache simulation, embedder {embedder.ModelId}, QQP dev of {folder}, seed {seed}");
+        Console.WriteLine($"{stored} questions stored; a shuffled stream of {stream.Count}: {kinds.GetValueOrDefault(CacheSimulation.Kind.Paraphrase)} paraphrases of stored questions, "
+            + $"{kinds.GetValueOrDefault(CacheSimulation.Kind.HardNegative)} hard negatives of stored questions, {kinds.GetValueOrDefault(CacheSimulation.Kind.Unrelated)} unrelated questions");
+        Console.WriteLine("hit precision = right hits / hits (a paraphrase served its own stored question); false-hit rates = hits / questions of that kind");
+        foreach (var guard in new[] { true, false })
+        {
+            Console.WriteLine();
+            Console.WriteLine($"## look-alike guard {(guard ? "on (the gateway's default)" : "off")}");
+            Console.WriteLine("| threshold | hits | hit precision | paraphrases served | false hits: hard negatives | false hits: unrelated |");
+            Console.WriteLine("|---|---|---|---|---|---|");
+            foreach (var t in Thresholds)
+            {
+                var o = CacheSimulation.At(stream, t, guard);
+                Console.WriteLine($"| {t:0.000} | {o.Hits} | {QualityData.Format(o.HitPrecision)} | {QualityData.Format(o.ParaphraseShare)} | {QualityData.Format(o.HardNegativeFalseHitRate)} | {QualityData.Format(o.UnrelatedFalseHitRate)} |");
+            }
+        }
+        Console.WriteLine();
+        Console.WriteLine($"took {started.Elapsed.TotalSeconds:0} s");
+        return 0;
     }
 
     private static async Task<int> RunAsync(int max, string model, int dimension, EmbeddingPooling? pooling, double? showFalseHits)
@@ -56,17 +98,17 @@ internal static class CacheQualityBench
             {
                 var plain = QualityHarness.At(scored, t, guard: false);
                 var guarded = QualityHarness.At(scored, t, guard: true);
-                Console.WriteLine($"| {t:0.00} | {QualityData.Format(plain.Precision)} | {QualityData.Format(plain.Recall)} | {plain.FalseHits} | {QualityData.Format(guarded.Precision)} | {QualityData.Format(guarded.Recall)} | {guarded.FalseHits} |");
+                Console.WriteLine($"| {t:0.000} | {QualityData.Format(plain.Precision)} | {QualityData.Format(plain.Recall)} | {plain.FalseHits} | {QualityData.Format(guarded.Precision)} | {QualityData.Format(guarded.Recall)} | {guarded.FalseHits} |");
             }
             if (showFalseHits is { } show)
             {
                 foreach (var s in scored.Where(s => !s.Duplicate && s.Cosine >= show && s.GuardAllows).Take(30))
                     Console.WriteLine($"  false hit {s.Cosine:0.000}: {s.Pair.A} | {s.Pair.B}");
             }
-            Console.WriteLine($"lowest threshold with precision >= 0.99: {QualityHarness.LowestThresholdWithPrecision(scored, 0.99, false):0.00} without guard, {QualityHarness.LowestThresholdWithPrecision(scored, 0.99, true):0.00} with guard");
+            Console.WriteLine($"lowest threshold with precision >= 0.99: {QualityHarness.LowestThresholdWithPrecision(scored, 0.99, false)} without guard, {QualityHarness.LowestThresholdWithPrecision(scored, 0.99, true)} with guard");
         }
         Console.WriteLine();
-        Console.WriteLine($"all sets pooled: lowest threshold with precision >= 0.99: {QualityHarness.LowestThresholdWithPrecision(all, 0.99, true):0.00} (guard on)");
+        Console.WriteLine($"all sets pooled: lowest threshold with precision >= 0.99: {QualityHarness.LowestThresholdWithPrecision(all, 0.99, true)} (guard on)");
         return 0;
     }
 

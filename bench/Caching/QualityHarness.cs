@@ -39,7 +39,7 @@ internal sealed class QualityHarness(ITextEmbedder embedder)
         foreach (var s in scored)
         {
             if (s.Duplicate) duplicates++;
-            if (s.Cosine < threshold || (guard && !s.GuardAllows)) continue;
+            if (!Hits(s.Cosine, s.GuardAllows, threshold, guard)) continue;
             hits++;
             if (!s.Duplicate) falseHits++;
         }
@@ -48,15 +48,45 @@ internal sealed class QualityHarness(ITextEmbedder embedder)
         return new Point(threshold, precision, recall, hits, falseHits);
     }
 
-    /// <summary>The lowest threshold (step 0.01) at which precision stays ≥ <paramref name="bar"/> from there up.</summary>
-    public static double LowestThresholdWithPrecision(IReadOnlyList<Scored> scored, double bar, bool guard)
+    /// <summary>
+    /// Whether the gateway serves a stored question for an asked one: cosine ≥ threshold and, when the guard is on,
+    /// <see cref="LookAlikeGuard"/> allows the pair. <see cref="At"/> and <see cref="CacheSimulation"/> both decide with this.
+    /// </summary>
+    public static bool Hits(double cosine, bool guardAllows, double threshold, bool guard) =>
+        cosine >= threshold && (!guard || guardAllows);
+
+    /// <summary>The thresholds searched for a precision bar: 0.30–0.90 in steps of 0.01, then 0.905–0.995 in steps of 0.005.</summary>
+    public static IReadOnlyList<double> SearchGrid { get; } =
+        Enumerable.Range(30, 61).Select(i => i / 100.0).Concat(Enumerable.Range(181, 19).Select(i => i / 200.0)).ToArray();
+
+    /// <summary>Where a precision bar is first met, walking down from the top of <see cref="SearchGrid"/>.</summary>
+    /// <param name="Lowest">The lowest threshold from which precision stays ≥ the bar at every higher threshold that has hits; null: not reached.</param>
+    /// <param name="Everywhere">The bar holds at every threshold of the grid, down to its bottom (0.30).</param>
+    public sealed record Reach(double? Lowest, bool Everywhere)
     {
-        var lowest = 1.0;
-        for (var t = 1.0; t >= 0.3; t = Math.Round(t - 0.01, 2))
+        public override string ToString() => Lowest switch
         {
-            if (At(scored, t, guard).Precision < bar) break;
-            lowest = t;
+            null => "not reached",
+            { } t when Everywhere => $"met at every threshold (down to {t:0.00})",
+            { } t => t.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture),
+        };
+    }
+
+    /// <summary>
+    /// The lowest threshold of <see cref="SearchGrid"/> at which precision stays ≥ <paramref name="bar"/> from there up.
+    /// Thresholds with no hit at all say nothing about precision and are skipped; if none has a hit, or the highest one
+    /// with hits already misses the bar, the bar is not reached.
+    /// </summary>
+    public static Reach LowestThresholdWithPrecision(IReadOnlyList<Scored> scored, double bar, bool guard)
+    {
+        double? lowest = null;
+        for (var i = SearchGrid.Count - 1; i >= 0; i--)
+        {
+            var point = At(scored, SearchGrid[i], guard);
+            if (point.Hits == 0) continue;
+            if (point.Precision < bar) return new Reach(lowest, Everywhere: false);
+            lowest = SearchGrid[i];
         }
-        return lowest;
+        return new Reach(lowest, Everywhere: lowest is not null);
     }
 }

@@ -1,0 +1,136 @@
+using System.Numerics.Tensors;
+using LlmGateway.Caching;
+using LlmGateway.Embeddings;
+
+namespace LlmGateway.Bench.Caching;
+
+/// <summary>
+/// A cache in use rather than a pair set (as GPTCache's benchmark does): the first questions of some labelled pairs
+/// are stored, then a shuffled stream asks the paraphrases of stored questions (second halves of duplicate pairs),
+/// their hard negatives (second halves of non-duplicate pairs) and unrelated questions (first halves of pairs that
+/// were not stored). Every query searches the whole store as the gateway searches one partition: the
+/// <see cref="Candidates"/> nearest stored questions, best first, and the first that
+/// <see cref="QualityHarness.Hits"/> is served. A served answer is right only for a paraphrase that gets the question
+/// it was labelled a duplicate of. The scan is exact (the gateway's HNSW is approximate, so it can only find fewer).
+/// </summary>
+internal sealed class CacheSimulation(ITextEmbedder embedder)
+{
+    /// <summary>Candidates the gateway's semantic lookup examines (<c>SemanticCache.SemanticCandidates</c>).</summary>
+    public const int Candidates = 8;
+
+    public enum Kind { Paraphrase, HardNegative, Unrelated }
+
+    /// <summary>One asked question: its kind, the stored question it paraphrases (-1 if none) and its nearest stored questions.</summary>
+    public sealed record Query(Kind Kind, int Source, (int Stored, double Cosine, bool GuardAllows)[] Nearest);
+
+    /// <summary>The stream's outcome at one threshold.</summary>
+    public sealed record Outcome(double Threshold, int Hits, int RightHits, int Paraphrases, int ParaphrasesServed, int HardNegatives, int HardNegativeHits, int Unrelated, int UnrelatedHits)
+    {
+        public double HitPrecision => Hits == 0 ? 1.0 : RightHits / (double)Hits;
+        public double ParaphraseShare => Paraphrases == 0 ? 0.0 : ParaphrasesServed / (double)Paraphrases;
+        public double HardNegativeFalseHitRate => HardNegatives == 0 ? 0.0 : HardNegativeHits / (double)HardNegatives;
+        public double UnrelatedFalseHitRate => Unrelated == 0 ? 0.0 : UnrelatedHits / (double)Unrelated;
+    }
+
+    /// <summary>
+    /// Draws <paramref name="perKind"/> questions of each kind from <paramref name="pairs"/> with <paramref name="seed"/>
+    /// (fewer if the pairs run out), embeds store and stream, and keeps each query's nearest stored questions.
+    /// A drawn question whose text is already stored or asked is skipped, so no query is an exact repeat.
+    /// </summary>
+    public async Task<(int Stored, List<Query> Stream)> RunAsync(IReadOnlyList<LabelledPair> pairs, int perKind, int seed)
+    {
+        var random = new Random(seed);
+        var order = Enumerable.Range(0, pairs.Count).ToArray();
+        random.Shuffle(order);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var stored = new List<string>();
+        var asked = new List<(Kind Kind, int Source, string Text)>();
+        int paraphrases = 0, negatives = 0, unrelated = 0;
+        foreach (var i in order)
+        {
+            var pair = pairs[i];
+            if (Normalize(pair.A) == Normalize(pair.B) || seen.Contains(Normalize(pair.A)) || seen.Contains(Normalize(pair.B)))
+                continue;
+            if (pair.Duplicate && paraphrases < perKind)
+            {
+                paraphrases++;
+                asked.Add((Kind.Paraphrase, stored.Count, pair.B));
+                stored.Add(pair.A);
+            }
+            else if (!pair.Duplicate && negatives < perKind)
+            {
+                negatives++;
+                asked.Add((Kind.HardNegative, -1, pair.B));
+                stored.Add(pair.A);
+            }
+            else if (unrelated < perKind)
+            {
+                unrelated++;
+                asked.Add((Kind.Unrelated, -1, pair.A));
+            }
+            else if (paraphrases == perKind && negatives == perKind)
+            {
+                break;
+            }
+            else
+            {
+                continue;
+            }
+            seen.Add(Normalize(pair.A));
+            seen.Add(Normalize(pair.B));
+        }
+        random.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(asked));
+
+        var storedVectors = await EmbedAsync(stored);
+        var askedVectors = await EmbedAsync(asked.Select(a => a.Text).ToList());
+        var stream = new List<Query>(asked.Count);
+        var cosines = new double[stored.Count];
+        for (var q = 0; q < asked.Count; q++)
+        {
+            for (var s = 0; s < stored.Count; s++)
+                cosines[s] = TensorPrimitives.Dot(askedVectors[q], storedVectors[s]);
+            var nearest = Enumerable.Range(0, stored.Count).OrderByDescending(s => cosines[s]).Take(Candidates)
+                .Select(s => (s, cosines[s], LookAlikeGuard.Allows(asked[q].Text, stored[s])))
+                .ToArray();
+            stream.Add(new Query(asked[q].Kind, asked[q].Source, nearest));
+        }
+        return (stored.Count, stream);
+    }
+
+    /// <summary>Replays the stream at one threshold: the first of a query's nearest stored questions the gateway would serve, if any.</summary>
+    public static Outcome At(IReadOnlyList<Query> stream, double threshold, bool guard)
+    {
+        int hits = 0, right = 0, paraphrases = 0, served = 0, negatives = 0, negativeHits = 0, unrelated = 0, unrelatedHits = 0;
+        foreach (var query in stream)
+        {
+            int? hit = null;
+            foreach (var (stored, cosine, allows) in query.Nearest)
+            {
+                if (cosine < threshold) break;
+                if (QualityHarness.Hits(cosine, allows, threshold, guard)) { hit = stored; break; }
+            }
+            switch (query.Kind)
+            {
+                case Kind.Paraphrase: paraphrases++; break;
+                case Kind.HardNegative: negatives++; break;
+                default: unrelated++; break;
+            }
+            if (hit is not { } h) continue;
+            hits++;
+            if (query.Kind == Kind.Paraphrase && h == query.Source) { right++; served++; }
+            else if (query.Kind == Kind.HardNegative) negativeHits++;
+            else if (query.Kind == Kind.Unrelated) unrelatedHits++;
+        }
+        return new Outcome(threshold, hits, right, paraphrases, served, negatives, negativeHits, unrelated, unrelatedHits);
+    }
+
+    private async Task<List<float[]>> EmbedAsync(List<string> texts)
+    {
+        var vectors = new List<float[]>(texts.Count);
+        foreach (var chunk in texts.Chunk(32))
+            vectors.AddRange(await embedder.EmbedBatchAsync(chunk, default));
+        return vectors;
+    }
+
+    private static string Normalize(string text) => text.Trim().ToLowerInvariant();
+}
