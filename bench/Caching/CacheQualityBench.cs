@@ -54,12 +54,12 @@ internal static class CacheQualityBench
         {
             Console.WriteLine();
             Console.WriteLine($"## look-alike guard {(guard ? "on (the gateway's default)" : "off")}");
-            Console.WriteLine("| threshold | hits | hit precision | paraphrases served | false hits: hard negatives | false hits: unrelated |");
-            Console.WriteLine("|---|---|---|---|---|---|");
+            Console.WriteLine("| threshold | hits | hit precision | paraphrases served | false hits: hard negatives | false hits: unrelated | wrong hits: paraphrase / hard neg. / unrelated |");
+            Console.WriteLine("|---|---|---|---|---|---|---|");
             foreach (var t in Thresholds)
             {
                 var o = CacheSimulation.At(stream, t, guard);
-                Console.WriteLine($"| {t:0.000} | {o.Hits} | {QualityData.Format(o.HitPrecision)} | {QualityData.Format(o.ParaphraseShare)} | {QualityData.Format(o.HardNegativeFalseHitRate)} | {QualityData.Format(o.UnrelatedFalseHitRate)} |");
+                Console.WriteLine($"| {t:0.000} | {o.Hits} | {QualityData.Format(o.HitPrecision)} | {QualityData.Format(o.ParaphraseShare)} | {QualityData.Format(o.HardNegativeFalseHitRate)} | {QualityData.Format(o.UnrelatedFalseHitRate)} | {o.Hits - o.RightHits - o.HardNegativeHits - o.UnrelatedHits} / {o.HardNegativeHits} / {o.UnrelatedHits} |");
             }
         }
         Console.WriteLine();
