@@ -17,7 +17,7 @@ public sealed class CacheFaultTests
         var faults = new FaultSwitch();
         // Fake time: the maintenance loop never ticks on its own; the test commits and recovers explicitly.
         var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-20T10:00:00Z"));
-        await using var host = await CacheTestHost.StartAsync(s => s["Gateway:Cache:CommitTimeout"] = "00:00:03",
+        await using var host = await CacheTestHost.StartAsync(s => s["Gateway:Cache:CommitTimeout"] = "00:00:05",
             builder => { GatewayHost.WithClock(clock)(builder); builder.Services.AddSingleton(new CacheDeviceHook(faults.Wrap)); });
         var cache = host.Cache;
         Assert.Equal("MISS", CacheTestHost.XCache(await host.AskAsync(CacheTestHost.Chat("before the fault"))));
@@ -62,6 +62,41 @@ public sealed class CacheFaultTests
         Assert.Single(host.Gateway.Logs.Lines, l => l.Contains("[5009]"));
         Assert.Single(host.Gateway.Logs.Lines, l => l.Contains("[5010]"));
         Assert.Matches(new Regex(@"^llm_gateway_cache_faulted(\{[^}]*\})? 0$", RegexOptions.Multiline), await MetricsScrape.TextAsync(host.Gateway));
+    }
+
+    [Fact]
+    public async Task The_maintenance_loop_notices_the_fault_and_reopens_the_store_when_storage_returns()
+    {
+        var faults = new FaultSwitch();
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-20T10:00:00Z"));
+        await using var host = await CacheTestHost.StartAsync(s => s["Gateway:Cache:CommitTimeout"] = "00:00:05",
+            builder => { GatewayHost.WithClock(clock)(builder); builder.Services.AddSingleton(new CacheDeviceHook(faults.Wrap)); });
+        faults.FailWrites = true;
+        Assert.Equal("MISS", CacheTestHost.XCache(await host.AskAsync(CacheTestHost.Chat("written while failing"))));
+        Assert.Contains("cache: Unhealthy", await TickUntilReadyIsAsync(host, clock, HttpStatusCode.ServiceUnavailable));
+        Assert.Equal("BYPASS", CacheTestHost.XCache(await host.AskAsync(CacheTestHost.Chat("written while failing"))));
+
+        faults.FailWrites = false;
+        Assert.Equal("Healthy", await TickUntilReadyIsAsync(host, clock, HttpStatusCode.OK));
+        Assert.Equal("MISS", CacheTestHost.XCache(await host.AskAsync(CacheTestHost.Chat("after recovery"))));
+        Assert.Equal("HIT", CacheTestHost.XCache(await host.AskAsync(CacheTestHost.Chat("after recovery"))));
+    }
+
+    /// <summary>Advances fake time by one commit interval at a time (the loop's tick) until /readyz answers <paramref name="expected"/>.</summary>
+    private static async Task<string> TickUntilReadyIsAsync(CacheTestHost host, FakeTimeProvider clock, HttpStatusCode expected)
+    {
+        using var client = new HttpClient { BaseAddress = new Uri(host.Gateway.Url) };
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            clock.Advance(TimeSpan.FromSeconds(5));
+            using var response = await client.GetAsync("/readyz");
+            var body = await response.Content.ReadAsStringAsync();
+            if (response.StatusCode == expected)
+                return body;
+            Assert.True(DateTime.UtcNow < deadline, $"/readyz stayed {(int)response.StatusCode}: {body}");
+            await Task.Delay(50);
+        }
     }
 
     private static async Task<string> PollReadyAsync(GatewayHost gateway, HttpStatusCode expected)
