@@ -29,4 +29,10 @@ internal static partial class CacheLog
 
     [LoggerMessage(5008, LogLevel.Warning, "Cache shutdown abandoned its final checkpoint and snapshot (entries since the last checkpoint are rebuilt or lost; the cache is not the source of truth): {Why}", EventName = "CacheCloseAbandoned")]
     public static partial void CloseAbandoned(ILogger logger, string why);
+
+    [LoggerMessage(5009, LogLevel.Error, "Cache storage at {Folder} failing ({Error}); the cache is bypassed (lookups miss, answers are not stored) until it returns", EventName = "CacheStorageFaulted")]
+    public static partial void StorageFaulted(ILogger logger, string folder, string error);
+
+    [LoggerMessage(5010, LogLevel.Information, "Cache storage at {Folder} recovered (failing since {Since:o}); reopened with {Entries} entries from its last checkpoint", EventName = "CacheStorageRecovered")]
+    public static partial void StorageRecovered(ILogger logger, string folder, DateTimeOffset since, int entries);
 }

@@ -32,14 +32,15 @@ internal sealed class CacheMaintenanceService(IServiceProvider services, IOption
             {
                 try
                 {
-                    if (time.GetElapsedTime(lastSweep) >= SweepEvery)
+                    if (cache.Fault is null && time.GetElapsedTime(lastSweep) >= SweepEvery)
                     {
                         cache.RemoveExpired();
                         lastSweep = time.GetTimestamp();
                     }
+                    // Storage errors are the cache's fault episodes (logged once each); a reopen is tried every tick while failing.
                     var snapshot = time.GetElapsedTime(lastSnapshot) >= SnapshotEvery;
-                    await cache.CommitAsync(snapshot, stoppingToken).WaitAsync(stoppingToken);
-                    if (snapshot) lastSnapshot = time.GetTimestamp();
+                    if (await cache.CommitOrRecoverAsync(snapshot, stoppingToken) && snapshot)
+                        lastSnapshot = time.GetTimestamp();
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -57,6 +58,11 @@ internal sealed class CacheMaintenanceService(IServiceProvider services, IOption
         await base.StopAsync(cancellationToken);
         if (_cache is null)
             return;
+        if (_cache.Fault is { } fault)
+        {
+            CacheLog.CloseAbandoned(logger, $"storage failing since {fault.Since.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} ({fault.Error})");
+            return;
+        }
         try
         {
             // Bounded by the host's shutdown timeout: a checkpoint on failing storage may never finish.

@@ -14,6 +14,8 @@ internal sealed class CacheMetrics
     private readonly Counter<long> _guardRefusals;
     private readonly Counter<long> _notStored;
     private readonly Counter<long> _shadowChecks;
+    private readonly Counter<long> _bypassed;
+    private readonly Counter<long> _faults;
     private readonly Histogram<double> _similarity;
     private readonly Meter _meter;
 
@@ -26,6 +28,8 @@ internal sealed class CacheMetrics
         _guardRefusals = _meter.CreateCounter<long>("llm_gateway.cache.guard_refusals", "{candidate}", "Semantic candidates refused by the look-alike guard.");
         _notStored = _meter.CreateCounter<long>("llm_gateway.cache.not_stored", "{response}", "Answers not stored, by reason.");
         _shadowChecks = _meter.CreateCounter<long>("llm_gateway.cache.shadow_checks", "{check}", "Semantic hits re-asked of the provider, by team, model and whether the answers agreed.");
+        _bypassed = _meter.CreateCounter<long>("llm_gateway.cache.lookups_bypassed", "{lookup}", "Lookups not made because the cache's store is failing (served as a miss).");
+        _faults = _meter.CreateCounter<long>("llm_gateway.cache.faults", "{fault}", "Episodes of cache storage failure.");
         _similarity = _meter.CreateHistogram<double>("llm_gateway.cache.similarity", null, "Cosine similarity of accepted semantic hits.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.8, 0.85, 0.9, 0.92, 0.94, 0.96, 0.97, 0.98, 0.99, 1.0] });
     }
@@ -35,6 +39,13 @@ internal sealed class CacheMetrics
         _meter.CreateObservableGauge("llm_gateway.cache.entries", entries, "{entry}", "Entries in the cache.");
         _meter.CreateObservableGauge("llm_gateway.cache.bytes", bytes, null, "Bytes of stored entries.");
     }
+
+    public void ObserveFault(Func<int> faulted) =>
+        _meter.CreateObservableGauge("llm_gateway.cache.faulted", faulted, null, "1 while the cache's storage is failing (the cache is bypassed), else 0.");
+
+    public void Faulted() => _faults.Add(1);
+
+    public void LookupBypassed() => _bypassed.Add(1);
 
     public void Lookup(CacheResult result, string? tier, double? similarity)
     {

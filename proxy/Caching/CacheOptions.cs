@@ -44,6 +44,9 @@ public sealed record CacheOptions
     /// <summary>How often entries are made durable (FASTER checkpoint + index snapshot) [5 s]: a crash loses at most this much.</summary>
     public TimeSpan CommitInterval { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a commit may take before the store counts as failing and the cache is bypassed [10 s] (a checkpoint on vanished storage may never finish).</summary>
+    public TimeSpan CommitTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>FASTER's in-memory log size [256 MiB]; older entries live on disk and are read back on a hit.</summary>
     public long MemoryBytes { get; init; } = 256L << 20;
 
@@ -66,6 +69,7 @@ public sealed record CacheOptions
         if (MaxEntryBytes is <= 0 or > 16 << 20) yield return $"{Section}:MaxEntryBytes: must be between 1 and 16 MiB.";
         if (EmbeddingTimeout <= TimeSpan.Zero) yield return $"{Section}:EmbeddingTimeout: must be positive.";
         if (CommitInterval <= TimeSpan.Zero) yield return $"{Section}:CommitInterval: must be positive.";
+        if (CommitTimeout <= TimeSpan.Zero) yield return $"{Section}:CommitTimeout: must be positive.";
         if (MemoryBytes < 16L << 20) yield return $"{Section}:MemoryBytes: must be at least 16 MiB.";
         if (ShadowSampleRate is < 0 or > 1) yield return $"{Section}:ShadowSampleRate: must be between 0 and 1.";
     }

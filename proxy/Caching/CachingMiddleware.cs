@@ -42,6 +42,15 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
             await next(context);
             return;
         }
+        if (cache.Fault is not null)
+        {
+            // The store is failing: answer from the provider, neither look up nor store (both counted).
+            metrics.LookupBypassed();
+            metrics.NotStored("storage_fault");
+            context.Response.Headers[CacheHeader] = "BYPASS";
+            await next(context);
+            return;
+        }
 
         CacheLookup lookup = new(null, null, false);
         if (directives.Lookup)
@@ -125,7 +134,7 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
             var ttl = directives.Ttl ?? team.Options.Cache?.Ttl ?? settings.Ttl;
             var stored = StoredAnswer(answer);
-            cache.Store(new CacheEntry
+            var written = cache.Store(new CacheEntry
             {
                 ExactKey = key.Exact,
                 PartitionKey = key.Partition,
@@ -140,6 +149,8 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
                 Usage = Budgets.Usage.UsageParser.FromJson(stored) ?? TokenUsage.None,
                 Answer = stored,
             }, team.Options.Cache?.MaxEntries);
+            if (!written)
+                metrics.NotStored("storage_fault");
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -13,6 +13,8 @@ internal sealed partial class SemanticCache
         var drop = new List<byte[]>();
         foreach (var (key, value) in _store.Scan())
         {
+            if (key.AsSpan().SequenceEqual(ProbeKey))
+                continue;
             CacheEntry entry;
             try
             {

@@ -21,8 +21,12 @@ internal sealed partial class SemanticCache : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<SemanticCache> _logger;
     private readonly CacheMetrics _metrics;
-    private readonly FasterEntryStore _store;
-    private readonly PartitionedVectorIndex _index;
+    private readonly CacheDeviceHook? _hook;
+    private readonly VectorIndexOptions _vectorOptions;
+    private readonly string _folder;
+    private FasterEntryStore _store;
+    private PartitionedVectorIndex _index;
+    private volatile CacheFault? _fault;
     private readonly ConcurrentDictionary<long, CacheEntryMeta> _entries = new();
     private readonly ConcurrentDictionary<string, int> _scopeCounts = new(StringComparer.Ordinal);
     private readonly Lock _writeLock = new();
@@ -34,26 +38,34 @@ internal sealed partial class SemanticCache : IDisposable
     private long _committedVersion = -1;
 
     public SemanticCache(IOptions<CacheOptions> options, IOptions<VectorIndexOptions> indexOptions, GatewayConfigStore config, ITextEmbedder embedder,
-        TimeProvider time, ILogger<SemanticCache> logger, CacheMetrics metrics)
+        TimeProvider time, ILogger<SemanticCache> logger, CacheMetrics metrics, CacheDeviceHook? hook = null)
     {
+        _hook = hook;
         _options = options.Value;
         _embedder = embedder;
         _time = time;
         _logger = logger;
         _metrics = metrics;
         var folder = Path.GetFullPath(Path.Combine(config.Current.Options.Storage.Path, "cache"));
-        _store = new FasterEntryStore(folder, _options.MemoryBytes, _options.MaxEntryBytes + 64 * 1024, _options.MaxEntries);
+        _folder = folder;
+        _store = OpenStore();
         _snapshotPath = Path.Combine(folder, "vectors.snapshot");
-        var vectorOptions = indexOptions.Value with { Dimension = embedder.Dimension };
+        _vectorOptions = indexOptions.Value with { Dimension = embedder.Dimension };
         var otherEmbedder = LoadEntries();
-        _index = PartitionedVectorIndex.LoadOrRebuild(_snapshotPath, vectorOptions, IndexedVectors, logger);
+        _index = PartitionedVectorIndex.LoadOrRebuild(_snapshotPath, _vectorOptions, IndexedVectors, logger);
         Reconcile();
         _snapshotVersion = _indexVersion;
         CacheLog.Opened(logger, folder, _entries.Count, _bytes, _index.Count, otherEmbedder);
         _metrics.ObserveSize(() => _entries.Count, () => Interlocked.Read(ref _bytes));
+        _metrics.ObserveFault(() => _fault is null ? 0 : 1);
     }
 
     public string EmbedderId => _embedder.ModelId;
+
+    public string Folder => _folder;
+
+    /// <summary>Set while the store is failing: the cache is bypassed (no lookups, no stores) until it is reopened.</summary>
+    public CacheFault? Fault => _fault;
 
     public int Count => _entries.Count;
 
@@ -69,6 +81,8 @@ internal sealed partial class SemanticCache : IDisposable
     /// <summary>Exact tier, then semantic tier (when the key allows it).</summary>
     public async ValueTask<CacheLookup> LookupAsync(CacheKey key, double? threshold, bool guard, CancellationToken cancellationToken)
     {
+        if (_fault is not null)
+            return new CacheLookup(null, null, false);
         var now = NowMs;
         if (_entries.TryGetValue(key.Id, out var meta) && meta.ExactKey.AsSpan().SequenceEqual(key.Exact) && meta.ExpiresUnixMs > now
             && Read(meta) is { } exact)
@@ -119,28 +133,49 @@ internal sealed partial class SemanticCache : IDisposable
         }
     }
 
-    /// <summary>Stores an answer (replacing one with the same exact key), then evicts down to capacity.</summary>
-    public void Store(CacheEntry entry, int? scopeQuota)
+    /// <summary>Stores an answer (replacing one with the same exact key), then evicts down to capacity. False when the store is failing (skipped).</summary>
+    public bool Store(CacheEntry entry, int? scopeQuota)
     {
         var bytes = entry.Serialize();
         if (bytes.Length > _options.MaxEntryBytes + 64 * 1024)
-            return;
+            return true;
         lock (_writeLock)
         {
+            if (_fault is not null)
+                return false;
             if (_entries.TryGetValue(entry.Id, out var previous))
                 RemoveLocked(previous);
-            _store.Upsert(entry.ExactKey, bytes);
+            try
+            {
+                _store.Upsert(entry.ExactKey, bytes);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                NoteFault(ex);
+                return false;
+            }
             var indexed = entry.Vector.Length > 0 && entry.EmbedderId == _embedder.ModelId;
             if (indexed)
                 _index.Add(entry.Id, BitConverter.ToUInt64(entry.PartitionKey, 0), entry.Vector);
             AddLocked(CacheEntryMeta.From(entry, bytes.Length, indexed));
             EvictLocked(entry.Scope, scopeQuota);
         }
+        return true;
     }
 
     private CacheEntry? Read(CacheEntryMeta meta)
     {
-        var bytes = _store.Read(meta.ExactKey);
+        byte[]? bytes;
+        try
+        {
+            bytes = _store.Read(meta.ExactKey);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A failing store answers a miss; the fault bypasses the cache until storage returns.
+            NoteFault(ex);
+            return null;
+        }
         if (bytes is null)
             return null;
         try
@@ -173,7 +208,14 @@ internal sealed partial class SemanticCache : IDisposable
     {
         if (!_entries.TryRemove(new KeyValuePair<long, CacheEntryMeta>(meta.Id, meta)))
             return;
-        _store.Delete(meta.ExactKey);
+        try
+        {
+            _store.Delete(meta.ExactKey);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            NoteFault(ex);
+        }
         if (meta.InIndex)
             _index.Remove(meta.Id);
         _scopeCounts.AddOrUpdate(meta.Scope, 0, (_, n) => n - 1);

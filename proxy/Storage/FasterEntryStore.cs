@@ -21,9 +21,13 @@ internal sealed class FasterEntryStore : IDisposable
     private readonly ConcurrentBag<Session> _sessions = new();
     private readonly SemaphoreSlim _checkpointLock = new(1, 1);
     private readonly FileStream _lock;
+    // Readers take no lock; a store being disposed (reopened after a fault) waits for the ones inside it.
+    private int _active;
+    private int _closed;
 
     /// <param name="expectedRecords">Sizes FASTER's hash index (about 16 bytes a record; it grows overflow buckets past that).</param>
-    public FasterEntryStore(string folder, long memoryBytes, int maxValueBytes, long expectedRecords = 1 << 16)
+    /// <param name="wrapDevice">Wraps the log device; tests use it to inject storage faults.</param>
+    public FasterEntryStore(string folder, long memoryBytes, int maxValueBytes, long expectedRecords = 1 << 16, Func<IDevice, IDevice>? wrapDevice = null)
     {
         Directory.CreateDirectory(folder);
         // FASTER files are for one process: a second gateway on the same folder must not open them.
@@ -36,6 +40,8 @@ internal sealed class FasterEntryStore : IDisposable
             throw new IOException($"The store at {folder} is in use by another gateway process (give each process its own Gateway:Storage:Path).", ex);
         }
         _device = Devices.CreateLogDevice(Path.Combine(folder, "hlog.log"), preallocateFile: false);
+        if (wrapDevice is not null)
+            _device = wrapDevice(_device);
         var pageSize = 1L << Math.Max(22, (int)Math.Ceiling(Math.Log2(maxValueBytes + 1024)) + 1);
         _settings = new FasterKVSettings<SpanByte, SpanByte>
         {
@@ -47,7 +53,17 @@ internal sealed class FasterEntryStore : IDisposable
             RemoveOutdatedCheckpoints = true,
             TryRecoverLatest = true,
         };
-        _store = new FasterKV<SpanByte, SpanByte>(_settings);
+        try
+        {
+            _store = new FasterKV<SpanByte, SpanByte>(_settings);
+        }
+        catch
+        {
+            _device.Dispose();
+            _settings.Dispose();
+            _lock.Dispose();
+            throw;
+        }
         Folder = folder;
     }
 
@@ -145,7 +161,10 @@ internal sealed class FasterEntryStore : IDisposable
         await _checkpointLock.WaitAsync(cancellationToken);
         try
         {
-            await _store.TakeFullCheckpointAsync(CheckpointType.FoldOver, cancellationToken);
+            var (taken, _) = await _store.TakeFullCheckpointAsync(CheckpointType.FoldOver, cancellationToken);
+            // Not taken: an earlier checkpoint never finished (its writes failed); that is a fault, not a no-op.
+            if (!taken)
+                throw new IOException($"A checkpoint of {Folder} could not start: the previous one never completed.");
         }
         finally
         {
@@ -153,13 +172,30 @@ internal sealed class FasterEntryStore : IDisposable
         }
     }
 
-    private Session Rent() =>
-        _sessions.TryTake(out var session) ? session : _store.NewSession<SpanByte, byte[], Empty>(new SpanByteFunctions_ByteArrayOutput<Empty>());
+    private Session Rent()
+    {
+        Interlocked.Increment(ref _active);
+        if (Volatile.Read(ref _closed) == 1)
+        {
+            Interlocked.Decrement(ref _active);
+            throw new ObjectDisposedException(nameof(FasterEntryStore), $"The store at {Folder} is closed.");
+        }
+        return _sessions.TryTake(out var session) ? session : _store.NewSession<SpanByte, byte[], Empty>(new SpanByteFunctions_ByteArrayOutput<Empty>());
+    }
 
-    private void Return(Session session) => _sessions.Add(session);
+    private void Return(Session session)
+    {
+        _sessions.Add(session);
+        Interlocked.Decrement(ref _active);
+    }
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _closed, 1) == 1)
+            return;
+        var wait = new SpinWait();
+        while (Volatile.Read(ref _active) > 0)
+            wait.SpinOnce();
         while (_sessions.TryTake(out var session))
             session.Dispose();
         _store.Dispose();

@@ -41,6 +41,9 @@ public sealed class PrometheusNamingTests
         { "llm_gateway.cache.entries", "{entry}", Kind.UpDownCounter, MetricFamilies.CacheEntries },
         { "llm_gateway.cache.bytes", null, Kind.Gauge, MetricFamilies.CacheBytes },
         { "llm_gateway.cache.evictions", "{entry}", Kind.Counter, MetricFamilies.CacheEvictions },
+        { "llm_gateway.cache.faulted", null, Kind.Gauge, MetricFamilies.CacheFaulted },
+        { "llm_gateway.cache.faults", "{fault}", Kind.Counter, MetricFamilies.CacheFaults },
+        { "llm_gateway.cache.lookups_bypassed", "{lookup}", Kind.Counter, MetricFamilies.CacheLookupsBypassed },
         { "llm_gateway.embedding.duration", "s", Kind.Histogram, MetricFamilies.EmbeddingDuration },
         { "llm_gateway.cache.similarity", null, Kind.Histogram, MetricFamilies.CacheSimilarity },
         // A unit already in the name is not repeated, nor is _total.

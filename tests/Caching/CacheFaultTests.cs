@@ -1,0 +1,116 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using LlmGateway.Caching;
+using LlmGateway.Tests.Infrastructure;
+using LlmGateway.Tests.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace LlmGateway.Tests.Caching;
+
+/// <summary>The cache's store fails under a running gateway (a device that fails its writes on demand): the cache becomes a bypass, health says so, and it serves hits again when storage returns.</summary>
+public sealed class CacheFaultTests
+{
+    [Fact]
+    public async Task While_the_cache_store_fails_requests_bypass_it_readyz_names_the_cache_and_hits_return_after_recovery()
+    {
+        var faults = new FaultSwitch();
+        // Fake time: the maintenance loop never ticks on its own; the test commits and recovers explicitly.
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-20T10:00:00Z"));
+        await using var host = await CacheTestHost.StartAsync(s => s["Gateway:Cache:CommitTimeout"] = "00:00:05",
+            builder => { GatewayHost.WithClock(clock)(builder); builder.Services.AddSingleton(new CacheDeviceHook(faults.Wrap)); });
+        var cache = host.Cache;
+        Assert.Equal("MISS", CacheTestHost.XCache(await host.AskAsync(CacheTestHost.Chat("before the fault"))));
+        Assert.True(await cache.CommitOrRecoverAsync(snapshot: true, CancellationToken.None));
+
+        faults.FailWrites = true;
+        Assert.Equal("MISS", CacheTestHost.XCache(await host.AskAsync(CacheTestHost.Chat("stored in memory, never durable"))));
+        Assert.False(await cache.CommitOrRecoverAsync(snapshot: false, CancellationToken.None));
+        Assert.NotNull(cache.Fault);
+
+        var ready = await PollReadyAsync(host.Gateway, HttpStatusCode.ServiceUnavailable);
+        Assert.Contains("cache: Unhealthy", ready);
+        Assert.Contains(cache.Folder, ready);
+        var upstreamCalls = host.Upstream.Requests.Count;
+        using (var bypassed = await host.AskAsync(CacheTestHost.Chat("before the fault")))
+        {
+            Assert.Equal(HttpStatusCode.OK, bypassed.StatusCode);
+            Assert.Equal("BYPASS", CacheTestHost.XCache(bypassed));
+        }
+        using (var fresh = await host.AskAsync(CacheTestHost.Chat("asked during the fault")))
+        {
+            Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
+            Assert.Equal("BYPASS", CacheTestHost.XCache(fresh));
+        }
+        Assert.Equal(upstreamCalls + 2, host.Upstream.Requests.Count);
+        // Still failing: a reopen cannot prove writes work, so the episode goes on (and is not logged again).
+        Assert.False(await cache.CommitOrRecoverAsync(snapshot: false, CancellationToken.None));
+        var metrics = await MetricsScrape.TextAsync(host.Gateway);
+        Assert.Matches(new Regex(@"^llm_gateway_cache_lookups_bypassed_total(\{[^}]*\})? 2$", RegexOptions.Multiline), metrics);
+        Assert.Matches(new Regex(@"^llm_gateway_cache_not_stored_total\{[^}]*reason=""storage_fault""[^}]*\} 2$", RegexOptions.Multiline), metrics);
+        Assert.Matches(new Regex(@"^llm_gateway_cache_faulted(\{[^}]*\})? 1$", RegexOptions.Multiline), metrics);
+
+        faults.FailWrites = false;
+        Assert.True(await cache.CommitOrRecoverAsync(snapshot: false, CancellationToken.None));
+        Assert.Null(cache.Fault);
+        Assert.Equal("Healthy", await PollReadyAsync(host.Gateway, HttpStatusCode.OK));
+        // What was committed before the fault is served again; what was asked during it is stored and hit now.
+        Assert.Equal("HIT", CacheTestHost.XCache(await host.AskAsync(CacheTestHost.Chat("before the fault"))));
+        Assert.Equal("MISS", CacheTestHost.XCache(await host.AskAsync(CacheTestHost.Chat("asked during the fault"))));
+        Assert.Equal("HIT", CacheTestHost.XCache(await host.AskAsync(CacheTestHost.Chat("asked during the fault"))));
+        Assert.True(await cache.CommitOrRecoverAsync(snapshot: false, CancellationToken.None));
+        Assert.Single(host.Gateway.Logs.Lines, l => l.Contains("[5009]"));
+        Assert.Single(host.Gateway.Logs.Lines, l => l.Contains("[5010]"));
+        Assert.Matches(new Regex(@"^llm_gateway_cache_faulted(\{[^}]*\})? 0$", RegexOptions.Multiline), await MetricsScrape.TextAsync(host.Gateway));
+    }
+
+    [Fact]
+    public async Task The_maintenance_loop_notices_the_fault_and_reopens_the_store_when_storage_returns()
+    {
+        var faults = new FaultSwitch();
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-20T10:00:00Z"));
+        await using var host = await CacheTestHost.StartAsync(s => s["Gateway:Cache:CommitTimeout"] = "00:00:05",
+            builder => { GatewayHost.WithClock(clock)(builder); builder.Services.AddSingleton(new CacheDeviceHook(faults.Wrap)); });
+        faults.FailWrites = true;
+        Assert.Equal("MISS", CacheTestHost.XCache(await host.AskAsync(CacheTestHost.Chat("written while failing"))));
+        Assert.Contains("cache: Unhealthy", await TickUntilReadyIsAsync(host, clock, HttpStatusCode.ServiceUnavailable));
+        Assert.Equal("BYPASS", CacheTestHost.XCache(await host.AskAsync(CacheTestHost.Chat("written while failing"))));
+
+        faults.FailWrites = false;
+        Assert.Equal("Healthy", await TickUntilReadyIsAsync(host, clock, HttpStatusCode.OK));
+        Assert.Equal("MISS", CacheTestHost.XCache(await host.AskAsync(CacheTestHost.Chat("after recovery"))));
+        Assert.Equal("HIT", CacheTestHost.XCache(await host.AskAsync(CacheTestHost.Chat("after recovery"))));
+    }
+
+    /// <summary>Advances fake time by one commit interval at a time (the loop's tick) until /readyz answers <paramref name="expected"/>.</summary>
+    private static async Task<string> TickUntilReadyIsAsync(CacheTestHost host, FakeTimeProvider clock, HttpStatusCode expected)
+    {
+        using var client = new HttpClient { BaseAddress = new Uri(host.Gateway.Url) };
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            clock.Advance(TimeSpan.FromSeconds(5));
+            using var response = await client.GetAsync("/readyz");
+            var body = await response.Content.ReadAsStringAsync();
+            if (response.StatusCode == expected)
+                return body;
+            Assert.True(DateTime.UtcNow < deadline, $"/readyz stayed {(int)response.StatusCode}: {body}");
+            await Task.Delay(50);
+        }
+    }
+
+    private static async Task<string> PollReadyAsync(GatewayHost gateway, HttpStatusCode expected)
+    {
+        using var client = new HttpClient { BaseAddress = new Uri(gateway.Url) };
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (true)
+        {
+            using var response = await client.GetAsync("/readyz");
+            var body = await response.Content.ReadAsStringAsync();
+            if (response.StatusCode == expected)
+                return body;
+            Assert.True(DateTime.UtcNow < deadline, $"/readyz stayed {(int)response.StatusCode}: {body}");
+            await Task.Delay(25);
+        }
+    }
+}
