@@ -16,7 +16,7 @@ namespace LlmGateway.Tests.Gateway;
 [Collection(Embeddings.NonParallelCollection.Name)]
 public sealed class SlowUploadTests : IAsyncLifetime
 {
-    private const int SlowClients = 40;
+    private const int SlowClients = 100;
     private const int SentBySlowClient = 1000;
 
     private FakeUpstream _upstream = null!;
@@ -48,8 +48,10 @@ public sealed class SlowUploadTests : IAsyncLifetime
         await WaitUntilAsync(() => gate.HeldBytes == SlowClients * SentBySlowClient, () => $"held {gate.HeldBytes}");
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
 
-        // Allocating the declared length would be 40 x 16 MB = 671 MB; what was received is 40 KB (plus read buffers).
-        Assert.True(allocated < 64L * 1024 * 1024, $"allocated {allocated:N0} bytes for {SlowClients} slow uploads");
+        // Allocating the declared length would be 100 x 16 MB = 1.68 GB; what was received is 100 KB (plus 64 KB read
+        // buffers). The count is process-wide, and background work left by earlier tests (tokenizer loads, checkpoints)
+        // has added up to ~240 MB to it, so the bound sits between that noise and the declared lengths.
+        Assert.True(allocated < 600L * 1024 * 1024, $"allocated {allocated:N0} bytes for {SlowClients} slow uploads");
         using var normal = await gateway.Client().PostAsync("/v1/chat/completions", Json.Chat("mini", new string('x', 1_000_000)));
         Assert.Equal(HttpStatusCode.OK, normal.StatusCode);
     }
