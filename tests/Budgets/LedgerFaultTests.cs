@@ -64,7 +64,11 @@ public sealed class LedgerFaultTests
         await PollReadyAsync(gateway, HttpStatusCode.ServiceUnavailable);
         for (var i = 0; i < 5; i++)
             (await client.PostAsync("/v1/chat/completions", Json.Chat("mini", $"during {i}"))).EnsureSuccessStatusCode();
-        Assert.Equal(6, gateway.App.Services.GetRequiredService<LedgerKeeper>().Unrecorded);
+        // A JSON answer reaches the client before its settlement ends: wait for the last record to be held.
+        var keeper = gateway.App.Services.GetRequiredService<LedgerKeeper>();
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); keeper.Unrecorded < 6 && DateTime.UtcNow < deadline;)
+            await Task.Delay(20);
+        Assert.Equal(6, keeper.Unrecorded);
 
         faults.FailWrites = false;
         await PollReadyAsync(gateway, HttpStatusCode.OK);

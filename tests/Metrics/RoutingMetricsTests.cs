@@ -26,7 +26,12 @@ public sealed class RoutingMetricsTests : IAsyncLifetime
         await using var gateway = await StartAsync(failing.BaseUrl);
 
         using (var r = await gateway.Client().PostAsync("/v1/chat/completions", Json.Chat("primary", "hello"))) Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        // Scrape until both attempts are in: a busy machine once scraped before the first attempt's error was there.
         var m = await MetricsScrape.ParsedAsync(gateway);
+        for (var deadline = DateTime.UtcNow.AddSeconds(10);
+             (m.Sum("llm_gateway_upstream_errors_total") < 1 || m.Sum("llm_gateway_requests_total") < 1) && DateTime.UtcNow < deadline;
+             m = await MetricsScrape.ParsedAsync(gateway))
+            await Task.Delay(50);
 
         Assert.Equal(1, m.Sum("llm_gateway_upstream_errors_total", ("provider", "first"), ("reason", reason)));
         Assert.Equal(1, m.Sum("llm_gateway_upstream_errors_total"));
