@@ -66,9 +66,7 @@ public sealed class LedgerFaultTests
             (await client.PostAsync("/v1/chat/completions", Json.Chat("mini", $"during {i}"))).EnsureSuccessStatusCode();
         // A JSON answer reaches the client before its settlement ends: wait for the last record to be held.
         var keeper = gateway.App.Services.GetRequiredService<LedgerKeeper>();
-        for (var deadline = DateTime.UtcNow.AddSeconds(10); keeper.Unrecorded < 6 && DateTime.UtcNow < deadline;)
-            await Task.Delay(20);
-        Assert.Equal(6, keeper.Unrecorded);
+        Assert.Equal(6, await Eventually.ReadAsync(() => keeper.Unrecorded, held => held >= 6));
 
         faults.FailWrites = false;
         await PollReadyAsync(gateway, HttpStatusCode.OK);

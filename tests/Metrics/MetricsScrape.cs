@@ -14,4 +14,11 @@ public static class MetricsScrape
     }
 
     public static async Task<PrometheusText> ParsedAsync(GatewayHost gateway) => PrometheusText.Parse(await TextAsync(gateway));
+
+    /// <summary>
+    /// Scrapes until <paramref name="ready"/> holds (or a generous deadline passes): a request is counted as the gateway's
+    /// pipeline returns, which may be just after the client has its answer.
+    /// </summary>
+    public static Task<PrometheusText> WhenAsync(GatewayHost gateway, Func<PrometheusText, bool> ready) =>
+        Eventually.ReadAsync(() => ParsedAsync(gateway), ready);
 }

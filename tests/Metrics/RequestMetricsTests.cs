@@ -108,11 +108,8 @@ public sealed class RequestMetricsTests : IAsyncLifetime
         }
 
         // A request is counted when the gateway's pipeline returns, which can be just after the client has the answer.
-        var m = await MetricsScrape.ParsedAsync(gateway);
-        for (var deadline = DateTime.UtcNow.AddSeconds(10);
-             (m.Sum("llm_gateway_requests_total") < 3 || m.Sum("llm_gateway_upstream_errors_total") < 3) && DateTime.UtcNow < deadline;
-             m = await MetricsScrape.ParsedAsync(gateway))
-            await Task.Delay(50);
+        var m = await MetricsScrape.WhenAsync(gateway,
+            m => m.Sum("llm_gateway_requests_total") >= 3 && m.Sum("llm_gateway_upstream_errors_total") >= 3);
 
         Assert.Equal(2, m.Sum("llm_gateway_upstream_errors_total", ("provider", "main"), ("reason", "5xx")));
         Assert.Equal(1, m.Sum("llm_gateway_upstream_errors_total", ("provider", "main"), ("reason", "4xx")));

@@ -27,11 +27,8 @@ public sealed class RoutingMetricsTests : IAsyncLifetime
 
         using (var r = await gateway.Client().PostAsync("/v1/chat/completions", Json.Chat("primary", "hello"))) Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         // Scrape until both attempts are in: a busy machine once scraped before the first attempt's error was there.
-        var m = await MetricsScrape.ParsedAsync(gateway);
-        for (var deadline = DateTime.UtcNow.AddSeconds(10);
-             (m.Sum("llm_gateway_upstream_errors_total") < 1 || m.Sum("llm_gateway_requests_total") < 1) && DateTime.UtcNow < deadline;
-             m = await MetricsScrape.ParsedAsync(gateway))
-            await Task.Delay(50);
+        var m = await MetricsScrape.WhenAsync(gateway,
+            m => m.Sum("llm_gateway_upstream_errors_total") >= 1 && m.Sum("llm_gateway_requests_total") >= 1);
 
         Assert.Equal(1, m.Sum("llm_gateway_upstream_errors_total", ("provider", "first"), ("reason", reason)));
         Assert.Equal(1, m.Sum("llm_gateway_upstream_errors_total"));
@@ -75,22 +72,9 @@ public sealed class RoutingMetricsTests : IAsyncLifetime
             catch (IOException) { }
         }
 
-        var m = await Eventually(gateway, m => m.Sum("llm_gateway_upstream_errors_total") > 0);
+        var m = await MetricsScrape.WhenAsync(gateway, m => m.Sum("llm_gateway_upstream_errors_total") > 0);
 
         Assert.Equal(1, m.Sum("llm_gateway_upstream_errors_total", ("provider", "first"), ("reason", "reset")));
         Assert.Equal(0, m.Sum("llm_gateway_fallbacks_total"));
     }
-
-    /// <summary>A cut stream is recorded when the gateway notices it, which may be just after the client does.</summary>
-    private static async Task<PrometheusText> Eventually(GatewayHost gateway, Func<PrometheusText, bool> ready)
-    {
-        for (var i = 0; ; i++)
-        {
-            var m = await MetricsScrape.ParsedAsync(gateway);
-            if (ready(m) || i == 50)
-                return m;
-            await Task.Delay(100);
-        }
-    }
-
 }
