@@ -40,6 +40,8 @@ public sealed class StorageRemovedTests
         for (var i = 0; i < 3; i++)
             Assert.Equal(HttpStatusCode.OK, await SendAsync(http, $"before-{i}", served));
 
+        // Only records already committed count as "before" (see the closing note: one in flight at the move was once lost).
+        await PollUnrecordedZeroAsync(http, gateway);
         // Storage vanishes. The first request after it is served (its record held) or, if a commit failed already, refused.
         await VanishAsync(storage, away);
         Assert.Contains(await SendAsync(http, "first-after-removal", served), new[] { HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable });
