@@ -11,8 +11,8 @@ internal sealed class CapturedResponse(long maxBytes, long startedTimestamp)
 {
     private readonly ArrayBufferWriter<byte> _body = new(4096);
 
-    /// <summary>Timestamp (TimeProvider) when the forward started.</summary>
-    public long StartedTimestamp { get; } = startedTimestamp;
+    /// <summary>Timestamp (TimeProvider) when the forward started: set by the capture step, right before the forward, whoever created the capture.</summary>
+    public long StartedTimestamp { get; internal set; } = startedTimestamp;
 
     /// <summary>Timestamp of the first body byte written towards the client; null when none was.</summary>
     public long? FirstByteTimestamp { get; internal set; }

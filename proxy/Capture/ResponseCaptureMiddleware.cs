@@ -11,7 +11,10 @@ internal sealed class ResponseCaptureMiddleware(RequestDelegate next, GatewayCon
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        var capture = CapturedResponse.For(context, config.Current.Options.Limits.MaxCaptureBytes, time.GetTimestamp());
+        var started = time.GetTimestamp();
+        var capture = CapturedResponse.For(context, config.Current.Options.Limits.MaxCaptureBytes, started);
+        // Budgets may have created the capture before the cache lookup: upstream time starts here, not there.
+        capture.StartedTimestamp = started;
         var original = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
         var tee = new CapturingBodyFeature(original, context.Response, capture, time);
         context.Features.Set<IHttpResponseBodyFeature>(tee);
