@@ -14,7 +14,7 @@ namespace LlmGateway.Caching;
 /// </summary>
 internal static class AnswerAssembler
 {
-    public static JsonObject? TryAssemble(OpenAiEndpoint endpoint, CapturedResponse capture, CacheOptions options, out string reason)
+    public static JsonObject? TryAssemble(OpenAiEndpoint endpoint, ICapturedResponse capture, CacheOptions options, out string reason)
     {
         reason = "";
         if (capture.StatusCode != StatusCodes.Status200OK) { reason = "status"; return null; }

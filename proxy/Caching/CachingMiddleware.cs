@@ -2,14 +2,13 @@ using System.Globalization;
 using LlmGateway.Auth;
 using LlmGateway.Capture;
 using LlmGateway.Gateway;
-using LlmGateway.Routing;
 using Microsoft.Extensions.Options;
 
 namespace LlmGateway.Caching;
 
 /// <summary>
 /// The proxy-pipeline step that answers from the cache (exact, then semantic) or, on a miss, lets the
-/// request through and stores the captured answer when it may be stored. Sets <see cref="CacheFeature"/>
+/// request through and stores the captured answer when it may be stored. Sets the exchange's <see cref="CacheOutcome"/>
 /// and <c>X-Cache: HIT|MISS|BYPASS</c>.
 /// </summary>
 internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cache, IOptions<CacheOptions> options, CacheMetrics metrics,
@@ -19,10 +18,9 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
 
     public async Task InvokeAsync(HttpContext context)
     {
-        var feature = new CacheFeature();
-        context.Features.Set(feature);
-        var request = context.Features.GetRequiredFeature<GatewayRequest>();
-        var team = context.Features.GetRequiredFeature<TeamIdentity>();
+        var exchange = context.Features.GetRequiredFeature<ICachingExchange>();
+        var request = exchange.Request;
+        var team = exchange.Team;
         var settings = options.Value;
 
         var (directives, problem, header) = CacheDirectives.From(context.Request.Headers, settings.MaxTtl);
@@ -38,6 +36,7 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
             : null;
         if (key is null)
         {
+            exchange.SetCacheOutcome(CacheOutcome.Bypass);
             context.Response.Headers[CacheHeader] = "BYPASS";
             await next(context);
             return;
@@ -47,6 +46,7 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
             // The store is failing: answer from the provider, neither look up nor store (both counted).
             metrics.LookupBypassed();
             metrics.NotStored("storage_fault");
+            exchange.SetCacheOutcome(CacheOutcome.Bypass);
             context.Response.Headers[CacheHeader] = "BYPASS";
             await next(context);
             return;
@@ -59,7 +59,8 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
             lookup = await cache.LookupAsync(key, threshold, settings.LookAlikeGuard, context.RequestAborted);
             if (lookup.Hit is { } hit)
             {
-                await ServeHitAsync(context, request, feature, hit);
+                exchange.SetCacheOutcome(CacheOutcome.Hit(hit));
+                await ServeHitAsync(context, request, hit);
                 if (hit.Tier == "semantic")
                     shadow.MaybeCheck(request, team.Team, context.Request.Path, hit.Entry);
                 return;
@@ -67,7 +68,7 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
             metrics.Lookup(CacheResult.Miss, null, null);
         }
 
-        feature.Result = CacheResult.Miss;
+        exchange.SetCacheOutcome(CacheOutcome.Miss);
         context.Response.OnStarting(static response => { ((HttpResponse)response).Headers[CacheHeader] = "MISS"; return Task.CompletedTask; }, context.Response);
         await next(context);
         // Store once the client has its whole answer, so the cache's work is never on the client's path.
@@ -75,7 +76,7 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
         {
             try
             {
-                await StoreAsync(context, request, key, directives, lookup, team);
+                await StoreAsync(exchange, request, key, directives, lookup, team);
             }
             finally
             {
@@ -84,12 +85,8 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
         });
     }
 
-    private async Task ServeHitAsync(HttpContext context, GatewayRequest request, CacheFeature feature, CacheHit hit)
+    private async Task ServeHitAsync(HttpContext context, GatewayRequest request, CacheHit hit)
     {
-        feature.Result = CacheResult.Hit;
-        feature.Tier = hit.Tier;
-        feature.Similarity = hit.Similarity;
-        feature.SavedUsage = hit.Entry.Usage;
         metrics.Lookup(CacheResult.Hit, hit.Tier, hit.Similarity);
         var now = time.GetUtcNow();
         var age = Math.Max(0, (now.ToUnixTimeMilliseconds() - hit.Entry.CreatedUnixMs) / 1000);
@@ -110,16 +107,17 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
         return buffer.WrittenSpan.ToArray();
     }
 
-    private async Task StoreAsync(HttpContext context, GatewayRequest request, CacheKey key, CacheDirectives directives, CacheLookup lookup, TeamIdentity team)
+    private async Task StoreAsync(IGatewayExchange exchange, GatewayRequest request, CacheKey key, CacheDirectives directives, CacheLookup lookup, TeamIdentity team)
     {
-        if (context.Features.Get<UpstreamAttempt>() is { Index: > 0 })
+        if (exchange.Attempt is { Index: > 0 })
         {
             // A fallback model answered: that answer is not the requested model's.
             metrics.NotStored("fallback");
             return;
         }
         var settings = options.Value;
-        var capture = context.Features.GetRequiredFeature<CapturedResponse>();
+        // Every miss goes through the capture step, right after this one.
+        var capture = exchange.Capture ?? throw new InvalidOperationException("A cache miss was not captured.");
         var answer = AnswerAssembler.TryAssemble(request.Endpoint, capture, settings, out var reason);
         if (answer is null)
         {
