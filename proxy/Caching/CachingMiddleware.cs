@@ -1,5 +1,6 @@
 using System.Globalization;
 using LlmGateway.Auth;
+using LlmGateway.Caching.Policies;
 using LlmGateway.Capture;
 using LlmGateway.Gateway;
 using Microsoft.Extensions.Options;
@@ -16,6 +17,9 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
 {
     public const string CacheHeader = "x-cache";
 
+    /// <summary>Why the cache did not look up (BYPASS, or a MISS without lookup): the refusing rule's reason (<c>Policies/</c>).</summary>
+    public const string ReasonHeader = "x-cache-reason";
+
     public async Task InvokeAsync(HttpContext context)
     {
         var exchange = context.Features.GetRequiredFeature<ICachingExchange>();
@@ -31,29 +35,27 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
         }
         var scope = team.Options.Cache?.Scope is { Length: > 0 } shared ? "scope:" + shared : "team:" + team.Team;
         var queryHeader = team.Options.Cache?.AllowQueryHeader == false ? null : directives.QueryOverride;
-        var key = settings.Enabled && team.Options.Cache?.Enabled != false && directives.Store && !(request.Stream && request.Endpoint == OpenAiEndpoint.Responses)
-            ? CacheKeyBuilder.Build(request, scope, cache.EmbedderId, queryHeader)
-            : null;
+        var policy = CacheRequestPolicies.Evaluate(new CacheRequestContext(request, team, settings, directives, cache.Fault is not null));
+        var key = policy.AllowStore ? CacheKeyBuilder.Build(request, scope, cache.EmbedderId, queryHeader) : null;
         if (key is null)
         {
+            var reason = policy.Reason ?? CacheableEndpointPolicy.Reason;
+            if (reason == StoreFaultPolicy.Reason)
+            {
+                // The store is failing: answer from the provider, neither look up nor store (both counted).
+                metrics.LookupBypassed();
+                metrics.NotStored(StoreFaultPolicy.Reason);
+            }
+            metrics.Bypassed(reason);
             exchange.SetCacheOutcome(CacheOutcome.Bypass);
             context.Response.Headers[CacheHeader] = "BYPASS";
-            await next(context);
-            return;
-        }
-        if (cache.Fault is not null)
-        {
-            // The store is failing: answer from the provider, neither look up nor store (both counted).
-            metrics.LookupBypassed();
-            metrics.NotStored("storage_fault");
-            exchange.SetCacheOutcome(CacheOutcome.Bypass);
-            context.Response.Headers[CacheHeader] = "BYPASS";
+            context.Response.Headers[ReasonHeader] = reason;
             await next(context);
             return;
         }
 
         CacheLookup lookup = new(null, null, false);
-        if (directives.Lookup)
+        if (policy.AllowLookup)
         {
             var threshold = CacheThresholds.For(settings, team, key.Model, cache.EmbedderId, directives.MinThreshold);
             lookup = await cache.LookupAsync(key, threshold, settings.LookAlikeGuard, context.RequestAborted);
@@ -69,7 +71,21 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
         }
 
         exchange.SetCacheOutcome(CacheOutcome.Miss);
-        context.Response.OnStarting(static response => { ((HttpResponse)response).Headers[CacheHeader] = "MISS"; return Task.CompletedTask; }, context.Response);
+        if (policy.Reason is { } noLookup)
+            metrics.Bypassed(noLookup);
+        // In OnStarting: a header set now would be lost to the failover step's Response.Clear() before a fallback.
+        if (policy.Reason is null)
+            context.Response.OnStarting(static response => { ((HttpResponse)response).Headers[CacheHeader] = "MISS"; return Task.CompletedTask; }, context.Response);
+        else
+        {
+            context.Response.OnStarting(static state =>
+            {
+                var (response, reason) = ((HttpResponse, string))state;
+                response.Headers[CacheHeader] = "MISS";
+                response.Headers[ReasonHeader] = reason;
+                return Task.CompletedTask;
+            }, (context.Response, policy.Reason));
+        }
         await next(context);
         // Store once the client has its whole answer, so the cache's work is never on the client's path.
         context.Response.OnCompleted(async () =>
@@ -109,16 +125,10 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
 
     private async Task StoreAsync(IGatewayExchange exchange, GatewayRequest request, CacheKey key, CacheDirectives directives, CacheLookup lookup, TeamIdentity team)
     {
-        if (exchange.Attempt is { Index: > 0 })
-        {
-            // A fallback model answered: that answer is not the requested model's.
-            metrics.NotStored("fallback");
-            return;
-        }
         var settings = options.Value;
         // Every miss goes through the capture step, right after this one.
         var capture = exchange.Capture ?? throw new InvalidOperationException("A cache miss was not captured.");
-        var answer = AnswerAssembler.TryAssemble(request.Endpoint, capture, settings, out var reason);
+        var answer = CacheStorePolicies.Decide(new CacheStoreContext(request.Endpoint, exchange.Attempt, capture, settings), out var reason);
         if (answer is null)
         {
             metrics.NotStored(reason);

@@ -73,6 +73,8 @@ public sealed class CacheStoragePolicyTests
         Assert.Equal("BYPASS", CacheTestHost.XCache(noStore));
         Assert.Equal("MISS", CacheTestHost.XCache(noCache));
         Assert.Equal("BYPASS", CacheTestHost.XCache(afterNoStore));
+        // The rule that refused is named (Policies/).
+        Assert.Equal(["no_store", "no_cache"], new[] { noStore, noCache }.Select(r => r.Headers.GetValues("x-cache-reason").Single()));
         Assert.Equal(1, host.Cache.Count);
         Assert.Equal(4, host.Upstream.Requests.Count);
     }
