@@ -13,7 +13,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace LlmGateway.Gateway;
 
-/// <summary>Builds the gateway: services of every capability, then the request pipeline in the order of DESIGN.md.</summary>
+/// <summary>Builds the gateway: services of every capability, then the request pipeline (its order and both halves: Gateway/README.md).</summary>
 public static class GatewayApp
 {
     /// <param name="args">Command-line arguments (<c>--urls</c>, <c>--config</c>, and configuration overrides).</param>
