@@ -53,4 +53,7 @@ internal static partial class BudgetsLog
 
     [LoggerMessage(6016, LogLevel.Warning, "Ledger shutdown abandoned its final commit and snapshot: {Why}", EventName = "LedgerCloseAbandoned")]
     public static partial void LedgerCloseAbandoned(ILogger logger, string why);
+
+    [LoggerMessage(6250, LogLevel.Debug, "Ledger storage at {Directory} is still failing: {Error}", EventName = "LedgerReopenFailed")]
+    public static partial void LedgerReopenFailed(ILogger logger, string directory, string error);
 }

@@ -43,7 +43,7 @@ public sealed class StorageRemovedTests
         // Only records already committed count as "before" (see the closing note: one in flight at the move was once lost).
         await PollUnrecordedZeroAsync(http, gateway);
         // Storage vanishes. The first request after it is served (its record held) or, if a commit failed already, refused.
-        await VanishAsync(storage, away);
+        await StorageVolume.VanishAsync(storage, away);
         Assert.Contains(await SendAsync(http, "first-after-removal", served), new[] { HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable });
         var ready = await PollReadyAsync(http, HttpStatusCode.ServiceUnavailable, gateway);
         Assert.Contains("ledger: Unhealthy", ready);
@@ -55,7 +55,7 @@ public sealed class StorageRemovedTests
         }
 
         // Storage returns: the held record is written, requests are served again.
-        Return(storage, away);
+        StorageVolume.Return(storage, away);
         await PollReadyAsync(http, HttpStatusCode.OK, gateway);
         Assert.Equal(HttpStatusCode.OK, await SendAsync(http, "after-return", served));
         // A JSON answer reaches the client before its record's commit ends: wait until nothing is held, then pull storage again.
@@ -63,7 +63,7 @@ public sealed class StorageRemovedTests
 
 
         // Gone again, and the gateway is asked to stop while it is gone.
-        await VanishAsync(storage, away);
+        await StorageVolume.VanishAsync(storage, away);
         Assert.Contains(await SendAsync(http, "second-removal", served), new[] { HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable });
         await PollReadyAsync(http, HttpStatusCode.ServiceUnavailable, gateway);
         gateway.Terminate();
@@ -73,42 +73,11 @@ public sealed class StorageRemovedTests
         Assert.Equal(2, gateway.Output.Split('\n').Count(l => l.Contains("Ledger storage at") && l.Contains("failed;"))); // one per episode
 
         // Every record served before the second removal is in the ledger; the one served during it was reported lost.
-        Return(storage, away);
+        StorageVolume.Return(storage, away);
         using var ledger = UsageLedger.Open(LedgerKeeper.LedgerDirectory(storage), readOnly: true);
         var recorded = ledger.Read().Select(r => r.Record!.RequestId).ToHashSet();
         Assert.All(served.Where(id => id != "second-removal"), id => Assert.Contains(id, recorded));
         Assert.DoesNotContain("refused", recorded);
-    }
-
-    /// <summary>
-    /// The volume goes away: the directory is moved off and a file takes its path, so nothing can write there (FASTER's
-    /// devices recreate a plain missing directory, which would hide the fault and strand the open segment files).
-    /// </summary>
-    private static async Task VanishAsync(string storage, string away)
-    {
-        Directory.Move(storage, away);
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                if (Directory.Exists(storage))
-                    Directory.Delete(storage, recursive: true); // a commit recreated it in between
-                File.WriteAllText(storage, "not a directory");
-                return;
-            }
-            // The gateway may recreate the directory between the check and the write (EISDIR: UnauthorizedAccessException).
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && attempt < 50)
-            {
-                await Task.Delay(20);
-            }
-        }
-    }
-
-    /// <summary>The volume comes back with what it held.</summary>
-    private static void Return(string storage, string away)
-    {
-        File.Delete(storage);
-        Directory.Move(away, storage);
     }
 
     private static async Task<HttpStatusCode> SendAsync(HttpClient http, string id, List<string> served)
