@@ -24,7 +24,7 @@ public sealed class LedgerFaultTests
         faults.FailWrites = true;
         // Forwarded before the fault is noticed: served, and its record held in memory.
         (await client.PostAsync("/v1/chat/completions", Json.Chat("mini", "during"))).EnsureSuccessStatusCode();
-        var ready = await PollReadyAsync(gateway, HttpStatusCode.ServiceUnavailable);
+        var ready = await Readiness.WaitForAsync(gateway, HttpStatusCode.ServiceUnavailable);
         Assert.Contains("ledger: Unhealthy", ready);
 
         using var refused = await client.PostAsync("/v1/chat/completions", Json.Chat("mini", "refused"));
@@ -34,7 +34,7 @@ public sealed class LedgerFaultTests
         Assert.Equal(1, gateway.App.Services.GetRequiredService<LedgerKeeper>().Unrecorded);
 
         faults.FailWrites = false;
-        Assert.Equal("Healthy", await PollReadyAsync(gateway, HttpStatusCode.OK));
+        Assert.Equal("Healthy", await Readiness.WaitForAsync(gateway, HttpStatusCode.OK));
         var records = await BudgetSettings.WaitForRecordsAsync(gateway, 3);
         Assert.Equal(3, records.Count);
         Assert.Equal(0, gateway.App.Services.GetRequiredService<LedgerKeeper>().Unrecorded);
@@ -61,7 +61,7 @@ public sealed class LedgerFaultTests
 
         faults.FailWrites = true;
         (await client.PostAsync("/v1/chat/completions", Json.Chat("mini", "first during"))).EnsureSuccessStatusCode();
-        await PollReadyAsync(gateway, HttpStatusCode.ServiceUnavailable);
+        await Readiness.WaitForAsync(gateway, HttpStatusCode.ServiceUnavailable);
         for (var i = 0; i < 5; i++)
             (await client.PostAsync("/v1/chat/completions", Json.Chat("mini", $"during {i}"))).EnsureSuccessStatusCode();
         // A JSON answer reaches the client before its settlement ends: wait for the last record to be held.
@@ -69,7 +69,7 @@ public sealed class LedgerFaultTests
         Assert.Equal(6, await Eventually.ReadAsync(() => keeper.Unrecorded, held => held >= 6));
 
         faults.FailWrites = false;
-        await PollReadyAsync(gateway, HttpStatusCode.OK);
+        await Readiness.WaitForAsync(gateway, HttpStatusCode.OK);
         var records = await BudgetSettings.WaitForRecordsAsync(gateway, 7);
         Assert.Equal(7, records.Count);
         Assert.Equal(7, records.Select(r => r.RequestId).Distinct().Count());
@@ -87,7 +87,7 @@ public sealed class LedgerFaultTests
         faults.FailWrites = true;
         for (var i = 0; i < 3; i++)
             (await client.PostAsync("/v1/chat/completions", Json.Chat("mini", $"during {i}"))).EnsureSuccessStatusCode();
-        await PollReadyAsync(gateway, HttpStatusCode.ServiceUnavailable);
+        await Readiness.WaitForAsync(gateway, HttpStatusCode.ServiceUnavailable);
 
         await gateway.DisposeAsync();
 
@@ -102,20 +102,5 @@ public sealed class LedgerFaultTests
         settings["Gateway:Accounting:LedgerRetryMs"] = "50";
         settings["Gateway:Accounting:OnLedgerFailure"] = serve ? "Serve" : "Refuse";
         return GatewayHost.StartAsync(settings, builder => builder.Services.AddSingleton(new LedgerDeviceHook(faults.Wrap)));
-    }
-
-    private static async Task<string> PollReadyAsync(GatewayHost gateway, HttpStatusCode expected)
-    {
-        using var client = new HttpClient { BaseAddress = new Uri(gateway.Url) };
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
-        {
-            using var response = await client.GetAsync("/readyz");
-            var body = await response.Content.ReadAsStringAsync();
-            if (response.StatusCode == expected)
-                return body;
-            Assert.True(DateTime.UtcNow < deadline, $"/readyz stayed {(int)response.StatusCode}: {body}");
-            await Task.Delay(25);
-        }
     }
 }
