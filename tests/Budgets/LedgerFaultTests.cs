@@ -9,11 +9,16 @@ namespace LlmGateway.Tests.Budgets;
 /// <summary>The ledger's storage fails under a running gateway (a device that fails its writes on demand): money fails closed, health says so, nothing is lost.</summary>
 public sealed class LedgerFaultTests
 {
-    [Fact]
-    public async Task While_the_ledger_fails_billed_requests_are_refused_readyz_says_ledger_and_held_records_are_written_when_storage_returns()
+    /// <summary>Each fault as FASTER's file device reports it: a failing disk (EIO), a full one (ENOSPC), a read-only remount (EROFS), and an error it cannot map (permission denied arrives as an <c>UnauthorizedAccessException</c>).</summary>
+    [Theory]
+    [InlineData(FaultSwitch.Eio)]
+    [InlineData(FaultSwitch.Enospc)]
+    [InlineData(FaultSwitch.Erofs)]
+    [InlineData(FaultSwitch.Unmapped)]
+    public async Task While_the_ledger_fails_billed_requests_are_refused_readyz_says_ledger_and_held_records_are_written_when_storage_returns(uint errorCode)
     {
         await using var upstream = await FakeUpstream.StartAsync(new FakeUpstreamOptions());
-        var faults = new FaultSwitch();
+        var faults = new FaultSwitch { ErrorCode = errorCode };
         var storage = BudgetSettings.TempStorage();
         var gateway = await StartAsync(upstream, faults, serve: false, storage);
         var client = gateway.Client();
@@ -26,6 +31,7 @@ public sealed class LedgerFaultTests
         (await client.PostAsync("/v1/chat/completions", Json.Chat("mini", "during"))).EnsureSuccessStatusCode();
         var ready = await Readiness.WaitForAsync(gateway, HttpStatusCode.ServiceUnavailable);
         Assert.Contains("ledger: Unhealthy", ready);
+        Assert.Contains($"error code {errorCode}", ready);
 
         using var refused = await client.PostAsync("/v1/chat/completions", Json.Chat("mini", "refused"));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
