@@ -147,6 +147,10 @@ internal sealed class LedgerKeeper : IHostedService, IDisposable
                 return opened;
             var ledger = UsageLedger.Open(LedgerDirectory(_config.Current.Options.Storage.Path), wrapDevice: _hook?.Wrap);
             var snapshot = LedgerSnapshot.Load(ledger.Directory);
+            if (snapshot is null && File.Exists(Path.Combine(ledger.Directory, LedgerSnapshot.FileName)))
+                BudgetsLog.SnapshotRebuilt(_logger, ledger.Directory, "it is unreadable");
+            else if (snapshot is not null && snapshot.UntilAddress > ledger.CommittedUntil)
+                BudgetsLog.SnapshotRebuilt(_logger, ledger.Directory, $"it covers records up to address {snapshot.UntilAddress}, beyond the ledger's last commit at {ledger.CommittedUntil}");
             var (replayed, corrupt, until) = Replay(ledger, _book, snapshot);
             Snapshot(_book, until).Save(ledger.Directory);
             BudgetsLog.LedgerOpened(_logger, ledger.Directory, replayed, snapshot?.UntilAddress ?? 0, corrupt, snapshot is not null);

@@ -82,6 +82,12 @@ internal sealed class UsageLedger : IDisposable
             if (wrapDevice is not null)
                 settings.LogDevice = wrapDevice(settings.LogDevice);
             var log = new FasterLog(settings);
+            // At startup only: a reopen after a fault rewrites its held records over whatever was not committed, on purpose.
+            if (!readOnly && create && log.CommittedUntilAddress <= log.BeginAddress && HeldBytes(directory) is > 0 and var bytes)
+            {
+                log.Dispose();
+                throw new InvalidDataException(Unrecoverable(directory, bytes));
+            }
             return new UsageLedger(directory, found, settings, log, lockFile);
         }
         catch
@@ -108,6 +114,23 @@ internal sealed class UsageLedger : IDisposable
             return false;
         }
     }
+
+    /// <summary>
+    /// FASTER opens a log whose commit files are corrupt or missing as an empty one, and the next records would overwrite
+    /// the old ones (every record and the balances they add up to). A writer refuses that and says what to do.
+    /// </summary>
+    private static string Unrecoverable(string directory, long bytes)
+    {
+        var commits = System.IO.Directory.Exists(Path.Combine(directory, "log-commits"))
+            ? System.IO.Directory.GetFiles(Path.Combine(directory, "log-commits")).Length
+            : 0;
+        var why = commits == 0 ? "it has no commit file (log-commits/ is empty or missing)" : $"none of its {commits} commit file(s) in log-commits/ is readable";
+        return $"The ledger at '{directory}' holds {bytes} bytes of records but {why}; opening it would overwrite every record. " +
+            "Restore log-commits/ (or the whole directory) from a backup, or, to give up its history and start a new ledger (budgets restart from zero), move the directory away.";
+    }
+
+    private static long HeldBytes(string directory) =>
+        new DirectoryInfo(directory).GetFiles("fasterlog.log.*").Sum(f => f.Length);
 
     public static string Replaced(string directory) =>
         $"the ledger directory '{directory}' was removed or replaced (its IDENTITY marker is gone or different)";
