@@ -26,7 +26,7 @@ internal static class BudgetsExtensions
         services.TryAddSingleton<ILedgerStore>(sp => sp.GetRequiredService<LedgerKeeper>());
         services.TryAddSingleton<IUsageReader, LedgerUsageReader>();
         services.AddSingleton<Finance.SpendHistory>();
-        services.AddHostedService(sp => (IHostedService)sp.GetRequiredService<ILedgerStore>());
+        services.AddSingleton<IHostedService>(sp => (IHostedService)sp.GetRequiredService<ILedgerStore>());
         services.AddHealthChecks().AddCheck<LedgerHealthCheck>("ledger", tags: ["ready"]);
         ThresholdNotifier.AddWebhookClient(services);
         services.AddSingleton<ThresholdNotifier>();
