@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using LlmGateway.Budgets;
 using LlmGateway.Budgets.Accounts;
 using LlmGateway.Budgets.Ledger;
 using LlmGateway.Gateway;
@@ -15,13 +16,36 @@ namespace LlmGateway.Storage.Postgres;
 /// under a millisecond. A reservation whose replica died is given back after <c>Gateway:Storage:ReservationTimeout</c>
 /// (<see cref="ExpireAsync"/>, run by <see cref="PostgresLedger"/>).
 /// </summary>
-internal sealed class PostgresBudgetStore(PostgresDatabase database, GatewayConfigStore config) : IBudgetStore
+internal sealed class PostgresBudgetStore(PostgresDatabase database, GatewayConfigStore config, BudgetsConfigProvider budgets, PostgresMetrics metrics) : IBudgetStore
 {
     private const string TeamAccount = "";
     private readonly ConcurrentDictionary<(string Team, string Key), bool> _known = new();
     private readonly ConcurrentQueue<(PostgresReservation? Reservation, BudgetPolicy Policy, UsageRecord Record, DateTimeOffset Now)> _unsettled = new();
 
     public Reservation? TryReserve(string team, string keyId, BudgetPolicy policy, decimal usd, long tokens, DateTimeOffset now, out BudgetRejection? rejection)
+    {
+        try
+        {
+            return ReserveNow(team, keyId, policy, usd, tokens, now, out rejection);
+        }
+        catch (Exception ex) when (PostgresDatabase.IsUnavailable(ex))
+        {
+            database.Failed(ex);
+            var accounting = budgets.Current.Accounting;
+            if (accounting.OnLedgerFailure == LedgerFailurePolicy.Serve)
+            {
+                // Fails open, as configured: nothing is held (a reservation made before the failure expires), the spend is settled when the database returns.
+                metrics.Bypassed();
+                rejection = null;
+                return new PostgresReservation(Guid.Empty, team, null, usd, tokens);
+            }
+            metrics.Refused();
+            rejection = new BudgetRejection(team, null, BudgetPeriod.Day, null, null, 0, now + TimeSpan.FromMilliseconds(accounting.LedgerRetryMs), policy.Zone) { StorageUnavailable = true };
+            return null;
+        }
+    }
+
+    private Reservation? ReserveNow(string team, string keyId, BudgetPolicy policy, decimal usd, long tokens, DateTimeOffset now, out BudgetRejection? rejection)
     {
         var id = Guid.CreateVersion7();
         var timeout = config.Current.Options.Storage.ReservationTimeout.TotalSeconds;
@@ -94,10 +118,19 @@ internal sealed class PostgresBudgetStore(PostgresDatabase database, GatewayConf
     public void Release(Reservation held)
     {
         var reservation = (PostgresReservation)held;
-        using var connection = Open();
-        if (reservation.KeyId is not null)
-            Release(connection, reservation.Team, reservation.KeyId, reservation.Id);
-        Release(connection, reservation.Team, TeamAccount, reservation.Id);
+        if (reservation.Id == Guid.Empty)
+            return;
+        try
+        {
+            using var connection = Open();
+            if (reservation.KeyId is not null)
+                Release(connection, reservation.Team, reservation.KeyId, reservation.Id);
+            Release(connection, reservation.Team, TeamAccount, reservation.Id);
+        }
+        catch (Exception ex) when (PostgresDatabase.IsUnavailable(ex))
+        {
+            database.Failed(ex); // the reservation stays until it expires (Gateway:Storage:ReservationTimeout)
+        }
     }
 
     public PeriodBalance[] Balances(string team, BudgetPolicy policy, DateTimeOffset now)

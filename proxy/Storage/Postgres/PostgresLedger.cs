@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using LlmGateway.Budgets;
 using LlmGateway.Budgets.Ledger;
 using LlmGateway.Caching;
@@ -33,13 +34,14 @@ internal sealed class PostgresLedger : ILedgerStore, IHostedService, IDisposable
     private long _lost;
     private int _disposed;
 
-    public PostgresLedger(PostgresDatabase database, PostgresBudgetStore budgets, BudgetsConfigProvider config, TimeProvider time, ILogger<PostgresLedger> logger)
+    public PostgresLedger(PostgresDatabase database, PostgresBudgetStore budgets, BudgetsConfigProvider config, TimeProvider time, ILogger<PostgresLedger> logger, IMeterFactory meters)
     {
         _database = database;
         _budgets = budgets;
         _config = config;
         _time = time;
         _logger = logger;
+        PostgresMetrics.ObserveLedger(meters, this);
     }
 
     public LedgerFault? Fault => _database.Fault;

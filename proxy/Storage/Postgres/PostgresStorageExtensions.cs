@@ -11,6 +11,7 @@ internal static class PostgresStorageExtensions
     {
         services.AddSingleton<PostgresDatabase>();
         services.AddSingleton(sp => sp.GetRequiredService<PostgresDatabase>().DataSource);
+        services.AddSingleton<PostgresMetrics>();
         services.AddSingleton<PostgresBudgetStore>();
         services.AddSingleton<IBudgetStore>(sp => sp.GetRequiredService<PostgresBudgetStore>());
         services.AddSingleton<PostgresLedger>();

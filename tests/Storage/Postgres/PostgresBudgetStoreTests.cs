@@ -3,6 +3,7 @@ using LlmGateway.Gateway;
 using LlmGateway.Storage.Postgres;
 using LlmGateway.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -31,7 +32,8 @@ public sealed class PostgresBudgetStoreTests(PostgresServer server) : BudgetStor
         var config = new GatewayConfigStore(configuration, NullLogger<GatewayConfigStore>.Instance);
         var database = new PostgresDatabase(config, new FakeTimeProvider(), NullLogger<PostgresDatabase>.Instance);
         await database.StartAsync(CancellationToken.None);
-        return (new PostgresBudgetStore(database, config), database);
+        var metrics = new PostgresMetrics(new Microsoft.Extensions.DependencyInjection.ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), database);
+        return (new PostgresBudgetStore(database, config, new LlmGateway.Budgets.BudgetsConfigProvider(config, configuration), metrics), database);
     }
 
     public override async Task DisposeAsync()
