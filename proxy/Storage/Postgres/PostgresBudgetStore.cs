@@ -53,22 +53,38 @@ internal sealed class PostgresBudgetStore(PostgresDatabase database, GatewayConf
         string? key = null;
         if (policy.Keys.TryGetValue(keyId, out var keyPolicy))
         {
-            if (!Reserve(connection, team, keyId, keyPolicy, usd, tokens, now, id, timeout))
-            {
-                rejection = Rejection(connection, team, keyId, keyPolicy, usd, tokens, now);
+            rejection = ReserveOrReject(connection, team, keyId, keyPolicy, usd, tokens, now, id, timeout);
+            if (rejection is not null)
                 return null;
-            }
             key = keyId;
         }
-        if (!Reserve(connection, team, TeamAccount, policy, usd, tokens, now, id, timeout))
+        rejection = ReserveOrReject(connection, team, null, policy, usd, tokens, now, id, timeout);
+        if (rejection is not null)
         {
-            rejection = Rejection(connection, team, null, policy, usd, tokens, now);
             if (key is not null)
                 Release(connection, team, key, id);
             return null;
         }
-        rejection = null;
         return new PostgresReservation(id, team, key, usd, tokens);
+    }
+
+    /// <summary>
+    /// Reserves on one account, or says which limit refused it. The reason is read after the refusal; when others settled
+    /// in between so that it would fit now, the reservation is tried again (a few times) rather than refused for nothing.
+    /// </summary>
+    private BudgetRejection? ReserveOrReject(NpgsqlConnection connection, string team, string? keyId, BudgetPolicy policy, decimal usd, long tokens, DateTimeOffset now, Guid id, double timeout)
+    {
+        BudgetRejection? rejection = null;
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            if (Reserve(connection, team, keyId ?? TeamAccount, policy, usd, tokens, now, id, timeout))
+                return null;
+            bool definite;
+            (rejection, definite) = Rejection(connection, team, keyId, policy, usd, tokens, now);
+            if (definite)
+                return rejection;
+        }
+        return rejection;
     }
 
     public List<ThresholdCrossing>? Settle(Reservation? held, BudgetPolicy policy, UsageRecord record, DateTimeOffset now)
@@ -169,10 +185,12 @@ internal sealed class PostgresBudgetStore(PostgresDatabase database, GatewayConf
 
     private bool Reserve(NpgsqlConnection connection, string team, string key, BudgetPolicy policy, decimal usd, long tokens, DateTimeOffset now, Guid id, double timeout)
     {
-        if (_known.TryAdd((team, key), true))
+        if (!_known.ContainsKey((team, key)))
         {
+            // Marked known only once the row surely exists (several requests may insert it at once: DO NOTHING).
             using var ensure = Command(connection, BudgetSql.EnsureAccount, team, key);
             ensure.ExecuteNonQuery();
+            _known[(team, key)] = true;
         }
         using var command = Command(connection, BudgetSql.Reserve, team, key);
         command.Parameters.Add(Numeric(usd));
@@ -218,7 +236,7 @@ internal sealed class PostgresBudgetStore(PostgresDatabase database, GatewayConf
     }
 
     /// <summary>Which limit did not fit, read after the fact (the rare path: one more round trip).</summary>
-    private static BudgetRejection Rejection(NpgsqlConnection connection, string team, string? keyId, BudgetPolicy policy, decimal usd, long tokens, DateTimeOffset now)
+    private static (BudgetRejection Rejection, bool Definite) Rejection(NpgsqlConnection connection, string team, string? keyId, BudgetPolicy policy, decimal usd, long tokens, DateTimeOffset now)
     {
         var row = ReadAccount(connection, team, keyId ?? TeamAccount, policy, now);
         BudgetRejection? first = null;
@@ -230,13 +248,13 @@ internal sealed class PostgresBudgetStore(PostgresDatabase database, GatewayConf
             var usdRejection = new BudgetRejection(team, keyId, (BudgetPeriod)i, limit.Usd, null, row.Usd[i], end, policy.Zone);
             var tokenRejection = new BudgetRejection(team, keyId, (BudgetPeriod)i, null, limit.Tokens, row.Usd[i], end, policy.Zone);
             if (limit.Usd is { } maxUsd && row.Usd[i] + row.ReservedUsd + usd > maxUsd)
-                return usdRejection;
+                return (usdRejection, true);
             if (limit.Tokens is { } maxTokens && row.Tokens[i] + row.ReservedTokens + tokens > maxTokens)
-                return tokenRejection;
+                return (tokenRejection, true);
             first ??= limit.Usd is null ? tokenRejection : usdRejection;
         }
-        // Other requests settled between the two statements: name the first limited period.
-        return first!;
+        // Other requests settled between the two statements (it would fit now): the caller tries again.
+        return (first ?? new BudgetRejection(team, keyId, BudgetPeriod.Day, null, null, 0, now, policy.Zone), false);
     }
 
     private static (decimal[] Usd, long[] Tokens, decimal ReservedUsd, long ReservedTokens) ReadAccount(NpgsqlConnection connection, string team, string key, BudgetPolicy policy, DateTimeOffset now)
