@@ -24,5 +24,12 @@ public sealed record StorageOptions
     /// </summary>
     public TimeSpan ReservationTimeout { get; init; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// How many replicas serve the same teams (behind one load balancer). Rate limits are not shared through the
+    /// database: each replica enforces its share, ⌈limit / Replicas⌉, so together they admit about the limit when the
+    /// balancer spreads a team's requests evenly (see Storage/Postgres/README.md). Default 1.
+    /// </summary>
+    public int Replicas { get; init; } = 1;
+
     public bool IsPostgres => string.Equals(Provider, Postgres, StringComparison.OrdinalIgnoreCase);
 }

@@ -12,6 +12,8 @@ internal static class StorageValidator
             errors.Add($"Gateway:Storage:Provider: '{storage.Provider}' is not a storage provider (use 'faster' or 'postgres').");
             return;
         }
+        if (storage.Replicas is < 1 or > 1000)
+            errors.Add("Gateway:Storage:Replicas: must be 1-1000.");
         if (storage.ReservationTimeout <= TimeSpan.Zero)
             errors.Add("Gateway:Storage:ReservationTimeout: must be positive.");
         if (!storage.IsPostgres)
