@@ -14,11 +14,12 @@ namespace LlmGateway.Caching;
 /// </summary>
 internal static class AnswerAssembler
 {
-    public static JsonObject? TryAssemble(OpenAiEndpoint endpoint, CapturedResponse capture, CacheOptions options, out string reason)
+    /// <param name="completed">Whether the answer came whole, when the caller decides it before the capture step has (<see cref="CapturedResponse.Completed"/> otherwise).</param>
+    public static JsonObject? TryAssemble(OpenAiEndpoint endpoint, CapturedResponse capture, CacheOptions options, out string reason, bool? completed = null)
     {
         reason = "";
         if (capture.StatusCode != StatusCodes.Status200OK) { reason = "status"; return null; }
-        if (!capture.Completed) { reason = "incomplete"; return null; }
+        if (!(completed ?? capture.Completed)) { reason = "incomplete"; return null; }
         if (capture.Truncated || capture.Body.Length > options.MaxEntryBytes) { reason = "too_large"; return null; }
 
         JsonObject? answer;
