@@ -60,7 +60,7 @@ public sealed record CacheOptions
     /// </summary>
     public int IndexQueueCapacity { get; init; } = 4096;
 
-    /// <summary>Background workers embedding and indexing answers, each taking batches [0 = one per core, at most 4].</summary>
+    /// <summary>Background workers embedding and indexing answers, each taking batches [0 = half the cores, 1 to 4].</summary>
     public int IndexWorkers { get; init; }
 
     internal IEnumerable<string> Validate()
@@ -83,6 +83,6 @@ public sealed record CacheOptions
         if (MemoryBytes < 16L << 20) yield return $"{Section}:MemoryBytes: must be at least 16 MiB.";
         if (ShadowSampleRate is < 0 or > 1) yield return $"{Section}:ShadowSampleRate: must be between 0 and 1.";
         if (IndexQueueCapacity is < 1 or > 1_000_000) yield return $"{Section}:IndexQueueCapacity: must be between 1 and 1,000,000.";
-        if (IndexWorkers is < 0 or > 64) yield return $"{Section}:IndexWorkers: must be between 0 (one per core) and 64.";
+        if (IndexWorkers is < 0 or > 64) yield return $"{Section}:IndexWorkers: must be between 0 (half the cores) and 64.";
     }
 }

@@ -139,6 +139,14 @@ internal sealed partial class SemanticCache : IDisposable
     /// </summary>
     public bool Store(CacheEntry entry, int? scopeQuota)
     {
+        if (entry.Vector.Length == 0 && entry.QueryText is { Length: > 0 } text && _embedder is ISpanTextEmbedder inline)
+        {
+            // An embedder that works on spans (hashing) takes microseconds: embed here, so the entry is written once,
+            // with its vector. A model's embedding (milliseconds) is left to the background indexer.
+            var embedded = new float[_embedder.Dimension];
+            inline.Embed(text, embedded);
+            entry = entry with { Vector = embedded, EmbedderId = _embedder.ModelId };
+        }
         var bytes = entry.Serialize();
         if (bytes.Length > _options.MaxEntryBytes + 64 * 1024)
             return true;
