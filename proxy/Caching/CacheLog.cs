@@ -35,4 +35,7 @@ internal static partial class CacheLog
 
     [LoggerMessage(5010, LogLevel.Information, "Cache storage at {Folder} recovered (failing since {Since:o}); reopened with {Entries} entries from its last checkpoint", EventName = "CacheStorageRecovered")]
     public static partial void StorageRecovered(ILogger logger, string folder, DateTimeOffset since, int entries);
+
+    [LoggerMessage(5250, LogLevel.Warning, "Cache checkpoint at {Folder} could not be recovered (corrupt or incomplete): the cache starts empty and refills as providers answer", EventName = "CacheCheckpointUnrecovered")]
+    public static partial void CheckpointUnrecovered(ILogger logger, string folder);
 }

@@ -15,8 +15,14 @@ internal sealed partial class SemanticCache
 
     private readonly SemaphoreSlim _maintenance = new(1, 1);
 
-    private FasterEntryStore OpenStore() =>
-        new(_folder, _options.MemoryBytes, _options.MaxEntryBytes + 64 * 1024, _options.MaxEntries, _hook?.Wrap);
+    /// <summary>Opens the store; a checkpoint FASTER could not recover (it then opens empty) is said in a log line: the cache starts over.</summary>
+    private FasterEntryStore OpenStore()
+    {
+        var store = new FasterEntryStore(_folder, _options.MemoryBytes, _options.MaxEntryBytes + 64 * 1024, _options.MaxEntries, _hook?.Wrap);
+        if (store.CheckpointUnrecovered)
+            CacheLog.CheckpointUnrecovered(_logger, _folder);
+        return store;
+    }
 
     /// <summary>Starts a fault episode (logged and counted once); later faults in the same episode are ignored.</summary>
     internal void NoteFault(Exception exception)

@@ -69,8 +69,15 @@ internal sealed class FasterEntryStore : IDisposable
 
     public string Folder { get; }
 
-    /// <summary>The checkpoint version recovered at open (0 for a new store).</summary>
+    /// <summary>FASTER's version after recovery at open (1 for a new store, or when no checkpoint could be recovered).</summary>
     public long RecoveredVersion => _store.RecoveredVersion;
+
+    /// <summary>
+    /// True when checkpoints were on disk but none could be recovered (corrupt or partly deleted): FASTER then opens the
+    /// store empty, and what the old log held is gone for this store.
+    /// </summary>
+    public bool CheckpointUnrecovered => RecoveredVersion <= 1 && Directory.Exists(_settings.CheckpointDir) &&
+        Directory.EnumerateFiles(_settings.CheckpointDir, "*", SearchOption.AllDirectories).Any();
 
     public unsafe void Upsert(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
     {
