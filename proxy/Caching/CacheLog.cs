@@ -41,4 +41,7 @@ internal static partial class CacheLog
 
     [LoggerMessage(5151, LogLevel.Warning, "Shutdown timeout passed with {Pending} stored answers not yet indexed; they stay exact-only", EventName = "IndexingAbandoned")]
     public static partial void IndexingAbandoned(ILogger logger, long pending);
+
+    [LoggerMessage(5250, LogLevel.Warning, "Cache checkpoint at {Folder} could not be recovered (corrupt or incomplete): the cache starts empty and refills as providers answer", EventName = "CacheCheckpointUnrecovered")]
+    public static partial void CheckpointUnrecovered(ILogger logger, string folder);
 }

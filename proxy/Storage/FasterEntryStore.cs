@@ -27,8 +27,12 @@ internal sealed class FasterEntryStore : IDisposable
 
     /// <param name="expectedRecords">Sizes FASTER's hash index (about 16 bytes a record; it grows overflow buckets past that).</param>
     /// <param name="wrapDevice">Wraps the log device; tests use it to inject storage faults.</param>
-    public FasterEntryStore(string folder, long memoryBytes, int maxValueBytes, long expectedRecords = 1 << 16, Func<IDevice, IDevice>? wrapDevice = null)
+    /// <param name="identity">When reopening after a fault: the identity the folder must still carry (see <see cref="Identity"/>).</param>
+    public FasterEntryStore(string folder, long memoryBytes, int maxValueBytes, long expectedRecords = 1 << 16, Func<IDevice, IDevice>? wrapDevice = null,
+        string? identity = null)
     {
+        if (identity is not null && ReadIdentity(folder) != identity)
+            throw new IOException(Replaced(folder));
         Directory.CreateDirectory(folder);
         // FASTER files are for one process: a second gateway on the same folder must not open them.
         try
@@ -39,6 +43,7 @@ internal sealed class FasterEntryStore : IDisposable
         {
             throw new IOException($"The store at {folder} is in use by another gateway process (give each process its own Gateway:Storage:Path).", ex);
         }
+        Identity = ReadIdentity(folder) ?? WriteIdentity(folder);
         _device = Devices.CreateLogDevice(Path.Combine(folder, "hlog.log"), preallocateFile: false);
         if (wrapDevice is not null)
             _device = wrapDevice(_device);
@@ -69,8 +74,51 @@ internal sealed class FasterEntryStore : IDisposable
 
     public string Folder { get; }
 
-    /// <summary>The checkpoint version recovered at open (0 for a new store).</summary>
+    /// <summary>
+    /// The folder's identity marker (<c>IDENTITY</c>, a GUID written when the store is first created). FASTER recreates a
+    /// removed folder and checkpoints into it while its log lives on only in deleted files; the marker shows that.
+    /// </summary>
+    public string Identity { get; }
+
+    /// <summary>True while <see cref="Folder"/> still carries <see cref="Identity"/> (false after an <c>rm -rf</c> or an unmounted volume).</summary>
+    public bool InPlace()
+    {
+        try
+        {
+            return ReadIdentity(Folder) == Identity;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    public static string Replaced(string folder) => $"the store folder '{folder}' was removed or replaced (its IDENTITY marker is gone or different)";
+
+    private static string? ReadIdentity(string folder)
+    {
+        var path = Path.Combine(folder, "IDENTITY");
+        return File.Exists(path) ? File.ReadAllText(path).Trim() : null;
+    }
+
+    private static string WriteIdentity(string folder)
+    {
+        var identity = Guid.NewGuid().ToString("N");
+        using var file = new FileStream(Path.Combine(folder, "IDENTITY"), FileMode.CreateNew, FileAccess.Write);
+        file.Write(System.Text.Encoding.ASCII.GetBytes(identity));
+        file.Flush(flushToDisk: true);
+        return identity;
+    }
+
+    /// <summary>FASTER's version after recovery at open (1 for a new store, or when no checkpoint could be recovered).</summary>
     public long RecoveredVersion => _store.RecoveredVersion;
+
+    /// <summary>
+    /// True when checkpoints were on disk but none could be recovered (corrupt or partly deleted): FASTER then opens the
+    /// store empty, and what the old log held is gone for this store.
+    /// </summary>
+    public bool CheckpointUnrecovered => RecoveredVersion <= 1 && Directory.Exists(_settings.CheckpointDir) &&
+        Directory.EnumerateFiles(_settings.CheckpointDir, "*", SearchOption.AllDirectories).Any();
 
     public unsafe void Upsert(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
     {

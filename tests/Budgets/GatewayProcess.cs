@@ -62,11 +62,15 @@ internal sealed class GatewayProcess : IAsyncDisposable
         return File.WriteAllTextAsync(path, root.ToJsonString());
     }
 
-    public static async Task<GatewayProcess> StartAsync(string configPath, string workingDirectory)
+    public int Id => _process.Id;
+
+    /// <param name="launcher">Runs the gateway through another command (its arguments come first, then <c>dotnet LlmGateway.dll ...</c>), e.g. in its own mount namespace.</param>
+    public static async Task<GatewayProcess> StartAsync(string configPath, string workingDirectory, IReadOnlyList<string>? launcher = null)
     {
         var port = TcpPorts.Unused();
         var url = $"http://127.0.0.1:{port}";
-        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "LlmGateway.dll"), "--urls", url, "--config", configPath])
+        string[] command = [.. launcher ?? [], "dotnet", Path.Combine(AppContext.BaseDirectory, "LlmGateway.dll"), "--urls", url, "--config", configPath];
+        var info = new ProcessStartInfo(command[0], command[1..])
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,

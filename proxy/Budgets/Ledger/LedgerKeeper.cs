@@ -27,6 +27,7 @@ internal sealed class LedgerKeeper : ILedgerStore, IHostedService, IDisposable
     private volatile LedgerFault? _fault;
     private bool _lossLogged;
     private long _checkedAt; // Environment.TickCount64 of the last identity check of the directory
+    private long _acknowledgedUntil; // every record below it was acknowledged as durable
     private Task _commitLoop = Task.CompletedTask;
     private int _disposed;
 
@@ -235,6 +236,9 @@ internal sealed class LedgerKeeper : ILedgerStore, IHostedService, IDisposable
         {
             failed?.Dispose();
             fresh = UsageLedger.Open(directory, wrapDevice: _hook?.Wrap, create: false, identity: failed?.Identity);
+            // Appending after a recovery that fell short of what was acknowledged would write over acknowledged records.
+            if (fresh.CommittedUntil < _acknowledgedUntil)
+                throw new IOException($"the ledger recovered only to address {fresh.CommittedUntil}, below the {_acknowledgedUntil} already acknowledged (its commit files were lost); not writing over it");
             int flushed;
             lock (_lock)
             {
@@ -286,6 +290,7 @@ internal sealed class LedgerKeeper : ILedgerStore, IHostedService, IDisposable
             if (!ReferenceEquals(ledger, _ledger))
                 return;
             var until = ledger.CommittedUntil;
+            _acknowledgedUntil = Math.Max(_acknowledgedUntil, until);
             var count = 0;
             while (count < _entries.Count && _entries[count].Address >= 0 && _entries[count].Address < until)
                 _entries[count++].Committed();

@@ -76,6 +76,7 @@ internal sealed class UsageLedger : IDisposable
             PageSizeBits = 20,
             MemorySizeBits = 24,
             SegmentSizeBits = 28,
+            LogCommitManager = new CheckedLogCommitManager(directory, readOnly),
         };
         try
         {
