@@ -15,8 +15,8 @@ internal sealed partial class SemanticCache
 
     private readonly SemaphoreSlim _maintenance = new(1, 1);
 
-    private FasterEntryStore OpenStore() =>
-        new(_folder, _options.MemoryBytes, _options.MaxEntryBytes + 64 * 1024, _options.MaxEntries, _hook?.Wrap);
+    private IEntryStore OpenStore() =>
+        _stores?.Open(_folder) ?? new FasterEntryStore(_folder, _options.MemoryBytes, _options.MaxEntryBytes + 64 * 1024, _options.MaxEntries, _hook?.Wrap);
 
     /// <summary>Starts a fault episode (logged and counted once); later faults in the same episode are ignored.</summary>
     internal void NoteFault(Exception exception)
