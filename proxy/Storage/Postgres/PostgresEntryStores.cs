@@ -13,7 +13,7 @@ internal sealed class PostgresEntryStores(PostgresDatabase database) : IEntrySto
         Directory.CreateDirectory(folder); // the vector index snapshot stays per process
         // The cache opens while the pipeline is built, before hosted services start: the schema must be there first.
         database.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
-        var store = PostgresEntryStore.Open(database.DataSource);
+        var store = PostgresEntryStore.Open(database.UnsyncedDataSource);
         _current = store;
         return store;
     }
