@@ -7,6 +7,7 @@ using LlmGateway.Bench.Gateway;
 using LlmGateway.Bench.Guard;
 using LlmGateway.Bench.Metrics;
 using LlmGateway.Bench.Proxy;
+using LlmGateway.Bench.Storage;
 using LlmGateway.Bench.VectorIndex;
 
 // Each scenario reports figures measured in one run (ratios against a baseline measured alongside),
@@ -25,6 +26,7 @@ var root = new RootCommand("LlmGateway benchmarks: dotnet run -c Release --proje
     CacheQualityBench.Command(),
     MetricsBench.Command(),
     GuardBench.Command(),
+    StorageBench.Command(),
 };
 var parsed = root.Parse(args);
 var exitCode = await parsed.InvokeAsync();

@@ -24,9 +24,10 @@ internal sealed partial class SemanticCache : IDisposable
     private readonly ILogger<SemanticCache> _logger;
     private readonly CacheMetrics _metrics;
     private readonly CacheDeviceHook? _hook;
+    private readonly IEntryStoreProvider? _stores;
     private readonly VectorIndexOptions _vectorOptions;
     private readonly string _folder;
-    private FasterEntryStore _store;
+    private IEntryStore _store;
     private PartitionedVectorIndex _index;
     private volatile CacheFault? _fault;
     private readonly ConcurrentDictionary<long, CacheEntryMeta> _entries = new();
@@ -40,9 +41,10 @@ internal sealed partial class SemanticCache : IDisposable
     private long _committedVersion = -1;
 
     public SemanticCache(IOptions<CacheOptions> options, IOptions<VectorIndexOptions> indexOptions, GatewayConfigStore config, ITextEmbedder embedder,
-        TimeProvider time, ILogger<SemanticCache> logger, CacheMetrics metrics, CacheDeviceHook? hook = null)
+        TimeProvider time, ILogger<SemanticCache> logger, CacheMetrics metrics, CacheDeviceHook? hook = null, IEntryStoreProvider? stores = null)
     {
         _hook = hook;
+        _stores = stores;
         _options = options.Value;
         _embedder = embedder;
         _time = time;

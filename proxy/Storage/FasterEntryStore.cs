@@ -13,7 +13,7 @@ namespace LlmGateway.Storage;
 /// what was written after it is lost, nothing before it is, and the files are never half-written state.
 /// Sessions are pooled: a FASTER session is single-threaded.
 /// </summary>
-internal sealed class FasterEntryStore : IDisposable
+internal sealed class FasterEntryStore : IEntryStore
 {
     private readonly FasterKV<SpanByte, SpanByte> _store;
     private readonly FasterKVSettings<SpanByte, SpanByte> _settings;
