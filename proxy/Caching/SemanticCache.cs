@@ -22,6 +22,7 @@ internal sealed partial class SemanticCache : IDisposable
     private readonly ILogger<SemanticCache> _logger;
     private readonly CacheMetrics _metrics;
     private readonly CacheDeviceHook? _hook;
+    private readonly HitDecision _hitDecision;
     private readonly VectorIndexOptions _vectorOptions;
     private readonly string _folder;
     private FasterEntryStore _store;
@@ -43,6 +44,7 @@ internal sealed partial class SemanticCache : IDisposable
         _hook = hook;
         _options = options.Value;
         _embedder = embedder;
+        _hitDecision = HitDecision.For(HitDecisions.For(embedder.ModelId), _options.Verifier);
         _time = time;
         _logger = logger;
         _metrics = metrics;
@@ -103,7 +105,7 @@ internal sealed partial class SemanticCache : IDisposable
                 || candidate.EmbedderId != _embedder.ModelId
                 || candidate.ExpiresUnixMs <= now)
                 continue;
-            if (guard && candidate.QueryText is not null && !LookAlikeGuard.Allows(key.QueryText!, candidate.QueryText))
+            if (guard && candidate.QueryText is not null && !_hitDecision.Allows(key.QueryText!, candidate.QueryText, match.Similarity))
             {
                 _metrics.GuardRefused();
                 continue;
