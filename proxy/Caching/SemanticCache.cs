@@ -25,6 +25,7 @@ internal sealed partial class SemanticCache : IDisposable
     private readonly CacheMetrics _metrics;
     private readonly CacheDeviceHook? _hook;
     private readonly IEntryStoreProvider? _stores;
+    private readonly HitDecision _hitDecision;
     private readonly VectorIndexOptions _vectorOptions;
     private readonly string _folder;
     private IEntryStore _store;
@@ -47,6 +48,7 @@ internal sealed partial class SemanticCache : IDisposable
         _stores = stores;
         _options = options.Value;
         _embedder = embedder;
+        _hitDecision = HitDecision.For(HitDecisions.For(embedder.ModelId), _options.Verifier);
         _time = time;
         _logger = logger;
         _metrics = metrics;
@@ -104,7 +106,7 @@ internal sealed partial class SemanticCache : IDisposable
                 || candidate.EmbedderId != _embedder.ModelId
                 || candidate.ExpiresUnixMs <= now)
                 continue;
-            if (guard && candidate.QueryText is not null && !LookAlikeGuard.Allows(key.QueryText!, candidate.QueryText))
+            if (guard && candidate.QueryText is not null && !_hitDecision.Allows(key.QueryText!, candidate.QueryText, match.Similarity))
             {
                 _metrics.GuardRefused();
                 continue;
