@@ -71,12 +71,13 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
         }
 
         exchange.SetCacheOutcome(CacheOutcome.Miss);
-        if (policy.Reason is { } noLookup)
-            metrics.Bypassed(noLookup);
         // On start: a header set now would be lost to the failover step's Response.Clear() before a fallback.
         exchange.HeadersOnStart[CacheHeader] = "MISS";
         if (policy.Reason is { } skipped)
+        {
+            metrics.Bypassed(skipped);
             exchange.HeadersOnStart[ReasonHeader] = skipped;
+        }
         await next(context);
         // Store once the client has its whole answer, so the cache's work is never on the client's path.
         context.Response.OnCompleted(async () =>
