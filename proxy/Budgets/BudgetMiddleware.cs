@@ -16,10 +16,10 @@ namespace LlmGateway.Budgets;
 internal sealed class BudgetMiddleware(
     RequestDelegate next,
     BudgetsConfigProvider configs,
-    BudgetEngine engine,
+    IBudgetStore engine,
     TeamRateLimiter limiter,
     Settler settler,
-    LedgerKeeper ledger,
+    ILedgerStore ledger,
     TextTokenCounter tokens,
     BudgetMetrics metrics,
     TimeProvider time,
@@ -88,7 +88,7 @@ internal sealed class BudgetMiddleware(
             finally
             {
                 if (reservation is not null)
-                    BudgetEngine.Release(reservation);
+                    engine.Release(reservation);
             }
             return;
         }

@@ -12,9 +12,9 @@ namespace LlmGateway.Budgets;
 
 /// <summary>After the answer: usage (reported or estimated), the real cost of the model that answered, settlement, the ledger record, thresholds.</summary>
 internal sealed class Settler(
-    BudgetEngine engine,
+    IBudgetStore engine,
     TeamRateLimiter limiter,
-    LedgerKeeper ledger,
+    ILedgerStore ledger,
     ThresholdNotifier notifier,
     TextTokenCounter tokens,
     BudgetMetrics metrics,
@@ -41,7 +41,7 @@ internal sealed class Settler(
             {
                 settled = true;
                 if (reservation is not null)
-                    BudgetEngine.Release(reservation);
+                    engine.Release(reservation);
                 return null;
             }
             var crossings = engine.Settle(reservation, policy, record, record.Time);
@@ -56,7 +56,7 @@ internal sealed class Settler(
         catch (Exception ex)
         {
             if (reservation is not null && !settled)
-                BudgetEngine.Release(reservation);
+                engine.Release(reservation);
             BudgetsLog.LedgerAppendFailed(logger, ex, context.TraceIdentifier);
             return null;
         }

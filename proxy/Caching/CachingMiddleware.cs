@@ -4,6 +4,7 @@ using LlmGateway.Caching.Policies;
 using LlmGateway.Capture;
 using LlmGateway.Gateway;
 using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Forwarder;
 
 namespace LlmGateway.Caching;
 
@@ -78,19 +79,30 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
             metrics.Bypassed(skipped);
             exchange.HeadersOnStart[ReasonHeader] = skipped;
         }
-        await next(context);
-        // Store once the client has its whole answer, so the cache's work is never on the client's path.
-        context.Response.OnCompleted(async () =>
+        // The answer is stored before the client has it all (exact tier only: embedding and indexing run in the
+        // background), so a repeat sent right after it arrived is a hit.
+        var stored = false;
+        void StoreOnce(bool completed)
         {
-            try
-            {
-                await StoreAsync(exchange, request, key, directives, lookup, team);
-            }
-            finally
-            {
-                cache.NoteStoreAttempt();
-            }
-        });
+            if (stored)
+                return;
+            stored = true;
+            Store(exchange, request, key, directives, lookup, team, completed);
+        }
+        var original = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
+        // Before the last byte of an answer with a Content-Length: the provider's answer is whole when every byte came
+        // (the capture step decides the same way once the forward returns: not cut short, no forward error, client there).
+        context.Features.Set<IHttpResponseBodyFeature>(new StoreBeforeLastByteBody(original, context.Response,
+            () => StoreOnce(exchange.Capture is { CutShort: false } && context.GetForwarderErrorFeature() is null && !context.RequestAborted.IsCancellationRequested)));
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            context.Features.Set(original);
+        }
+        StoreOnce(exchange.Capture?.Completed == true);
     }
 
     private async Task ServeHitAsync(HttpContext context, GatewayRequest request, CacheHit hit)
@@ -115,12 +127,12 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
         return buffer.WrittenSpan.ToArray();
     }
 
-    private async Task StoreAsync(IGatewayExchange exchange, GatewayRequest request, CacheKey key, CacheDirectives directives, CacheLookup lookup, TeamIdentity team)
+    private void Store(IGatewayExchange exchange, GatewayRequest request, CacheKey key, CacheDirectives directives, CacheLookup lookup, TeamIdentity team, bool completed)
     {
         var settings = options.Value;
         // Every miss goes through the capture step, right after this one.
         var capture = exchange.Capture ?? throw new InvalidOperationException("A cache miss was not captured.");
-        var answer = CacheStorePolicies.Decide(new CacheStoreContext(request.Endpoint, exchange.Attempt, capture, settings), out var reason);
+        var answer = CacheStorePolicies.Decide(new CacheStoreContext(request.Endpoint, exchange.Attempt, capture, settings, completed), out var reason);
         if (answer is null)
         {
             metrics.NotStored(reason);
@@ -128,9 +140,8 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
         }
         try
         {
+            // The lookup's query vector when it computed one; otherwise the cache embeds the question in the background.
             var vector = lookup.QueryVector;
-            if (vector is null && key.AllowsSemantic && !lookup.EmbeddingFailed)
-                vector = (await cache.EmbedQueryAsync(key.QueryText!, CancellationToken.None)) ?? [];
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
             var ttl = directives.Ttl ?? team.Options.Cache?.Ttl ?? settings.Ttl;
             var stored = StoredAnswer(answer);

@@ -8,6 +8,7 @@ using LlmGateway.Embeddings;
 using LlmGateway.Guard;
 using LlmGateway.Metrics;
 using LlmGateway.Routing;
+using LlmGateway.Storage.Postgres;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -38,6 +39,8 @@ public static class GatewayApp
         services.AddHostedService<DemoUpstreamService>();
         services.AddGatewayMetrics();
         services.AddGuard();
+        if (builder.Configuration.GetSection("Gateway:Storage").Get<Storage.StorageOptions>()?.IsPostgres == true)
+            services.AddPostgresStorage();
         services.AddBudgets();
         services.AddEmbeddings(builder.Configuration);
         services.AddCaching(builder.Configuration);

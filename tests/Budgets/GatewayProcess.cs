@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using LlmGateway.Tests.Infrastructure;
 
 namespace LlmGateway.Tests.Budgets;
@@ -44,6 +45,21 @@ internal sealed class GatewayProcess : IAsyncDisposable
         {
             return false;
         }
+    }
+
+    /// <summary>Writes flat settings (<c>Gateway:Accounting:X</c>) as the nested JSON file the process reads with <c>--config</c>.</summary>
+    public static Task WriteConfigAsync(string path, IDictionary<string, string?> settings)
+    {
+        var root = new JsonObject();
+        foreach (var (key, value) in settings)
+        {
+            var parts = key.Split(':');
+            var node = root;
+            foreach (var part in parts[..^1])
+                node = (node[part] ??= new JsonObject()).AsObject();
+            node[parts[^1]] = value;
+        }
+        return File.WriteAllTextAsync(path, root.ToJsonString());
     }
 
     public static async Task<GatewayProcess> StartAsync(string configPath, string workingDirectory)

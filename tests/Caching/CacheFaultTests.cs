@@ -28,7 +28,7 @@ public sealed class CacheFaultTests
         Assert.False(await cache.CommitOrRecoverAsync(snapshot: false, CancellationToken.None));
         Assert.NotNull(cache.Fault);
 
-        var ready = await PollReadyAsync(host.Gateway, HttpStatusCode.ServiceUnavailable);
+        var ready = await Readiness.WaitForAsync(host.Gateway, HttpStatusCode.ServiceUnavailable);
         Assert.Contains("cache: Unhealthy", ready);
         Assert.Contains(cache.Folder, ready);
         var upstreamCalls = host.Upstream.Requests.Count;
@@ -53,7 +53,7 @@ public sealed class CacheFaultTests
         faults.FailWrites = false;
         Assert.True(await cache.CommitOrRecoverAsync(snapshot: false, CancellationToken.None));
         Assert.Null(cache.Fault);
-        Assert.Equal("Healthy", await PollReadyAsync(host.Gateway, HttpStatusCode.OK));
+        Assert.Equal("Healthy", await Readiness.WaitForAsync(host.Gateway, HttpStatusCode.OK));
         // What was committed before the fault is served again; what was asked during it is stored and hit now.
         Assert.Equal("HIT", CacheTestHost.XCache(await host.AskAsync(CacheTestHost.Chat("before the fault"))));
         Assert.Equal("MISS", CacheTestHost.XCache(await host.AskAsync(CacheTestHost.Chat("asked during the fault"))));
@@ -83,34 +83,6 @@ public sealed class CacheFaultTests
     }
 
     /// <summary>Advances fake time by one commit interval at a time (the loop's tick) until /readyz answers <paramref name="expected"/>.</summary>
-    private static async Task<string> TickUntilReadyIsAsync(CacheTestHost host, FakeTimeProvider clock, HttpStatusCode expected)
-    {
-        using var client = new HttpClient { BaseAddress = new Uri(host.Gateway.Url) };
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            clock.Advance(TimeSpan.FromSeconds(5));
-            using var response = await client.GetAsync("/readyz");
-            var body = await response.Content.ReadAsStringAsync();
-            if (response.StatusCode == expected)
-                return body;
-            Assert.True(DateTime.UtcNow < deadline, $"/readyz stayed {(int)response.StatusCode}: {body}");
-            await Task.Delay(50);
-        }
-    }
-
-    private static async Task<string> PollReadyAsync(GatewayHost gateway, HttpStatusCode expected)
-    {
-        using var client = new HttpClient { BaseAddress = new Uri(gateway.Url) };
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
-        {
-            using var response = await client.GetAsync("/readyz");
-            var body = await response.Content.ReadAsStringAsync();
-            if (response.StatusCode == expected)
-                return body;
-            Assert.True(DateTime.UtcNow < deadline, $"/readyz stayed {(int)response.StatusCode}: {body}");
-            await Task.Delay(25);
-        }
-    }
+    private static Task<string> TickUntilReadyIsAsync(CacheTestHost host, FakeTimeProvider clock, HttpStatusCode expected) =>
+        Readiness.WaitForAsync(host.Gateway.Url, expected, () => clock.Advance(TimeSpan.FromSeconds(5)));
 }

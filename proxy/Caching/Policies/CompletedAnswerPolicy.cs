@@ -7,7 +7,7 @@ internal sealed class CompletedAnswerPolicy : ICacheStorePolicy
 
     public void Apply(CacheStoreContext context)
     {
-        if (!context.Capture.Completed)
+        if (!context.Completed)
             context.Refuse(Reason);
     }
 }
