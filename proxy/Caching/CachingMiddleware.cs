@@ -72,12 +72,13 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
         }
 
         exchange.SetCacheOutcome(CacheOutcome.Miss);
-        if (policy.Reason is { } noLookup)
-            metrics.Bypassed(noLookup);
         // On start: a header set now would be lost to the failover step's Response.Clear() before a fallback.
         exchange.HeadersOnStart[CacheHeader] = "MISS";
         if (policy.Reason is { } skipped)
+        {
+            metrics.Bypassed(skipped);
             exchange.HeadersOnStart[ReasonHeader] = skipped;
+        }
         // The answer is stored before the client has it all (exact tier only: embedding and indexing run in the
         // background), so a repeat sent right after it arrived is a hit.
         var stored = false;

@@ -14,10 +14,10 @@ namespace LlmGateway.Gateway;
 /// </summary>
 internal sealed class GatewayExchange : IGuardExchange, IBudgetsExchange, ICachingExchange, IFailoverExchange, ICaptureExchange
 {
+    private readonly HttpResponse _response;
     private CacheOutcome? _cache;
     private CapturedResponse? _capture;
     private bool _forwardPlanned;
-    private readonly HttpResponse _response;
     private HeaderDictionary? _headersOnStart;
     private bool _dropContentLength;
 
