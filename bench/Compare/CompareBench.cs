@@ -23,7 +23,7 @@ internal static class CompareBench
         var connections = BenchArgs.With("--connections", 16, "Keep-alive connections (wrk -c).");
         var fresh = BenchArgs.With("--fresh", true, "Also measure one client opening a new connection per request.");
         var stream = BenchArgs.With("--stream", true, "Also measure SSE streams.");
-        var baseline = new Option<string?>("--baseline-exe") { Description = "Another build of LlmGateway (e.g. an older commit's) to run as an extra pass-through row." };
+        var baseline = new Option<string?>("--baseline-exe") { Description = "Another build of LlmGateway (e.g. an older commit's) to run as extra pass-through and miss rows." };
         var warmup = BenchArgs.With("--warmup", 10, "Warm-up seconds per gateway row before the rounds (the .NET tiered JIT and V8 need it; nginx rows get 1 s).");
         var output = BenchArgs.With("--output", "bench/results", "Folder for compare-<time>.json and .md.");
         var prefill = BenchArgs.With("--prefill", 0, "Unique misses sent to the cached gateway before the warm-up, so the miss row runs against a cache (and vector index) of that size.");
@@ -64,13 +64,25 @@ internal static class CompareBench
         var basePort = BenchArgs.FreePort();
         await using var baseline = baselineExe is null ? null
             : await ChildProcess.StartAsync($"--urls http://127.0.0.1:{basePort} --config {Config(upstream.Port, cache: false)}", $"http://127.0.0.1:{basePort}/readyz", exe: baselineExe);
+        var baseCachedPort = BenchArgs.FreePort();
+        await using var baselineCached = baselineExe is null ? null
+            : await ChildProcess.StartAsync($"--urls http://127.0.0.1:{baseCachedPort} --config {Config(upstream.Port, cache: true)}", $"http://127.0.0.1:{baseCachedPort}/readyz", exe: baselineExe);
         var portkeyPort = BenchArgs.FreePort();
         await using var portkey = portkeyScript is null ? null : await PortkeyPeer.StartAsync(portkeyScript, portkeyPort);
 
         var systems = Systems(upstream, proxyPort, nginx, plainPort, plain, cachedPort, cached, baseline is null ? null : (basePort, baseline), portkey, connections, fresh, stream);
+        if (baselineCached is not null)
+        {
+            // The baseline build's miss path beside this build's, in the same rounds (before/after figures in one run).
+            var miss = systems.First(s => s.Unique);
+            systems.Insert(systems.IndexOf(miss) + 1, miss with { Name = "gateway miss (unique questions, baseline build)", Url = $"http://127.0.0.1:{baseCachedPort}/v1/chat/completions", ProcessId = () => baselineCached.Id });
+        }
         await CheckAsync(systems, cachedPort);
         if (prefill > 0)
-            await PrefillAsync(systems.First(s => s.Unique), cached.Id, prefill, connections);
+        {
+            foreach (var miss in systems.Where(s => s.Unique))
+                await PrefillAsync(miss, miss.ProcessId(), prefill, connections);
+        }
 
         Console.WriteLine($"# compare: {systems.Count} systems, {rounds} rounds of {seconds} s each, wrk -c{connections} (fresh-connection rows: -c1 with Connection: close)");
         // Warm-up: until the tiered JIT has settled (measured: ~2 % of a pass-through's CPU in the JIT after 20 s,
@@ -176,7 +188,7 @@ internal static class CompareBench
             }
         }));
         var used = Peers.TreeCpuTime(processId) - cpu;
-        Console.WriteLine($"# prefill: {count} unique misses in {clock.Elapsed.TotalSeconds:0.0} s ({count / clock.Elapsed.TotalSeconds:0} misses/s at {concurrency} connections, " +
+        Console.WriteLine($"# prefill of {miss.Name}: {count} unique misses in {clock.Elapsed.TotalSeconds:0.0} s ({count / clock.Elapsed.TotalSeconds:0} misses/s at {concurrency} connections, " +
             $"{used.TotalMicroseconds / count:0} µs gateway CPU per miss, {errors} errors)");
     }
 
