@@ -30,4 +30,18 @@ else
   echo "setup: promtool, prometheus and chromium are already installed"
 fi
 
+# PostgreSQL tests (Gateway:Storage:Provider = postgres): the server binaries of Debian's postgresql-15. The tests start their
+# own throwaway cluster (initdb in a temp folder, loopback, a free port) and stop it at the end; as root it runs as the
+# package's postgres user, since PostgreSQL refuses to run as root.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "setup: installing Debian package postgresql-15 for the PostgreSQL storage tests"
+  as_root=(); if [ "$(id -u)" -ne 0 ]; then as_root=(sudo); fi
+  "${as_root[@]}" apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -q -o Dpkg::Progress-Fancy=0 postgresql-15 \
+    | { grep --line-buffered -E '^(Need to get|Setting up)' || true; }
+  echo "setup: installed postgresql-15"
+else
+  echo "setup: PostgreSQL server binaries are already installed"
+fi
+
 echo "setup: done"

@@ -14,6 +14,8 @@ internal static class BudgetErrors
 
     public static Task BudgetAsync(HttpContext context, BudgetRejection r, DateTimeOffset now)
     {
+        if (r.StorageUnavailable)
+            return LedgerUnavailableAsync(context, r.ResetsAt - now);
         var who = r.KeyId is null ? $"Team '{r.Team}'" : $"Key '{r.KeyId}' of team '{r.Team}'";
         var period = PeriodCalendar.Name(r.Period) switch { "day" => "daily", "week" => "weekly", _ => "monthly" };
         var limit = r.LimitUsd is { } usd

@@ -19,7 +19,7 @@ internal sealed class BudgetMetrics
     private readonly Counter<long> _estimated;
     private readonly Counter<long> _streamsCut;
 
-    public BudgetMetrics(IMeterFactory meterFactory, MetricLabels labels, BudgetsConfigProvider config, AccountBook book, TimeProvider time)
+    public BudgetMetrics(IMeterFactory meterFactory, MetricLabels labels, BudgetsConfigProvider config, IBudgetStore book, TimeProvider time)
     {
         _labels = labels;
         var meter = meterFactory.Create(MeterName);
@@ -80,13 +80,13 @@ internal sealed class BudgetMetrics
             _streamsCut.Add(1, new KeyValuePair<string, object?>("team", _labels.Team(team)), new("model", _labels.Model(model)));
     }
 
-    private IEnumerable<Measurement<double>> Observe(BudgetsConfigProvider config, AccountBook book, TimeProvider time, Func<PeriodBalance, double?> value)
+    private IEnumerable<Measurement<double>> Observe(BudgetsConfigProvider config, IBudgetStore book, TimeProvider time, Func<PeriodBalance, double?> value)
     {
         var current = config.Current;
         var now = time.GetUtcNow();
         foreach (var team in current.BudgetedTeams)
         {
-            foreach (var balance in book.Team(team).Balances(current.PolicyFor(team), now))
+            foreach (var balance in book.Balances(team, current.PolicyFor(team), now))
             {
                 if (balance.LimitUsd is null || value(balance) is not { } v)
                     continue;

@@ -4,6 +4,7 @@ using LlmGateway.Budgets.Ledger;
 using LlmGateway.Budgets.Notifications;
 using LlmGateway.Budgets.RateLimiting;
 using LlmGateway.Budgets.Usage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace LlmGateway.Budgets;
 
@@ -20,8 +21,12 @@ internal static class BudgetsExtensions
         services.AddSingleton<Settler>();
         services.AddSingleton<TextTokenCounter>();
         services.AddSingleton<LedgerKeeper>();
+        // The embedded stores are defaults: Storage/Postgres registers its own first when Gateway:Storage:Provider = postgres.
+        services.TryAddSingleton<IBudgetStore>(sp => sp.GetRequiredService<BudgetEngine>());
+        services.TryAddSingleton<ILedgerStore>(sp => sp.GetRequiredService<LedgerKeeper>());
+        services.TryAddSingleton<IUsageReader, LedgerUsageReader>();
         services.AddSingleton<Finance.SpendHistory>();
-        services.AddHostedService(sp => sp.GetRequiredService<LedgerKeeper>());
+        services.AddSingleton<IHostedService>(sp => (IHostedService)sp.GetRequiredService<ILedgerStore>());
         services.AddHealthChecks().AddCheck<LedgerHealthCheck>("ledger", tags: ["ready"]);
         ThresholdNotifier.AddWebhookClient(services);
         services.AddSingleton<ThresholdNotifier>();
@@ -30,7 +35,11 @@ internal static class BudgetsExtensions
     }
 
     /// <summary>Proxy-pipeline step: after parsing, before the cache lookup and the forward.</summary>
-    public static IApplicationBuilder UseBudgets(this IApplicationBuilder proxy) => proxy.UseMiddleware<BudgetMiddleware>();
+    public static IReverseProxyApplicationBuilder UseBudgets(this IReverseProxyApplicationBuilder proxy)
+    {
+        proxy.UseMiddleware<BudgetMiddleware>();
+        return proxy;
+    }
 
     public static IEndpointRouteBuilder MapBudgetsAdmin(this RouteGroupBuilder admin)
     {

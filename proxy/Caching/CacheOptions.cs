@@ -53,6 +53,16 @@ public sealed record CacheOptions
     /// <summary>Fraction of semantic hits re-asked of the provider in the background to estimate false hits [0 = off].</summary>
     public double ShadowSampleRate { get; init; }
 
+    /// <summary>
+    /// Answers waiting to be embedded and put in the vector index [4,096]. The exact tier is written at once; when this
+    /// queue is full the answer stays exact-only (counted in <c>llm_gateway.cache.store_dropped{reason="queue_full"}</c>)
+    /// rather than slowing requests.
+    /// </summary>
+    public int IndexQueueCapacity { get; init; } = 4096;
+
+    /// <summary>Background workers embedding and indexing answers, each taking batches [0 = one per core, at most 4].</summary>
+    public int IndexWorkers { get; init; }
+
     internal IEnumerable<string> Validate()
     {
         if (Threshold is < 0 or > 1)
@@ -72,5 +82,7 @@ public sealed record CacheOptions
         if (CommitTimeout <= TimeSpan.Zero) yield return $"{Section}:CommitTimeout: must be positive.";
         if (MemoryBytes < 16L << 20) yield return $"{Section}:MemoryBytes: must be at least 16 MiB.";
         if (ShadowSampleRate is < 0 or > 1) yield return $"{Section}:ShadowSampleRate: must be between 0 and 1.";
+        if (IndexQueueCapacity is < 1 or > 1_000_000) yield return $"{Section}:IndexQueueCapacity: must be between 1 and 1,000,000.";
+        if (IndexWorkers is < 0 or > 64) yield return $"{Section}:IndexWorkers: must be between 0 (one per core) and 64.";
     }
 }

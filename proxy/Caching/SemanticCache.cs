@@ -10,7 +10,9 @@ namespace LlmGateway.Caching;
 /// <summary>
 /// The semantic cache: exact tier, then nearest neighbour within the request's partition. Answers live in
 /// FASTER; what a lookup checks (keys, scope, embedder, query text, expiry) lives in memory; vectors live
-/// in the partitioned HNSW index. Reads take no lock; writes (store, evict, purge) are serialised.
+/// in the partitioned HNSW index. Reads take no lock; writes to the store (store, evict, purge) are serialised
+/// and cheap: a stored answer serves exact hits at once, and reaches the vector index later from the background
+/// <see cref="SemanticIndexer"/> (SemanticCache.Indexing.cs).
 /// </summary>
 internal sealed partial class SemanticCache : IDisposable
 {
@@ -31,8 +33,8 @@ internal sealed partial class SemanticCache : IDisposable
     private readonly ConcurrentDictionary<string, int> _scopeCounts = new(StringComparer.Ordinal);
     private readonly Lock _writeLock = new();
     private readonly string _snapshotPath;
+    private readonly SemanticIndexer _indexer;
     private long _bytes;
-    private long _storeAttempts;
     private long _indexVersion;
     private long _snapshotVersion;
     private long _committedVersion = -1;
@@ -58,6 +60,8 @@ internal sealed partial class SemanticCache : IDisposable
         CacheLog.Opened(logger, folder, _entries.Count, _bytes, _index.Count, otherEmbedder);
         _metrics.ObserveSize(() => _entries.Count, () => Interlocked.Read(ref _bytes));
         _metrics.ObserveFault(() => _fault is null ? 0 : 1);
+        _indexer = new SemanticIndexer(embedder, Index, _options.IndexQueueCapacity, _options.IndexWorkers, logger);
+        _metrics.ObserveIndexQueue(() => _indexer.Pending);
     }
 
     public string EmbedderId => _embedder.ModelId;
@@ -70,11 +74,6 @@ internal sealed partial class SemanticCache : IDisposable
     public int Count => _entries.Count;
 
     public long Bytes => Interlocked.Read(ref _bytes);
-
-    /// <summary>Misses whose answer was considered for storing (stored or not); the store runs after the client has its answer.</summary>
-    public long StoreAttempts => Interlocked.Read(ref _storeAttempts);
-
-    internal void NoteStoreAttempt() => Interlocked.Increment(ref _storeAttempts);
 
     private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -133,12 +132,18 @@ internal sealed partial class SemanticCache : IDisposable
         }
     }
 
-    /// <summary>Stores an answer (replacing one with the same exact key), then evicts down to capacity. False when the store is failing (skipped).</summary>
+    /// <summary>
+    /// Stores an answer (replacing one with the same exact key) for exact hits at once, evicts down to capacity, and queues
+    /// its question for the vector index (with the lookup's vector when the entry carries one). False when the store is
+    /// failing (skipped).
+    /// </summary>
     public bool Store(CacheEntry entry, int? scopeQuota)
     {
         var bytes = entry.Serialize();
         if (bytes.Length > _options.MaxEntryBytes + 64 * 1024)
             return true;
+        var vector = entry.Vector.Length > 0 && entry.EmbedderId == _embedder.ModelId ? entry.Vector : null;
+        CacheEntryMeta meta;
         lock (_writeLock)
         {
             if (_fault is not null)
@@ -154,12 +159,14 @@ internal sealed partial class SemanticCache : IDisposable
                 NoteFault(ex);
                 return false;
             }
-            var indexed = entry.Vector.Length > 0 && entry.EmbedderId == _embedder.ModelId;
-            if (indexed)
-                _index.Add(entry.Id, BitConverter.ToUInt64(entry.PartitionKey, 0), entry.Vector);
-            AddLocked(CacheEntryMeta.From(entry, bytes.Length, indexed));
+            meta = CacheEntryMeta.From(entry, bytes.Length, inIndex: false);
+            if (entry.QueryText is { Length: > 0 })
+                meta.IndexState = CacheIndexState.Pending;
+            AddLocked(meta);
             EvictLocked(entry.Scope, scopeQuota);
         }
+        if (meta.IndexState == CacheIndexState.Pending)
+            QueueForIndex(meta, vector);
         return true;
     }
 
@@ -216,12 +223,16 @@ internal sealed partial class SemanticCache : IDisposable
         {
             NoteFault(ex);
         }
-        if (meta.InIndex)
+        if (Interlocked.Exchange(ref meta.IndexState, CacheIndexState.Removed) == CacheIndexState.Indexed)
             _index.Remove(meta.Id);
         _scopeCounts.AddOrUpdate(meta.Scope, 0, (_, n) => n - 1);
         Interlocked.Add(ref _bytes, -meta.Bytes);
         Interlocked.Increment(ref _indexVersion);
     }
 
-    public void Dispose() => _store.Dispose();
+    public void Dispose()
+    {
+        _indexer.Dispose();
+        _store.Dispose();
+    }
 }

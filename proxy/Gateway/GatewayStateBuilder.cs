@@ -33,8 +33,7 @@ internal static class GatewayStateBuilder
             if (options.Admin.KeySha256[i] is not { Length: 64 } digest || !digest.All(Uri.IsHexDigit))
                 errors.Add($"Gateway:Admin:KeySha256:{i}: not a SHA-256 hex digest (64 hex digits).");
         }
-        if (!string.Equals(options.Storage.Provider, "faster", StringComparison.OrdinalIgnoreCase))
-            errors.Add($"Gateway:Storage:Provider: '{options.Storage.Provider}' is not a storage provider (use 'faster').");
+        Storage.StorageValidator.Validate(options.Storage, errors);
         if (string.IsNullOrWhiteSpace(options.Storage.Path))
             errors.Add("Gateway:Storage:Path: a folder is needed.");
         if (options.Limits.MaxBufferedBodyBytes < options.Limits.MaxBodyBytes)

@@ -190,16 +190,29 @@ internal sealed class FasterEntryStore : IDisposable
     /// <summary>Every live record (used at startup to rebuild what lives in memory).</summary>
     public IEnumerable<(byte[] Key, byte[] Value)> Scan()
     {
+        // The log iterator can yield a key's older record as well as its latest (seen after a value was rewritten
+        // larger, e.g. an answer given its vector): each key once, with its current value, or not at all when deleted.
+        var keys = new List<byte[]>();
+        var seen = new HashSet<byte[]>(ByteArrayComparer.Instance);
         var session = Rent();
         try
         {
             using var iterator = session.Iterate();
             while (iterator.GetNext(out _))
-                yield return (iterator.GetKey().ToByteArray(), iterator.GetValue().ToByteArray());
+            {
+                var key = iterator.GetKey().ToByteArray();
+                if (seen.Add(key))
+                    keys.Add(key);
+            }
         }
         finally
         {
             Return(session);
+        }
+        foreach (var key in keys)
+        {
+            if (Read(key) is { } value)
+                yield return (key, value);
         }
     }
 

@@ -3,9 +3,33 @@ namespace LlmGateway.Storage;
 /// <summary><c>Gateway:Storage</c>: where durable state lives (cache entries, vector snapshots, the spend ledger).</summary>
 public sealed record StorageOptions
 {
-    /// <summary><c>faster</c> (embedded, the default).</summary>
-    public string Provider { get; init; } = "faster";
+    public const string Faster = "faster";
+    public const string Postgres = "postgres";
+
+    /// <summary>
+    /// <c>faster</c> (embedded, one process; the default) or <c>postgres</c> (budgets, ledger and finance in PostgreSQL,
+    /// shared by every replica on the same database; see <c>Storage/Postgres/README.md</c>). Read at startup only.
+    /// </summary>
+    public string Provider { get; init; } = Faster;
 
     /// <summary>Folder for FASTER's files; each capability uses a sub-folder (<c>cache/</c>, <c>ledger/</c>). Relative paths are from the working directory.</summary>
     public string Path { get; init; } = "data";
+
+    /// <summary>Npgsql connection string, for <c>postgres</c> (e.g. <c>Host=db;Database=gateway;Username=gateway;Password=...</c>).</summary>
+    public string? ConnectionString { get; init; }
+
+    /// <summary>
+    /// <c>postgres</c>: a reservation not settled after this long (its replica crashed mid-request) is given back by
+    /// whichever replica sweeps first. Must exceed the longest request. Default 15 minutes.
+    /// </summary>
+    public TimeSpan ReservationTimeout { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// How many replicas serve the same teams (behind one load balancer). Rate limits are not shared through the
+    /// database: each replica enforces its share, ⌈limit / Replicas⌉, so together they admit about the limit when the
+    /// balancer spreads a team's requests evenly (see Storage/Postgres/README.md). Default 1.
+    /// </summary>
+    public int Replicas { get; init; } = 1;
+
+    public bool IsPostgres => string.Equals(Provider, Postgres, StringComparison.OrdinalIgnoreCase);
 }

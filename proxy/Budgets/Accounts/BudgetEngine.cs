@@ -3,7 +3,7 @@ using LlmGateway.Budgets.Ledger;
 namespace LlmGateway.Budgets.Accounts;
 
 /// <summary>Reserve before the forward, settle after it: the money side of a request, on the key's and the team's accounts.</summary>
-internal sealed class BudgetEngine(AccountBook book)
+internal sealed class BudgetEngine(AccountBook book) : IBudgetStore
 {
     public AccountBook Book => book;
 
@@ -25,12 +25,13 @@ internal sealed class BudgetEngine(AccountBook book)
             key?.Release(usd, tokens);
             return null;
         }
-        return new Reservation(account, key, usd, tokens);
+        return new AccountReservation(account, key, usd, tokens);
     }
 
     /// <summary>Turns the reservation (if any) into the record's real spend; returns the team's newly crossed soft thresholds.</summary>
-    public List<ThresholdCrossing>? Settle(Reservation? reservation, BudgetPolicy policy, UsageRecord record, DateTimeOffset now)
+    public List<ThresholdCrossing>? Settle(Reservation? held, BudgetPolicy policy, UsageRecord record, DateTimeOffset now)
     {
+        var reservation = (AccountReservation?)held;
         var key = reservation?.Key ?? book.Key(record.Team, record.KeyId);
         var keyPolicy = policy.Keys.GetValueOrDefault(record.KeyId) ?? BudgetPolicy.Unlimited;
         key.Settle(keyPolicy, reservation?.Key is null ? 0 : reservation.Usd, reservation?.Key is null ? 0 : reservation.Tokens, record.CostUsd, record.BilledTokens, now);
@@ -39,9 +40,12 @@ internal sealed class BudgetEngine(AccountBook book)
     }
 
     /// <summary>Gives a reservation back unused (the request never reached a provider).</summary>
-    public static void Release(Reservation reservation)
+    public void Release(Reservation held)
     {
+        var reservation = (AccountReservation)held;
         reservation.Key?.Release(reservation.Usd, reservation.Tokens);
         reservation.Team.Release(reservation.Usd, reservation.Tokens);
     }
+
+    public PeriodBalance[] Balances(string team, BudgetPolicy policy, DateTimeOffset now) => book.Team(team).Balances(policy, now);
 }

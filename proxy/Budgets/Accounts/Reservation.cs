@@ -1,4 +1,4 @@
 namespace LlmGateway.Budgets.Accounts;
 
-/// <summary>What one request holds until it settles: the worst-case cost and tokens, on its team's and (if budgeted) its key's account.</summary>
-internal sealed record Reservation(Account Team, Account? Key, decimal Usd, long Tokens);
+/// <summary>What one request holds until it settles: the worst-case cost and tokens. Each <see cref="IBudgetStore"/> has its own kind.</summary>
+internal abstract record Reservation(decimal Usd, long Tokens);

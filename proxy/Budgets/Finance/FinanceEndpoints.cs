@@ -1,5 +1,4 @@
 using LlmGateway.Budgets.Accounts;
-using LlmGateway.Budgets.Ledger;
 using LlmGateway.Gateway;
 
 namespace LlmGateway.Budgets.Finance;
@@ -12,7 +11,7 @@ internal static class FinanceEndpoints
 {
     public static void Map(RouteGroupBuilder admin)
     {
-        admin.MapGet("/budgets", (GatewayConfigStore store, BudgetsConfigProvider configs, BudgetEngine engine, TimeProvider time) =>
+        admin.MapGet("/budgets", (GatewayConfigStore store, BudgetsConfigProvider configs, IBudgetStore budgets, TimeProvider time) =>
         {
             var config = configs.Current;
             var now = time.GetUtcNow();
@@ -23,7 +22,7 @@ internal static class FinanceEndpoints
                 {
                     team,
                     time_zone = policy.Zone.Id,
-                    periods = engine.Book.Team(team).Balances(policy, now).Select(b => new
+                    periods = budgets.Balances(team, policy, now).Select(b => new
                     {
                         period = PeriodCalendar.Name(b.Period),
                         start = b.Start,
@@ -40,12 +39,11 @@ internal static class FinanceEndpoints
             return Results.Json(new { now, accounting = config.Active, teams });
         });
 
-        admin.MapGet("/usage", (string? from, string? to, string? format, LedgerKeeper keeper, TimeProvider time) =>
+        admin.MapGet("/usage", (string? from, string? to, string? format, IUsageReader usage, TimeProvider time) =>
         {
             if (!UsageReport.TryParseDates(from, to, time, out var fromDay, out var toDay, out var error))
                 return OpenAiError.Result(StatusCodes.Status400BadRequest, error!, OpenAiError.InvalidRequest, "from");
-            var records = keeper.Ledger.Read().Select(r => r.Record).OfType<UsageRecord>();
-            var rows = UsageReport.Build(records, fromDay, toDay);
+            var rows = usage.Usage(fromDay, toDay);
             return string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase)
                 ? Results.Text(UsageReport.Csv(rows), "text/csv; charset=utf-8")
                 : Results.Text(UsageReport.Json(rows, fromDay, toDay), "application/json; charset=utf-8");

@@ -1,5 +1,4 @@
 using LlmGateway.Budgets.Accounts;
-using LlmGateway.Budgets.Ledger;
 using LlmGateway.Gateway;
 
 namespace LlmGateway.Budgets.Finance;
@@ -9,13 +8,13 @@ namespace LlmGateway.Budgets.Finance;
 /// survive restarts), with each team's daily budget allowance for the budget line. Reads the whole ledger, as
 /// <c>/admin/usage</c> does.
 /// </summary>
-internal sealed class SpendHistory(LedgerKeeper keeper, BudgetsConfigProvider budgets, GatewayConfigStore config, TimeProvider time)
+internal sealed class SpendHistory(IUsageReader usage, BudgetsConfigProvider budgets, GatewayConfigStore config, TimeProvider time)
 {
     public SpendDays Read(int days)
     {
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var from = today.AddDays(1 - days);
-        var rows = UsageReport.Build(keeper.Ledger.Read().Select(r => r.Record).OfType<UsageRecord>(), from, today);
+        var rows = usage.Usage(from, today);
         var policies = budgets.Current;
         var teams = config.Current.Options.Teams.Keys.Concat(rows.Select(r => r.Team)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var allowances = teams.ToDictionary(t => t, t => DailyAllowance(policies.PolicyFor(t), from, days), StringComparer.Ordinal);

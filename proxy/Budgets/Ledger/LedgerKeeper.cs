@@ -11,7 +11,7 @@ namespace LlmGateway.Budgets.Ledger;
 /// work until reopened) the records are held in memory, the log is reopened every <c>LedgerRetryMs</c>, and the
 /// held records are written again once it opens and commits. Shutdown never waits on storage past its token.
 /// </summary>
-internal sealed class LedgerKeeper : IHostedService, IDisposable
+internal sealed class LedgerKeeper : ILedgerStore, IHostedService, IDisposable
 {
     private readonly GatewayConfigStore _config;
     private readonly BudgetsConfigProvider _budgets;

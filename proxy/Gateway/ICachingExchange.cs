@@ -1,0 +1,9 @@
+using LlmGateway.Caching;
+
+namespace LlmGateway.Gateway;
+
+/// <summary>The caching step's access: its verdict (hit, miss or bypass), set once.</summary>
+internal interface ICachingExchange : IGatewayExchange
+{
+    void SetCacheOutcome(CacheOutcome outcome);
+}

@@ -1,0 +1,126 @@
+using Npgsql;
+
+namespace LlmGateway.Storage.Postgres;
+
+/// <summary>
+/// The schema, as numbered migrations applied in order at startup. Several replicas may start at once: the whole run
+/// holds a session advisory lock, so one applies and the others then find nothing left to do. Each migration runs in
+/// its own transaction with its row in <c>gateway_schema_migrations</c>, so a crash mid-way leaves no half-applied one.
+/// Never edit a migration that shipped: add the next one.
+/// </summary>
+internal static class PostgresMigrations
+{
+    /// <summary>Any constant; only gateways take this advisory lock.</summary>
+    private const long LockId = 0x4C4C_4D47_5701;
+
+    public static readonly IReadOnlyList<(int Version, string Name, string Sql)> All =
+    [
+        (1, "budgets and ledger", """
+            CREATE TABLE usage_records (
+                seq bigserial PRIMARY KEY,
+                record_id uuid NOT NULL UNIQUE,
+                time timestamptz NOT NULL,
+                team text NOT NULL,
+                key_id text NOT NULL,
+                model text NOT NULL,
+                provider text NOT NULL,
+                prompt_tokens bigint NOT NULL,
+                cached_prompt_tokens bigint NOT NULL,
+                completion_tokens bigint NOT NULL,
+                cost_usd numeric NOT NULL,
+                saved_usd numeric NOT NULL,
+                cache_result text NOT NULL,
+                estimated boolean NOT NULL,
+                request_id text NOT NULL);
+            CREATE INDEX usage_records_time ON usage_records (time);
+            COMMENT ON TABLE usage_records IS 'One row per settled request (LlmGateway). Append-only: corrections are new rows.';
+
+            CREATE FUNCTION usage_records_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'usage_records is append-only'; END $$;
+            CREATE TRIGGER usage_records_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON usage_records
+                FOR EACH STATEMENT EXECUTE FUNCTION usage_records_append_only();
+
+            CREATE TABLE budget_accounts (
+                team text NOT NULL,
+                key_id text NOT NULL,
+                day_start timestamptz, day_usd numeric NOT NULL DEFAULT 0, day_tokens bigint NOT NULL DEFAULT 0,
+                week_start timestamptz, week_usd numeric NOT NULL DEFAULT 0, week_tokens bigint NOT NULL DEFAULT 0,
+                month_start timestamptz, month_usd numeric NOT NULL DEFAULT 0, month_tokens bigint NOT NULL DEFAULT 0,
+                reserved_usd numeric NOT NULL DEFAULT 0,
+                reserved_tokens bigint NOT NULL DEFAULT 0,
+                PRIMARY KEY (team, key_id));
+            COMMENT ON TABLE budget_accounts IS 'Spend of the current day/week/month (team time zone) and what in-flight requests reserved; key_id '''' is the team.';
+
+            CREATE TABLE budget_reservations (
+                id uuid NOT NULL,
+                team text NOT NULL,
+                key_id text NOT NULL,
+                usd numeric NOT NULL,
+                tokens bigint NOT NULL,
+                expires_at timestamptz NOT NULL,
+                PRIMARY KEY (id, key_id));
+            CREATE INDEX budget_reservations_expiry ON budget_reservations (expires_at);
+
+            CREATE VIEW usage_daily AS
+            SELECT (time AT TIME ZONE 'UTC')::date AS day, team, model,
+                count(*) AS requests,
+                coalesce(sum(prompt_tokens) FILTER (WHERE cache_result <> 'hit'), 0)::bigint AS prompt_tokens,
+                coalesce(sum(cached_prompt_tokens) FILTER (WHERE cache_result <> 'hit'), 0)::bigint AS cached_prompt_tokens,
+                coalesce(sum(completion_tokens) FILTER (WHERE cache_result <> 'hit'), 0)::bigint AS completion_tokens,
+                sum(cost_usd) AS cost_usd,
+                coalesce(sum(prompt_tokens) FILTER (WHERE cache_result = 'hit'), 0)::bigint AS saved_prompt_tokens,
+                coalesce(sum(completion_tokens) FILTER (WHERE cache_result = 'hit'), 0)::bigint AS saved_completion_tokens,
+                sum(saved_usd) AS saved_usd,
+                count(*) FILTER (WHERE cache_result = 'hit') AS cache_hits,
+                count(*) FILTER (WHERE estimated) AS estimated_requests
+            FROM usage_records GROUP BY 1, 2, 3;
+            COMMENT ON VIEW usage_daily IS 'Spend and cache savings per UTC day, team and model (what /admin/usage and the usage CLI report).';
+
+            CREATE VIEW key_spend_monthly AS
+            SELECT date_trunc('month', time AT TIME ZONE 'UTC')::date AS month, team, key_id,
+                count(*) AS requests, sum(cost_usd) AS cost_usd, sum(saved_usd) AS saved_usd
+            FROM usage_records GROUP BY 1, 2, 3;
+            COMMENT ON VIEW key_spend_monthly IS 'Spend per UTC month, team and key id (first 12 hex digits of the key''s SHA-256): top keys.';
+            """),
+    ];
+
+    /// <summary>Applies what is missing; returns the schema version and how many migrations this call applied.</summary>
+    public static async Task<(int Version, int Applied)> ApplyAsync(NpgsqlConnection connection, ILogger logger, CancellationToken cancellationToken)
+    {
+        await Execute(connection, $"SELECT pg_advisory_lock({LockId})", cancellationToken);
+        try
+        {
+            await Execute(connection, "CREATE TABLE IF NOT EXISTS gateway_schema_migrations (version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())", cancellationToken);
+            await using var read = new NpgsqlCommand("SELECT coalesce(max(version), 0) FROM gateway_schema_migrations", connection);
+            var current = (int)(await read.ExecuteScalarAsync(cancellationToken))!;
+            var applied = 0;
+            foreach (var (version, name, sql) in All.Where(m => m.Version > current))
+            {
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                await using (var migrate = new NpgsqlCommand(sql, connection, transaction))
+                    await migrate.ExecuteNonQueryAsync(cancellationToken);
+                await using (var mark = new NpgsqlCommand("INSERT INTO gateway_schema_migrations (version, name) VALUES ($1, $2)", connection, transaction))
+                {
+                    mark.Parameters.Add(new() { Value = version });
+                    mark.Parameters.Add(new() { Value = name });
+                    await mark.ExecuteNonQueryAsync(cancellationToken);
+                }
+                await transaction.CommitAsync(cancellationToken);
+                PostgresLog.Migrated(logger, version, name);
+                current = version;
+                applied++;
+            }
+            return (current, applied);
+        }
+        finally
+        {
+            await Execute(connection, $"SELECT pg_advisory_unlock({LockId})", CancellationToken.None);
+        }
+    }
+
+    private static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
