@@ -7,6 +7,7 @@ using LlmGateway.Bench.Gateway;
 using LlmGateway.Bench.Guard;
 using LlmGateway.Bench.Metrics;
 using LlmGateway.Bench.Proxy;
+using LlmGateway.Bench.Storage;
 using LlmGateway.Bench.VectorIndex;
 
 // Each scenario reports figures measured in one run (ratios against a baseline measured alongside),
@@ -23,8 +24,10 @@ var root = new RootCommand("LlmGateway benchmarks: dotnet run -c Release --proje
     VectorIndexBenchOptions.Command(),
     CacheLatencyBench.Command(),
     CacheQualityBench.Command(),
+    CacheVerifierBench.Command(),
     MetricsBench.Command(),
     GuardBench.Command(),
+    StorageBench.Command(),
 };
 var parsed = root.Parse(args);
 var exitCode = await parsed.InvokeAsync();

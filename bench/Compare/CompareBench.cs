@@ -125,6 +125,8 @@ internal static class CompareBench
         systems.Add(new("gateway miss (unique questions)", "keep-alive", $"http://127.0.0.1:{cachedPort}/v1/chat/completions", Body("bench-model", "QUESTION", false), () => cached.Id) { Headers = gatewayHeaders, Unique = true });
         systems.Add(new("gateway exact hit", "keep-alive", $"http://127.0.0.1:{cachedPort}/v1/chat/completions", body, () => cached.Id) { Headers = gatewayHeaders });
         systems.Add(new("gateway semantic hit", "keep-alive", $"http://127.0.0.1:{cachedPort}/v1/chat/completions", Body("bench-model", Paraphrase, false), () => cached.Id) { Headers = gatewayHeaders });
+        if (MixBodies.Generate() is { } mix)
+            systems.Add(mix.Row($"http://127.0.0.1:{cachedPort}/v1/chat/completions", () => cached.Id, gatewayHeaders));
         if (portkey is not null)
             systems.Add(new("portkey", "keep-alive", $"http://127.0.0.1:{portkey.Port}/v1/chat/completions", body, () => portkey.ProcessId) { Headers = PortkeyHeaders("/v1"), IsPeer = true });
 

@@ -25,13 +25,6 @@ internal sealed class BudgetMiddleware(
     TimeProvider time,
     ILogger<BudgetMiddleware> logger)
 {
-    private static readonly Func<object, Task> WriteRateLimitHeaders = static state =>
-    {
-        var (response, decision) = ((HttpResponse, RateLimitDecision))state;
-        decision.WriteHeaders(response.Headers);
-        return Task.CompletedTask;
-    };
-
     public async Task InvokeAsync(HttpContext context)
     {
         var exchange = context.Features.GetRequiredFeature<IBudgetsExchange>();
@@ -51,7 +44,7 @@ internal sealed class BudgetMiddleware(
         var decision = limiter.Admit(team.Team, limits, request.Model is null ? 0 : estimate.RateLimitTokens(request.Body));
         if (decision is not null)
         {
-            context.Response.OnStarting(WriteRateLimitHeaders, (context.Response, decision));
+            decision.WriteHeaders(exchange.HeadersOnStart);
             if (decision.Rejected is { } reason)
             {
                 Reject(team, reason);

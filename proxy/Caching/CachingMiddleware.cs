@@ -74,19 +74,10 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
         exchange.SetCacheOutcome(CacheOutcome.Miss);
         if (policy.Reason is { } noLookup)
             metrics.Bypassed(noLookup);
-        // In OnStarting: a header set now would be lost to the failover step's Response.Clear() before a fallback.
-        if (policy.Reason is null)
-            context.Response.OnStarting(static response => { ((HttpResponse)response).Headers[CacheHeader] = "MISS"; return Task.CompletedTask; }, context.Response);
-        else
-        {
-            context.Response.OnStarting(static state =>
-            {
-                var (response, reason) = ((HttpResponse, string))state;
-                response.Headers[CacheHeader] = "MISS";
-                response.Headers[ReasonHeader] = reason;
-                return Task.CompletedTask;
-            }, (context.Response, policy.Reason));
-        }
+        // On start: a header set now would be lost to the failover step's Response.Clear() before a fallback.
+        exchange.HeadersOnStart[CacheHeader] = "MISS";
+        if (policy.Reason is { } skipped)
+            exchange.HeadersOnStart[ReasonHeader] = skipped;
         // The answer is stored before the client has it all (exact tier only: embedding and indexing run in the
         // background), so a repeat sent right after it arrived is a hit.
         var stored = false;

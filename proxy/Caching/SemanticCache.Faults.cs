@@ -15,11 +15,16 @@ internal sealed partial class SemanticCache
 
     private readonly SemaphoreSlim _maintenance = new(1, 1);
 
-    /// <summary>Opens the store; a checkpoint FASTER could not recover (it then opens empty) is said in a log line: the cache starts over.</summary>
-    private FasterEntryStore OpenStore()
+    /// <summary>
+    /// Opens the store: the shared one when a storage provider supplies it, else FASTER in the cache's folder, where a
+    /// checkpoint FASTER could not recover (it then opens empty) is said in a log line: the cache starts over.
+    /// </summary>
+    private IEntryStore OpenStore()
     {
+        if (_stores?.Open(_folder) is { } shared)
+            return shared;
         // Reopening after a fault: only the folder this cache opened first (same identity), never one recreated in its place.
-        var store = new FasterEntryStore(_folder, _options.MemoryBytes, _options.MaxEntryBytes + 64 * 1024, _options.MaxEntries, _hook?.Wrap, _store?.Identity);
+        var store = new FasterEntryStore(_folder, _options.MemoryBytes, _options.MaxEntryBytes + 64 * 1024, _options.MaxEntries, _hook?.Wrap, (_store as FasterEntryStore)?.Identity);
         if (store.CheckpointUnrecovered)
             CacheLog.CheckpointUnrecovered(_logger, _folder);
         return store;
@@ -48,7 +53,7 @@ internal sealed partial class SemanticCache
                 return await TryReopenAsync(cancellationToken);
             await CommitAsync(snapshot, cancellationToken).WaitAsync(_options.CommitTimeout, cancellationToken);
             // FASTER "commits" into a folder it recreated after an rm -rf; the marker tells.
-            if (!_store.InPlace())
+            if (_store is FasterEntryStore faster && !faster.InPlace())
                 throw new IOException(FasterEntryStore.Replaced(_folder));
             return true;
         }

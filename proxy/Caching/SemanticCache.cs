@@ -24,9 +24,11 @@ internal sealed partial class SemanticCache : IDisposable
     private readonly ILogger<SemanticCache> _logger;
     private readonly CacheMetrics _metrics;
     private readonly CacheDeviceHook? _hook;
+    private readonly IEntryStoreProvider? _stores;
+    private readonly HitDecision _hitDecision;
     private readonly VectorIndexOptions _vectorOptions;
     private readonly string _folder;
-    private FasterEntryStore _store;
+    private IEntryStore _store;
     private PartitionedVectorIndex _index;
     private volatile CacheFault? _fault;
     private readonly ConcurrentDictionary<long, CacheEntryMeta> _entries = new();
@@ -40,11 +42,13 @@ internal sealed partial class SemanticCache : IDisposable
     private long _committedVersion = -1;
 
     public SemanticCache(IOptions<CacheOptions> options, IOptions<VectorIndexOptions> indexOptions, GatewayConfigStore config, ITextEmbedder embedder,
-        TimeProvider time, ILogger<SemanticCache> logger, CacheMetrics metrics, CacheDeviceHook? hook = null)
+        TimeProvider time, ILogger<SemanticCache> logger, CacheMetrics metrics, CacheDeviceHook? hook = null, IEntryStoreProvider? stores = null)
     {
         _hook = hook;
+        _stores = stores;
         _options = options.Value;
         _embedder = embedder;
+        _hitDecision = HitDecision.For(HitDecisions.For(embedder.ModelId), _options.Verifier);
         _time = time;
         _logger = logger;
         _metrics = metrics;
@@ -102,7 +106,7 @@ internal sealed partial class SemanticCache : IDisposable
                 || candidate.EmbedderId != _embedder.ModelId
                 || candidate.ExpiresUnixMs <= now)
                 continue;
-            if (guard && candidate.QueryText is not null && !LookAlikeGuard.Allows(key.QueryText!, candidate.QueryText))
+            if (guard && candidate.QueryText is not null && !_hitDecision.Allows(key.QueryText!, candidate.QueryText, match.Similarity))
             {
                 _metrics.GuardRefused();
                 continue;
@@ -139,6 +143,14 @@ internal sealed partial class SemanticCache : IDisposable
     /// </summary>
     public bool Store(CacheEntry entry, int? scopeQuota)
     {
+        if (entry.Vector.Length == 0 && entry.QueryText is { Length: > 0 } text && _embedder is ISpanTextEmbedder inline)
+        {
+            // An embedder that works on spans (hashing) takes microseconds: embed here, so the entry is written once,
+            // with its vector. A model's embedding (milliseconds) is left to the background indexer.
+            var embedded = new float[_embedder.Dimension];
+            inline.Embed(text, embedded);
+            entry = entry with { Vector = embedded, EmbedderId = _embedder.ModelId };
+        }
         var bytes = entry.Serialize();
         if (bytes.Length > _options.MaxEntryBytes + 64 * 1024)
             return true;

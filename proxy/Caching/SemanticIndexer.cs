@@ -29,7 +29,8 @@ internal sealed class SemanticIndexer : IDisposable
         _embedder = embedder;
         _index = index;
         _logger = logger;
-        var count = workers > 0 ? workers : Math.Clamp(Environment.ProcessorCount, 1, 4);
+        // By default half the cores at most: the background must not take the CPU that requests need.
+        var count = workers > 0 ? workers : Math.Clamp(Environment.ProcessorCount / 2, 1, 4);
         var perQueue = Math.Max(1, capacity / count);
         _queues = new Channel<IndexJob>[count];
         _workers = new Task[count];

@@ -17,9 +17,13 @@ internal sealed class GatewayExchange : IGuardExchange, IBudgetsExchange, ICachi
     private CacheOutcome? _cache;
     private CapturedResponse? _capture;
     private bool _forwardPlanned;
+    private readonly HttpResponse _response;
+    private HeaderDictionary? _headersOnStart;
+    private bool _dropContentLength;
 
-    private GatewayExchange(TeamIdentity team, GatewayRequest request)
+    private GatewayExchange(HttpResponse response, TeamIdentity team, GatewayRequest request)
     {
+        _response = response;
         Team = team;
         Request = request;
     }
@@ -41,7 +45,7 @@ internal sealed class GatewayExchange : IGuardExchange, IBudgetsExchange, ICachi
     /// <summary>Creates the request's exchange and sets its features; called once, by the parsing step.</summary>
     public static GatewayExchange Start(HttpContext context, TeamIdentity team, GatewayRequest request)
     {
-        var exchange = new GatewayExchange(team, request);
+        var exchange = new GatewayExchange(context.Response, team, request);
         var features = context.Features;
         features.Set<IGatewayExchange>(exchange);
         features.Set<IGuardExchange>(exchange);
@@ -49,8 +53,33 @@ internal sealed class GatewayExchange : IGuardExchange, IBudgetsExchange, ICachi
         features.Set<ICachingExchange>(exchange);
         features.Set<IFailoverExchange>(exchange);
         features.Set<ICaptureExchange>(exchange);
+        // The one response-start hook of the proxy steps: what they set here survives the failover step's
+        // Response.Clear() before a fallback, which a header set at once would not.
+        context.Response.OnStarting(ApplyOnStart, exchange);
         return exchange;
     }
+
+    private static readonly Func<object, Task> ApplyOnStart = static state =>
+    {
+        var exchange = (GatewayExchange)state;
+        var response = exchange._response;
+        if (exchange._headersOnStart is { } headers)
+        {
+            foreach (var (name, value) in headers)
+                response.Headers[name] = value;
+        }
+        if (exchange._dropContentLength)
+            response.ContentLength = null;
+        return Task.CompletedTask;
+    };
+
+    private IHeaderDictionary HeadersOnStart => _headersOnStart ??= new HeaderDictionary();
+
+    IHeaderDictionary IBudgetsExchange.HeadersOnStart => HeadersOnStart;
+
+    IHeaderDictionary ICachingExchange.HeadersOnStart => HeadersOnStart;
+
+    void IGuardExchange.DropContentLengthOnStart() => _dropContentLength = true;
 
     void IGuardExchange.MarkBodyRedacted() => BodyRedacted = true;
 

@@ -4,4 +4,7 @@ namespace LlmGateway.Gateway;
 internal interface IBudgetsExchange : IGatewayExchange
 {
     void PlanForward(ForwardPlan plan);
+
+    /// <summary>Headers set on the response when it starts (<c>x-ratelimit-*</c>), whatever answers it.</summary>
+    IHeaderDictionary HeadersOnStart { get; }
 }

@@ -6,4 +6,7 @@ namespace LlmGateway.Gateway;
 internal interface ICachingExchange : IGatewayExchange
 {
     void SetCacheOutcome(CacheOutcome outcome);
+
+    /// <summary>Headers set on the response when it starts (<c>x-cache: MISS</c>), whatever attempt answers it.</summary>
+    IHeaderDictionary HeadersOnStart { get; }
 }

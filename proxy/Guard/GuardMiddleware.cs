@@ -53,7 +53,7 @@ internal sealed class GuardMiddleware(RequestDelegate next, GuardPolicies polici
         var restoring = new RestoringResponseBody(original, context.Response, inspection.Placeholders);
         context.Features.Set<IHttpResponseBodyFeature>(restoring);
         // Restored values change the length.
-        context.Response.OnStarting(static response => { ((HttpResponse)response).ContentLength = null; return Task.CompletedTask; }, context.Response);
+        exchange.DropContentLengthOnStart();
         try
         {
             await next(context);

@@ -25,6 +25,14 @@ public sealed record StorageOptions
     public TimeSpan ReservationTimeout { get; init; } = TimeSpan.FromMinutes(15);
 
     /// <summary>
+    /// <c>postgres</c>: commit budget balance changes (reservations, settlements) without waiting for PostgreSQL's WAL
+    /// flush (<c>synchronous_commit = off</c> on their connections only; usage records always wait). About 7× faster per
+    /// request (bench: 0.36 vs 2.7 ms p50), but if the database server itself crashes the last fraction of a second of
+    /// balance changes is lost, so replicas may then admit up to that much more spend in the current period. Default false.
+    /// </summary>
+    public bool AsyncBudgetCommits { get; init; }
+
+    /// <summary>
     /// How many replicas serve the same teams (behind one load balancer). Rate limits are not shared through the
     /// database: each replica enforces its share, ⌈limit / Replicas⌉, so together they admit about the limit when the
     /// balancer spreads a team's requests evenly (see Storage/Postgres/README.md). Default 1.

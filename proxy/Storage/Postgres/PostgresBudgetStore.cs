@@ -174,7 +174,7 @@ internal sealed class PostgresBudgetStore(PostgresDatabase database, GatewayConf
     {
         try
         {
-            return database.DataSource.OpenConnection();
+            return database.BudgetDataSource.OpenConnection();
         }
         catch (Exception ex) when (PostgresDatabase.IsUnavailable(ex))
         {

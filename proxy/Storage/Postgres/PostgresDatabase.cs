@@ -26,9 +26,22 @@ internal sealed class PostgresDatabase : IAsyncDisposable
             connection.MaxAutoPrepare = 16;
         Server = $"{connection.Host}:{connection.Port}/{connection.Database}";
         DataSource = NpgsqlDataSource.Create(connection);
+        var unsynced = new NpgsqlConnectionStringBuilder(connection.ConnectionString);
+        unsynced.Options = (unsynced.Options + " -c synchronous_commit=off").Trim();
+        UnsyncedDataSource = NpgsqlDataSource.Create(unsynced);
+        BudgetDataSource = config.Current.Options.Storage.AsyncBudgetCommits ? UnsyncedDataSource : DataSource;
     }
 
     public NpgsqlDataSource DataSource { get; }
+
+    /// <summary>
+    /// Connections whose commits do not wait for the WAL flush: for cache entries (a lost one is a miss) and, when
+    /// configured, budget statements. A crash of the database server may lose their last fraction of a second.
+    /// </summary>
+    public NpgsqlDataSource UnsyncedDataSource { get; }
+
+    /// <summary>The pool budget statements use: <see cref="DataSource"/>, or one committing asynchronously (<c>Gateway:Storage:AsyncBudgetCommits</c>).</summary>
+    public NpgsqlDataSource BudgetDataSource { get; }
 
     /// <summary>host:port/database, for messages (never the password).</summary>
     public string Server { get; }
@@ -81,5 +94,9 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         || (ex is NpgsqlException && ex.InnerException is System.Net.Sockets.SocketException or IOException or TimeoutException)
         || (ex is PostgresException pg && pg.SqlState.StartsWith("57P", StringComparison.Ordinal)); // admin shutdown, crash shutdown, cannot connect now
 
-    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await UnsyncedDataSource.DisposeAsync();
+        await DataSource.DisposeAsync();
+    }
 }

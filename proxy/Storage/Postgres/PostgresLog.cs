@@ -23,4 +23,7 @@ internal static partial class PostgresLog
 
     [LoggerMessage(10006, LogLevel.Warning, "Budget reservation sweep failed: {Error}", EventName = "ReservationSweepFailed")]
     public static partial void SweepFailed(ILogger logger, string error);
+
+    [LoggerMessage(10007, LogLevel.Warning, "Following shared cache entries failed (reconnecting; a catch-up query covers the gap): {Error}", EventName = "CacheFollowFailed")]
+    public static partial void CacheFollowFailed(ILogger logger, string error);
 }

@@ -82,6 +82,29 @@ internal static class PostgresMigrations
             FROM usage_records GROUP BY 1, 2, 3;
             COMMENT ON VIEW key_spend_monthly IS 'Spend per UTC month, team and key id (first 12 hex digits of the key''s SHA-256): top keys.';
             """),
+        (2, "shared cache entries", """
+            CREATE SEQUENCE cache_entries_seq;
+            CREATE TABLE cache_entries (
+                key bytea PRIMARY KEY,
+                value bytea,
+                seq bigint NOT NULL,
+                updated_at timestamptz NOT NULL DEFAULT now());
+            CREATE INDEX cache_entries_by_seq ON cache_entries (seq);
+            COMMENT ON TABLE cache_entries IS 'Semantic-cache entries shared by replicas (answer, vector, partition, expiry, embedder: CacheEntry bytes); value NULL = deleted (a tombstone replicas follow).';
+
+            -- Writers take one transaction lock, so sequence numbers commit in order: a replica that has read every row up
+            -- to seq N has seen every change up to N, and its catch-up query (seq > N) can never skip a late commit.
+            CREATE FUNCTION cache_put(k bytea, v bytea) RETURNS bigint LANGUAGE plpgsql AS $$
+            DECLARE s bigint;
+            BEGIN
+                PERFORM pg_advisory_xact_lock(5071455);
+                s := nextval('cache_entries_seq');
+                INSERT INTO cache_entries AS c (key, value, seq) VALUES (k, v, s)
+                    ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, seq = EXCLUDED.seq, updated_at = now();
+                PERFORM pg_notify('llmgw_cache', s::text);
+                RETURN s;
+            END $$;
+            """),
     ];
 
     /// <summary>Applies what is missing; returns the schema version and how many migrations this call applied.</summary>

@@ -17,6 +17,10 @@ internal static class PostgresStorageExtensions
         services.AddSingleton<PostgresLedger>();
         services.AddSingleton<ILedgerStore>(sp => sp.GetRequiredService<PostgresLedger>());
         services.AddSingleton<IUsageReader, PostgresUsageReader>();
+        services.AddSingleton<PostgresEntryStores>();
+        services.AddSingleton<IEntryStoreProvider>(sp => sp.GetRequiredService<PostgresEntryStores>());
+        services.AddSingleton<PostgresCacheFollower>();
+        services.AddHostedService(sp => sp.GetRequiredService<PostgresCacheFollower>());
         services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
         return services;
     }

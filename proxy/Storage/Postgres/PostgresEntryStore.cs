@@ -1,0 +1,119 @@
+using System.Collections.Concurrent;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace LlmGateway.Storage.Postgres;
+
+/// <summary>
+/// The cache's entries in PostgreSQL (<c>cache_entries</c>), with a full copy in this process: reads never leave it, writes
+/// go to the table (<c>cache_put</c>, which notifies every replica) and to the copy. Changes made by other replicas come
+/// in through <see cref="PostgresCacheFollower"/>, which marks them here (<see cref="ExpectRemote"/>) before handing them
+/// to the cache, so the cache's own write of a change it received is not sent back to the table.
+/// </summary>
+internal sealed class PostgresEntryStore : IEntryStore
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly ConcurrentDictionary<string, byte[]> _entries = new(StringComparer.Ordinal);
+    // Changes received from the table that the cache has not applied yet: the value, or null for a deletion.
+    private readonly ConcurrentDictionary<string, byte[]?> _remote = new(StringComparer.Ordinal);
+    private long _lastSeq;
+
+    private PostgresEntryStore(NpgsqlDataSource dataSource) => _dataSource = dataSource;
+
+    /// <summary>The highest change (sequence number) this copy has seen.</summary>
+    public long LastSeq => Interlocked.Read(ref _lastSeq);
+
+    /// <summary>Loads every live entry and the sequence number they are current to, in one snapshot.</summary>
+    public static PostgresEntryStore Open(NpgsqlDataSource dataSource)
+    {
+        var store = new PostgresEntryStore(dataSource);
+        using var connection = dataSource.OpenConnection();
+        using var transaction = connection.BeginTransaction(System.Data.IsolationLevel.RepeatableRead);
+        using (var last = new NpgsqlCommand("SELECT coalesce(max(seq), 0) FROM cache_entries", connection, transaction))
+            store._lastSeq = (long)last.ExecuteScalar()!;
+        using (var all = new NpgsqlCommand("SELECT key, value FROM cache_entries WHERE value IS NOT NULL", connection, transaction))
+        using (var reader = all.ExecuteReader())
+        {
+            while (reader.Read())
+                store._entries[Convert.ToHexString(reader.GetFieldValue<byte[]>(0))] = reader.GetFieldValue<byte[]>(1);
+        }
+        transaction.Commit();
+        return store;
+    }
+
+    public void Upsert(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    {
+        var hex = Convert.ToHexString(key);
+        var bytes = value.ToArray();
+        // The same bytes already here: the cache is applying a change that came from the table (or repeating one).
+        if (_entries.TryGetValue(hex, out var current) && current.AsSpan().SequenceEqual(value))
+        {
+            _remote.TryRemove(hex, out _);
+            return;
+        }
+        Put(key.ToArray(), bytes);
+        _entries[hex] = bytes;
+    }
+
+    public byte[]? Read(ReadOnlySpan<byte> key) => _entries.TryGetValue(Convert.ToHexString(key), out var value) ? value : null;
+
+    public void Delete(ReadOnlySpan<byte> key)
+    {
+        var hex = Convert.ToHexString(key);
+        if (_remote.TryGetValue(hex, out var pending))
+        {
+            // A received change: an update replaces the entry (the cache removes the old one first: keep the new bytes), a deletion removes it here only.
+            if (pending is null && _remote.TryRemove(hex, out _))
+                _entries.TryRemove(hex, out _);
+            return;
+        }
+        if (!_entries.TryRemove(hex, out _))
+            return;
+        Put(key.ToArray(), null);
+    }
+
+    public IEnumerable<(byte[] Key, byte[] Value)> Scan() => _entries.Select(e => (Convert.FromHexString(e.Key), e.Value)).ToList();
+
+    /// <summary>Every write is committed in the table when <see cref="Upsert"/> returns: nothing to do.</summary>
+    public Task CheckpointAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Marks a change read from the table (value null: deleted) before the cache applies it; returns false when this copy already has it.</summary>
+    public bool ExpectRemote(byte[] key, byte[]? value, long seq)
+    {
+        InterlockedMax(ref _lastSeq, seq);
+        var hex = Convert.ToHexString(key);
+        var current = _entries.GetValueOrDefault(hex);
+        if (value is null ? current is null : current is not null && current.AsSpan().SequenceEqual(value))
+            return false; // our own write coming back, or one already applied
+        _remote[hex] = value;
+        if (value is not null)
+            _entries[hex] = value;
+        return true;
+    }
+
+    private void Put(byte[] key, byte[]? value)
+    {
+        using var connection = _dataSource.OpenConnection();
+        using var command = new NpgsqlCommand("SELECT cache_put($1, $2)", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = key, NpgsqlDbType = NpgsqlDbType.Bytea });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bytea });
+        // Our own change comes back through the follower like any other; this copy then already has it (ExpectRemote: false).
+        command.ExecuteNonQuery();
+    }
+
+    private static void InterlockedMax(ref long target, long value)
+    {
+        var current = Interlocked.Read(ref target);
+        while (value > current)
+        {
+            var seen = Interlocked.CompareExchange(ref target, value, current);
+            if (seen == current)
+                return;
+            current = seen;
+        }
+    }
+
+    public void Dispose()
+    {
+    }
+}
