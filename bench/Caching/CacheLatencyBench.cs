@@ -68,8 +68,8 @@ internal static class CacheLatencyBench
         await Ask(cachedPort, "How do I reset my password?", "MISS");
         await Series(200, _ => Ask(cachedPort, "How do I reset my password?", "HIT")); // warm-up
         var exact = await Series(count, _ => Ask(cachedPort, "How do I reset my password?", "HIT"));
-        await Series(200, _ => Ask(cachedPort, "How do I reset my password please?", "HIT"));
-        var semantic = await Series(count, _ => Ask(cachedPort, "How do I reset my password please?", "HIT"));
+        await Series(200, _ => Ask(cachedPort, "How can I reset my password?", "HIT"));
+        var semantic = await Series(count, _ => Ask(cachedPort, "How can I reset my password?", "HIT"));
         var hitsPerSecond = await LoadGenerator.MaxThroughputAsync(async () => { await Ask(cachedPort, "How do I reset my password?", "HIT"); return true; }, 32, TimeSpan.FromSeconds(5));
 
         // Miss overhead: the same unique questions through a plain gateway and a caching one, fast upstream.
@@ -110,7 +110,7 @@ internal static class CacheLatencyBench
           "Logging": { "LogLevel": { "Default": "Warning" } },
           "Gateway": {
             "Storage": { "Path": "{{storage}}" },
-            "Cache": { "Enabled": {{(cache ? "true" : "false")}}, "Threshold": 0.9 },
+            "Cache": { "Enabled": {{(cache ? "true" : "false")}}, {{(embedder == "hashing" ? "\"Threshold\": 0.9" : "\"Semantic\": \"on\"")}} },
             "Embeddings": {{(embedder == "hashing" ? "{ \"Provider\": \"hashing\" }" : $"{{ \"Model\": \"{embedder}\" }}")}},
             "Providers": { "fake": { "BaseUrl": "http://127.0.0.1:{{upstreamPort}}/v1" } },
             "Models": { "bench-model": { "Provider": "fake" } },

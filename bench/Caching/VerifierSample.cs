@@ -13,6 +13,9 @@ internal sealed record VerifierSample(string Set, LabelledPair Pair, QualitySpli
     /// <summary>Refused by the guard's exact rules before the learned part is asked (<see cref="HitFeatures.Vetoed"/>).</summary>
     public bool Vetoed => HitFeatures.Vetoed(Features);
 
+    /// <summary>Equal but for case, spacing and punctuation: served without asking the verifier (<see cref="HitDecision"/>).</summary>
+    public bool SameLetters { get; } = HitFeatures.Letters(Pair.A) == HitFeatures.Letters(Pair.B);
+
     /// <summary>Samples of one set, with cosines read from <paramref name="cacheFolder"/> when this embedder already scored them there.</summary>
     /// <param name="train">False: the set is only chosen and measured on (dev and held-out halves), never trained on.</param>
     public static async Task<List<VerifierSample>> LoadAsync(string set, IReadOnlyList<LabelledPair> pairs, ITextEmbedder embedder, string cacheFolder, bool train)

@@ -32,6 +32,10 @@ internal sealed class HitDecision
             return OtherScripts.Allows(asked, stored, _otherScriptBar);
         Span<float> features = stackalloc float[HitFeatures.Count];
         HitFeatures.Compute(asked, stored, cosine, features);
-        return !HitFeatures.Vetoed(features) && _verifier.Probability(features) >= _verifier.MinProbability;
+        if (HitFeatures.Vetoed(features))
+            return false;
+        // The same letters and digits (case, spacing and punctuation aside; symbols were compared by the veto) ask the
+        // same question, whatever QQP's labels taught the model about overlap.
+        return HitFeatures.Letters(asked) == HitFeatures.Letters(stored) || _verifier.Probability(features) >= _verifier.MinProbability;
     }
 }

@@ -7,6 +7,8 @@ namespace LlmGateway.Caching;
 /// The verifier's view of a candidate hit: the embedder's cosine and the look-alike guard's signals as numbers
 /// instead of vetoes (how many content words one side lacks, how far shared words moved, ...). The names are
 /// part of a shipped verifier's data: a verifier trained on other features is refused (<see cref="HitDecisionData"/>).
+/// Word and character overlap get negative weights (QQP's and PAWS-X's hard negatives share most words), so texts equal
+/// but for case, spacing and punctuation are served by a rule before the model is asked (<see cref="HitDecision"/>).
 /// </summary>
 internal static class HitFeatures
 {

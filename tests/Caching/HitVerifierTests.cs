@@ -31,6 +31,10 @@ public sealed class HitVerifierTests
     public void The_README_s_first_rewording_is_served_at_MiniLM_s_cosine() =>
         Assert.True(Verifier().Allows("How can I reset my password?", "How do I reset my password?", 0.9917));
 
+    [Fact]
+    public void Texts_equal_but_for_case_spacing_and_punctuation_are_served_whatever_the_model_says() =>
+        Assert.True(Verifier().Allows("how do i reset my password", "How do I reset my password?", ShippedMiniLm().Threshold));
+
     [Theory]
     [InlineData("パスワードをリセットする方法は？", "パスワードをリセットする方法は")] // punctuation
     [InlineData("パスワードを リセットする 方法は？", "パスワードをリセットする方法は?")] // spacing, full-width vs ASCII
