@@ -17,6 +17,7 @@ var root = new RootCommand("LlmGateway benchmarks: dotnet run -c Release --proje
     ProxyBench.Command(),
     CompareBench.Command(),
     OverloadBench.Command(),
+    SoakBench.Command(),
     SlowUploadsBench.Command(),
     EmbeddingsBench.Command(),
     TokenizerLibraryBench.Command(),
