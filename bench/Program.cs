@@ -18,6 +18,7 @@ var root = new RootCommand("LlmGateway benchmarks: dotnet run -c Release --proje
     CompareBench.Command(),
     OverloadBench.Command(),
     SoakBench.Command(),
+    OpenLoopBench.Command(),
     SlowUploadsBench.Command(),
     EmbeddingsBench.Command(),
     TokenizerLibraryBench.Command(),
