@@ -52,7 +52,7 @@ internal static class SoakBench
 
         var countersFile = Path.Combine(Path.GetTempPath(), $"llmgw-soak-counters-{Guid.NewGuid():N}.csv");
         using var counters = StartCounters(gateway.Id, interval, duration + interval, countersFile);
-        Console.WriteLine($"# soak: {duration} s of the mix ({mix.Describe()}), wrk -c{connections}, gateway pid {gateway.Id}, samples every {interval} s; GC heap: {(counters is null ? "dotnet-counters not found (set DOTNET_COUNTERS or install it: see the README), left out" : "dotnet-counters")}");
+        Console.WriteLine($"# soak: {duration} s of the mix ({mix.Describe()}), wrk -c{connections}, gateway pid {gateway.Id}, samples every {interval} s; GC heap: {(counters is null ? "dotnet-counters not found (run scripts/setup-bench.sh or set DOTNET_COUNTERS), left out" : "dotnet-counters")}");
 
         var samples = new List<Sample> { Sample.Take(gateway.Id, TimeSpan.Zero) };
         var clock = Stopwatch.StartNew();
@@ -93,7 +93,11 @@ internal static class SoakBench
     private static string? CountersTool()
     {
         var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var repository = new List<string>(); // bench/peers/tools, where scripts/setup-bench.sh installs it
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            repository.Add(Path.Combine(dir.FullName, "bench", "peers", "tools", "dotnet-counters"));
         var candidates = new[] { Environment.GetEnvironmentVariable("DOTNET_COUNTERS"), Path.Combine(home, ".dotnet", "tools", "dotnet-counters") }
+            .Concat(repository)
             .Concat((Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries).Select(d => Path.Combine(d, "dotnet-counters")));
         return candidates.FirstOrDefault(c => c is not null && File.Exists(c));
     }
