@@ -50,15 +50,17 @@ internal static class OpenLoopBench
         await using var cached = await ChildProcess.StartAsync($"--urls http://127.0.0.1:{cachedPort} --config {CompareBench.Config(upstream.Port, cache: true)}", $"http://127.0.0.1:{cachedPort}/readyz");
         var headers = new Dictionary<string, string> { ["Authorization"] = "Bearer " + BenchGatewayConfig.Key };
         var body = $$"""{"model":"bench-model","messages":[{"role":"user","content":"{{Question}}"}]}""";
-        var systems = new List<(CompareSystem System, IReadOnlyList<string> Bodies)>
+        // The direct upstream at the pass-through's rates, same generator: what the generator and the machine add by themselves.
+        var direct = new CompareSystem("nginx upstream (direct), same rates", "keep-alive", $"http://127.0.0.1:{upstream.Port}/v1/chat/completions", body, () => upstream.ProcessId);
+        var systems = new List<(CompareSystem System, IReadOnlyList<string> Bodies, CompareSystem? Reference)>
         {
-            (new CompareSystem("gateway pass-through", "keep-alive", $"http://127.0.0.1:{plainPort}/v1/chat/completions", body, () => plain.Id) { Headers = headers }, [body]),
+            (new CompareSystem("gateway pass-through", "keep-alive", $"http://127.0.0.1:{plainPort}/v1/chat/completions", body, () => plain.Id) { Headers = headers }, [body], direct),
         };
         if (MixBodies.Generate() is { } mix)
-            systems.Add((mix.Row($"http://127.0.0.1:{cachedPort}/v1/chat/completions", () => cached.Id, headers), mix.Lines()));
+            systems.Add((mix.Row($"http://127.0.0.1:{cachedPort}/v1/chat/completions", () => cached.Id, headers), mix.Lines(), null));
 
         var rows = new List<OpenLoopRow>();
-        foreach (var (system, bodies) in systems)
+        foreach (var (system, bodies, reference) in systems)
         {
             await WrkRun.RunAsync(wrk, system, connections, TimeSpan.FromSeconds(warmup), "warm");
             var cpuBefore = Peers.TreeCpuTime(system.ProcessId());
@@ -69,16 +71,14 @@ internal static class OpenLoopBench
                 system.CountHits ? capacity.Hits / (double)Math.Max(1, capacity.Requests) : null);
             rows.Add(closed);
             Console.WriteLine($"  {system.Name}: closed-loop capacity {closed.TargetRate:0} req/s (wrk -c{connections}), p50 {capacity.P50:0.000} ms, load {closed.LoadAverage:0.0}");
+            // The generator's own warm-up (its JIT, its connections), discarded.
+            await OpenLoop.RunAsync(system.Url, bodies, system.Headers, closed.TargetRate * percents.Min() / 100, TimeSpan.FromSeconds(3), pool);
             foreach (var percent in percents)
             {
                 var rate = closed.TargetRate * percent / 100;
-                cpuBefore = Peers.TreeCpuTime(system.ProcessId());
-                var r = await OpenLoop.RunAsync(system.Url, bodies, system.Headers, rate, TimeSpan.FromSeconds(seconds), pool);
-                cpu = Peers.TreeCpuTime(system.ProcessId()) - cpuBefore;
-                var row = new OpenLoopRow(system.Name, "open loop", percent, rate, r.CompletedRate, r.P50, r.P90, r.P99, r.P999, r.ServiceP99, r.SendLagP99, r.Errors + r.Unfinished,
-                    cpu.TotalMicroseconds / Math.Max(1, r.Completed), Load(), system.CountHits ? r.Hits / (double)Math.Max(1, r.Completed) : null);
-                rows.Add(row);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {system.Name} at {percent} % ({rate:0} req/s): achieved {r.CompletedRate:0}, p50 {r.P50:0.000} p99 {r.P99:0.000} p99.9 {r.P999:0.000} ms, send lag p99 {r.SendLagP99:0.000} ms, errors {r.Errors}, unfinished {r.Unfinished}, load {row.LoadAverage:0.0}"));
+                rows.Add(await FixedRateAsync(system, bodies, percent, rate, seconds, pool));
+                if (reference is not null)
+                    rows.Add(await FixedRateAsync(reference, [reference.Body], percent, rate, seconds, pool));
             }
         }
 
@@ -93,13 +93,24 @@ internal static class OpenLoopBench
         return rows.Any(r => r.Errors > 0) ? 1 : 0;
     }
 
+    private static async Task<OpenLoopRow> FixedRateAsync(CompareSystem system, IReadOnlyList<string> bodies, int percent, double rate, int seconds, int pool)
+    {
+        var cpuBefore = Peers.TreeCpuTime(system.ProcessId());
+        var r = await OpenLoop.RunAsync(system.Url, bodies, system.Headers, rate, TimeSpan.FromSeconds(seconds), pool);
+        var cpu = Peers.TreeCpuTime(system.ProcessId()) - cpuBefore;
+        var row = new OpenLoopRow(system.Name, "open loop", percent, rate, r.CompletedRate, r.P50, r.P90, r.P99, r.P999, r.ServiceP99, r.SendLagP99, r.Errors + r.Unfinished,
+            cpu.TotalMicroseconds / Math.Max(1, r.Completed), Load(), system.CountHits ? r.Hits / (double)Math.Max(1, r.Completed) : null);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {system.Name} at {percent} % ({rate:0} req/s): achieved {r.CompletedRate:0}, p50 {r.P50:0.000} p99 {r.P99:0.000} p99.9 {r.P999:0.000} ms, send lag p99 {r.SendLagP99:0.000} ms, errors {r.Errors}, unfinished {r.Unfinished}, load {row.LoadAverage:0.0}"));
+        return row;
+    }
+
     private static double Load() => double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
 
     private static string Markdown(List<OpenLoopRow> rows, int seconds, int connections, int pool)
     {
         static string F(double v, string format) => double.IsNaN(v) ? "-" : v.ToString(format, CultureInfo.InvariantCulture);
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Closed-loop capacity from wrk -c{connections} ({seconds} s), then the bench's open-loop generator (C#, SocketsHttpHandler, up to {pool} connections; Debian has no wrk2) at fixed fractions of it for {seconds} s each. Open-loop latencies run from each request's intended send time (no coordinated omission); 'send lag' is how late the generator itself handed requests out. CPU is the gateway process's from /proc ÷ requests answered. Load average (1 min) as each row ended.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Closed-loop capacity from wrk -c{connections} ({seconds} s), then the bench's open-loop generator (C#, SocketsHttpHandler, up to {pool} connections; Debian has no wrk2) at fixed fractions of it for {seconds} s each. Open-loop latencies run from each request's intended send time (no coordinated omission); The generator is warmed up (3 s, discarded) before each system's fixed rates. 'send lag' is how late the generator itself handed requests out, and the direct-upstream rows at the pass-through's rates show what the generator and the machine add on their own: where achieved < target or the direct row is slow too, the generator or the machine was the limit, not the gateway. CPU is the gateway process's from /proc ÷ requests answered. Load average (1 min) as each row ended.");
         text.AppendLine();
         text.AppendLine("| system | mode | % of capacity | target req/s | achieved req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | service p99 ms | send lag p99 ms | hits | CPU µs/req | errors | load avg |");
         text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");

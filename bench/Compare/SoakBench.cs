@@ -177,31 +177,41 @@ internal sealed record SoakReport(int Duration, int Warmup, int Connections, str
     public string Markdown(Sample start, Sample warm, Sample end)
     {
         static string Mib(double bytes) => (bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture);
-        static string Change(double from, double to, double tolerance, double slack) =>
-            Math.Abs(to - from) <= Math.Max(tolerance * Math.Abs(from), slack) ? "flat" : to > from ? "growing" : "shrinking";
-        var postWarmup = Samples.Where(s => s.Elapsed >= warm.Elapsed).ToList();
+        // One sample is noisy (the GC heap is read after whichever collection came last): the trend compares the medians
+        // of the first and the last quarter of the samples taken under load after the warm-up.
+        static string Trend<T>(IReadOnlyList<T> samples, Func<T, double> value, double tolerance, double slack)
+        {
+            if (samples.Count < 4)
+                return "too few samples";
+            static double Median(IEnumerable<double> values) => values.Order().ElementAt(values.Count() / 2);
+            var quarter = samples.Count / 4;
+            var (from, to) = (Median(samples.Take(quarter).Select(value)), Median(samples.TakeLast(quarter).Select(value)));
+            var verdict = Math.Abs(to - from) <= Math.Max(tolerance * Math.Abs(from), slack) ? "flat" : to > from ? "growing" : "shrinking";
+            return string.Create(CultureInfo.InvariantCulture, $"{verdict} ({from:0.#} → {to:0.#})");
+        }
+        var postWarmup = Samples.Where(s => s.Elapsed >= warm.Elapsed && s != end).ToList();
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Soak: {Duration} s of the realistic mix ({Mix}) against one cache-on gateway, wrk -c{Connections} on loopback; samples from /proc every few seconds, GC heap from dotnet-counters (System.Runtime, after the last collection). 'flat' = the end within 10 % (threads: ±4, handles: ±8) of the after-warm-up sample.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Soak: {Duration} s of the realistic mix ({Mix}) against one cache-on gateway, wrk -c{Connections} on loopback; samples from /proc every few seconds, GC heap from dotnet-counters (System.Runtime, after the last collection). 'trend' compares the medians of the first and last quarter of the samples under load after the warm-up: flat = within 10 % (threads ±4, handles ±8).");
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"Load: {RequestsPerSecond:0} req/s, p50 {P50:0.000} ms, p99 {P99:0.000} ms, {HitRatio * 100:0} % hits, {CpuMicrosPerRequest:0.0} µs CPU/req, errors {Errors}; load average {start.LoadAverage:0.0} at the start, {end.LoadAverage:0.0} at the end.");
         text.AppendLine();
-        text.AppendLine("| figure | start (idle; GC: first refresh, under load) | after warm-up | end (load just stopped) | post-warm-up min … max | warm-up → end |");
+        text.AppendLine("| figure | start (idle; GC: first refresh, under load) | after warm-up | end (load just stopped) | post-warm-up min … max | trend after warm-up |");
         text.AppendLine("|---|---|---|---|---|---|");
         text.AppendLine(CultureInfo.InvariantCulture, $"| at s | 0 | {warm.Elapsed.TotalSeconds:0} | {end.Elapsed.TotalSeconds:0} | | |");
-        text.AppendLine(CultureInfo.InvariantCulture, $"| RSS MiB | {Mib(start.ResidentBytes)} | {Mib(warm.ResidentBytes)} | {Mib(end.ResidentBytes)} | {Mib(postWarmup.Min(s => s.ResidentBytes))} … {Mib(postWarmup.Max(s => s.ResidentBytes))} | {Change(warm.ResidentBytes, end.ResidentBytes, 0.1, 0)} |");
-        text.AppendLine(CultureInfo.InvariantCulture, $"| private data (VmData) MiB | {Mib(start.DataBytes)} | {Mib(warm.DataBytes)} | {Mib(end.DataBytes)} | {Mib(postWarmup.Min(s => s.DataBytes))} … {Mib(postWarmup.Max(s => s.DataBytes))} | {Change(warm.DataBytes, end.DataBytes, 0.1, 0)} |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| RSS MiB | {Mib(start.ResidentBytes)} | {Mib(warm.ResidentBytes)} | {Mib(end.ResidentBytes)} | {Mib(postWarmup.Min(s => s.ResidentBytes))} … {Mib(postWarmup.Max(s => s.ResidentBytes))} | {Trend(postWarmup, s => s.ResidentBytes / 1048576.0, 0.1, 0)} |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| private data (VmData) MiB | {Mib(start.DataBytes)} | {Mib(warm.DataBytes)} | {Mib(end.DataBytes)} | {Mib(postWarmup.Min(s => s.DataBytes))} … {Mib(postWarmup.Max(s => s.DataBytes))} | {Trend(postWarmup, s => s.DataBytes / 1048576.0, 0.1, 0)} |");
         if (HeapStart is { } h0 && HeapAfterWarmup is { } h1 && HeapEnd is { } h2)
         {
-            var heaps = Heaps.Where(h => h.Elapsed >= h1.Elapsed).ToList();
-            text.AppendLine(CultureInfo.InvariantCulture, $"| GC heap MiB | {Mib(h0.HeapBytes)} | {Mib(h1.HeapBytes)} | {Mib(h2.HeapBytes)} | {Mib(heaps.Min(h => h.HeapBytes))} … {Mib(heaps.Max(h => h.HeapBytes))} | {Change(h1.HeapBytes, h2.HeapBytes, 0.1, 0)} |");
-            text.AppendLine(CultureInfo.InvariantCulture, $"| GC committed MiB | {Mib(h0.CommittedBytes)} | {Mib(h1.CommittedBytes)} | {Mib(h2.CommittedBytes)} | {Mib(heaps.Min(h => h.CommittedBytes))} … {Mib(heaps.Max(h => h.CommittedBytes))} | {Change(h1.CommittedBytes, h2.CommittedBytes, 0.1, 0)} |");
+            var heaps = Heaps.Where(h => h.Elapsed >= h1.Elapsed && h.Elapsed < end.Elapsed - TimeSpan.FromSeconds(1)).ToList();
+            text.AppendLine(CultureInfo.InvariantCulture, $"| GC heap MiB | {Mib(h0.HeapBytes)} | {Mib(h1.HeapBytes)} | {Mib(h2.HeapBytes)} | {Mib(heaps.Min(h => h.HeapBytes))} … {Mib(heaps.Max(h => h.HeapBytes))} | {Trend(heaps, h => h.HeapBytes / 1048576.0, 0.1, 0)} |");
+            text.AppendLine(CultureInfo.InvariantCulture, $"| GC committed MiB | {Mib(h0.CommittedBytes)} | {Mib(h1.CommittedBytes)} | {Mib(h2.CommittedBytes)} | {Mib(heaps.Min(h => h.CommittedBytes))} … {Mib(heaps.Max(h => h.CommittedBytes))} | {Trend(heaps, h => h.CommittedBytes / 1048576.0, 0.1, 0)} |");
         }
         else
         {
             text.AppendLine("| GC heap | - | - | - | - | dotnet-counters not found |");
         }
-        text.AppendLine(CultureInfo.InvariantCulture, $"| threads | {start.Threads} | {warm.Threads} | {end.Threads} | {postWarmup.Min(s => s.Threads)} … {postWarmup.Max(s => s.Threads)} | {Change(warm.Threads, end.Threads, 0, 4)} |");
-        text.AppendLine(CultureInfo.InvariantCulture, $"| handles (/proc/pid/fd) | {start.Handles} | {warm.Handles} | {end.Handles} | {postWarmup.Min(s => s.Handles)} … {postWarmup.Max(s => s.Handles)} | {Change(warm.Handles, end.Handles, 0, 8)} |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| threads | {start.Threads} | {warm.Threads} | {end.Threads} | {postWarmup.Min(s => s.Threads)} … {postWarmup.Max(s => s.Threads)} | {Trend(postWarmup, s => s.Threads, 0, 4)} |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| handles (/proc/pid/fd) | {start.Handles} | {warm.Handles} | {end.Handles} | {postWarmup.Min(s => s.Handles)} … {postWarmup.Max(s => s.Handles)} | {Trend(postWarmup, s => s.Handles, 0, 8)} |");
         return text.ToString();
     }
 }
