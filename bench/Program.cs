@@ -18,6 +18,8 @@ var root = new RootCommand("LlmGateway benchmarks: dotnet run -c Release --proje
     ProxyBench.Command(),
     CompareBench.Command(),
     OverloadBench.Command(),
+    SoakBench.Command(),
+    OpenLoopBench.Command(),
     SlowUploadsBench.Command(),
     EmbeddingsBench.Command(),
     TokenizerLibraryBench.Command(),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the benchmarks need (not needed by the tests): Debian nginx (the fixed upstream and the
 # reverse-proxy peer), wrk and hey (load generators), and the Portkey gateway from npm, pinned, into
-# bench/peers/portkey (never globally).
+# bench/peers/portkey (never globally), and dotnet-counters into bench/peers/tools.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 packages=()
@@ -21,5 +21,11 @@ portkey="$root/bench/peers/portkey"
 if [ ! -f "$portkey/node_modules/@portkey-ai/gateway/build/start-server.js" ]; then
   echo "setup-bench: installing @portkey-ai/gateway 1.15.2 (npm) into bench/peers/portkey"
   (cd "$portkey" && npm install --silent --no-audit --no-fund >/dev/null)
+fi
+# dotnet-counters (NuGet tool) for the soak scenario's GC heap figures; into bench/peers/tools, never globally.
+tools="$root/bench/peers/tools"
+if [ ! -x "$tools/dotnet-counters" ]; then
+  echo "setup-bench: installing dotnet-counters 10.0.750501 (NuGet tool) into bench/peers/tools"
+  dotnet tool install dotnet-counters --version 10.0.750501 --tool-path "$tools" >/dev/null
 fi
 echo "setup-bench: done"

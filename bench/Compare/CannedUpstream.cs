@@ -25,11 +25,11 @@ internal sealed class CannedUpstream : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
-    /// <summary>The canned stream: five content chunks, a final chunk with usage, then <c>[DONE]</c>.</summary>
+    /// <summary>The canned stream: five content chunks, a final chunk with usage, then <c>[DONE]</c>. Valid JSON chunks, so the gateway can store it.</summary>
     public static string Stream()
     {
         static string Chunk(string delta, string finish, string usage) =>
-            $$$"""data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1700000000,"model":"bench-stream","choices":[{"index":0,"delta":{{{delta}}},"finish_reason":{{{finish}}}}]{{{usage}}}}""" + "\n\n";
+            $$$"""data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1700000000,"model":"bench-stream","choices":[{"index":0,"delta":{{{{delta}}}},"finish_reason":{{{finish}}}}]{{{usage}}}}""" + "\n\n";
         var parts = new[] { "Open Settings, ", "choose Security, ", "then Reset password ", "and follow the link ", "we email you." };
         var text = Chunk("\"role\":\"assistant\",\"content\":\"\"", "null", "");
         foreach (var part in parts)

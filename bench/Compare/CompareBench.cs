@@ -224,7 +224,7 @@ internal static class CompareBench
         }
     }
 
-    private static string Config(int upstreamPort, bool cache)
+    internal static string Config(int upstreamPort, bool cache)
     {
         var path = Path.Combine(Path.GetTempPath(), $"llmgateway-compare-{Guid.NewGuid():N}.json");
         var storage = Path.Combine(Path.GetTempPath(), $"llmgateway-compare-data-{Guid.NewGuid():N}");

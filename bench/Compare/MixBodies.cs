@@ -20,28 +20,34 @@ internal sealed record MixBodies(string File, int Count, int Distinct, double Zi
             return null;
         }
         var pairs = QualityData.Qqp(folder).Where(p => p.Duplicate).Take(distinct).ToArray();
-        var random = new Random(seed);
-        // Zipf: P(rank k) ∝ 1 / k^s; sampled by inverting the cumulative distribution.
-        var cumulative = new double[pairs.Length];
-        var sum = 0.0;
-        for (var k = 0; k < pairs.Length; k++)
-            cumulative[k] = sum += 1 / Math.Pow(k + 1, zipfExponent);
         var path = Path.Combine(Path.GetTempPath(), $"llmgw-mix-{count}-{distinct}-{zipfExponent}-{streamShare}-{paraphraseShare}-{seed}.txt"); // rewritten each run, never piles up
-        var firstNonStream = -1;
         using (var writer = new StreamWriter(path))
         {
-            for (var i = 0; i < count; i++)
-            {
-                var rank = Array.BinarySearch(cumulative, random.NextDouble() * sum);
-                var pair = pairs[rank < 0 ? ~rank : rank];
-                var question = random.NextDouble() < paraphraseShare ? pair.B : pair.A;
-                var stream = random.NextDouble() < streamShare;
-                if (!stream && firstNonStream < 0)
-                    firstNonStream = i;
-                writer.WriteLine(Body(question, stream));
-            }
+            foreach (var line in Draw(pairs, count, zipfExponent, streamShare, paraphraseShare, seed))
+                writer.WriteLine(line);
         }
+        var firstNonStream = global::System.IO.File.ReadLines(path).ToList().FindIndex(l => !l.Contains("\"stream\":true", StringComparison.Ordinal));
         return new MixBodies(path, count, pairs.Length, zipfExponent, streamShare, paraphraseShare, firstNonStream);
+    }
+
+    /// <summary>
+    /// The bodies, one JSON document per line: question rank k drawn with P(k) ∝ 1 / k^s (by inverting the cumulative
+    /// distribution), then the pair's paraphrase or first wording, then streaming or not.
+    /// </summary>
+    internal static IEnumerable<string> Draw(IReadOnlyList<LabelledPair> pairs, int count, double zipfExponent, double streamShare, double paraphraseShare, int seed)
+    {
+        var random = new Random(seed);
+        var cumulative = new double[pairs.Count];
+        var sum = 0.0;
+        for (var k = 0; k < pairs.Count; k++)
+            cumulative[k] = sum += 1 / Math.Pow(k + 1, zipfExponent);
+        for (var i = 0; i < count; i++)
+        {
+            var rank = Array.BinarySearch(cumulative, random.NextDouble() * sum);
+            var pair = pairs[Math.Min(rank < 0 ? ~rank : rank, pairs.Count - 1)];
+            var question = random.NextDouble() < paraphraseShare ? pair.B : pair.A;
+            yield return Body(question, stream: random.NextDouble() < streamShare);
+        }
     }
 
     /// <summary>One body per line (JSON never holds a raw newline).</summary>
