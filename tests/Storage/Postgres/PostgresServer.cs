@@ -13,7 +13,8 @@ namespace LlmGateway.Tests.Storage.Postgres;
 public sealed class PostgresServer : IAsyncLifetime
 {
     public const string User = "gateway";
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "llmgw-pg-" + Guid.NewGuid().ToString("N"));
+    // As root the server runs as 'postgres', which must reach the folder: /tmp rather than a TMPDIR that may sit under /root.
+    private readonly string _folder = Path.Combine(Environment.IsPrivilegedProcess ? "/tmp" : Path.GetTempPath(), "llmgw-pg-" + Guid.NewGuid().ToString("N"));
     private string _bin = "";
 
     public int Port { get; private set; }
