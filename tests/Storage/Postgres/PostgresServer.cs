@@ -38,8 +38,10 @@ public sealed class PostgresServer : IAsyncLifetime
                 await StartAsync();
                 return;
             }
-            catch (InvalidOperationException) when (attempt < 4)
+            catch (InvalidOperationException ex)
             {
+                if (attempt >= 4)
+                    throw new InvalidOperationException($"{ex.Message}\nserver.log: {ServerLog()}", ex);
             }
         }
     }
@@ -83,6 +85,12 @@ public sealed class PostgresServer : IAsyncLifetime
         {
             Directory.Delete(_folder, recursive: true);
         }
+    }
+
+    private string ServerLog()
+    {
+        var log = Path.Combine(_folder, "server.log");
+        return File.Exists(log) ? string.Join('\n', File.ReadLines(log).TakeLast(20)) : "(none)";
     }
 
     private static string? FindBinaries() =>
