@@ -24,6 +24,7 @@ var root = new RootCommand("LlmGateway benchmarks: dotnet run -c Release --proje
     VectorIndexBenchOptions.Command(),
     CacheLatencyBench.Command(),
     CacheQualityBench.Command(),
+    CacheVerifierBench.Command(),
     MetricsBench.Command(),
     GuardBench.Command(),
     StorageBench.Command(),

@@ -12,6 +12,7 @@ using LlmGateway.Capture;
 using LlmGateway.Gateway;
 using LlmGateway.Routing;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.ML.Tokenizers;
 
@@ -121,22 +122,20 @@ internal static class BudgetsBench
 
         RequestDelegate forward = context =>
         {
-            context.Features.Set(new UpstreamAttempt(route!.Primary, 0, isLast: true));
-            var capture = context.Features.Get<CapturedResponse>();
-            if (capture is not null)
-            {
-                capture.StatusCode = 200;
-                capture.ContentType = "application/json";
-                capture.FirstByteTimestamp = 1;
-                capture.Append(answer);
-            }
+            // What the capture step and the failover step leave on the exchange.
+            var capture = context.Features.GetRequiredFeature<ICaptureExchange>().StartCapture(8 << 20, 0);
+            context.Features.GetRequiredFeature<IFailoverExchange>().BeginAttempt(route!.Primary, 0, isLast: true, cluster: null);
+            capture.StatusCode = 200;
+            capture.ContentType = "application/json";
+            capture.FirstByteTimestamp = 1;
+            capture.Append(answer);
             context.Response.StatusCode = 200;
             return Task.CompletedTask;
         };
         var events = StreamEvents();
         RequestDelegate streamForward = async context =>
         {
-            context.Features.Set(new UpstreamAttempt(route!.Primary, 0, isLast: true));
+            context.Features.GetRequiredFeature<IFailoverExchange>().BeginAttempt(route!.Primary, 0, isLast: true, cluster: null);
             context.Response.StatusCode = 200;
             context.Response.ContentType = "text/event-stream";
             foreach (var e in events)
@@ -154,8 +153,7 @@ internal static class BudgetsBench
             var context = new DefaultHttpContext();
             context.Request.ContentLength = raw.Length;
             context.Features.Set(team);
-            context.Features.Set(new GatewayRequest(OpenAiEndpoint.ChatCompletions, JsonNode.Parse(request)!.AsObject(), raw, "gpt-4o-mini", route, stream: scenario.Stream));
-            context.Features.Set(new CapturedResponse(8 << 20, 0));
+            GatewayExchange.Start(context, team!, new GatewayRequest(OpenAiEndpoint.ChatCompletions, JsonNode.Parse(request)!.AsObject(), raw, "gpt-4o-mini", route, stream: scenario.Stream));
             return context;
         }
 
@@ -177,7 +175,7 @@ internal static class BudgetsBench
         }
         var last = NewContext(scenario.Iterations + warmUp);
         var config = provider.GetRequiredService<BudgetsConfigProvider>().Current;
-        var bound = RequestEstimate.For(last.Features.Get<GatewayRequest>()!, last.Request.ContentLength, null, 4096,
+        var bound = RequestEstimate.For(last.Exchange()!.Request, last.Request.ContentLength, null, 4096,
             config.Prices.Tokenizer(route!), provider.GetRequiredService<TextTokenCounter>()).PromptUpperBound;
         if (print)
             Console.WriteLine($"| {scenario.Name} | {scenario.Tokenizer} | {scenario.Iterations} | {without[50]:0.00} | " +

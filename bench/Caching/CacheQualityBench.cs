@@ -112,7 +112,7 @@ internal static class CacheQualityBench
         return 0;
     }
 
-    private static ITextEmbedder CreateEmbedder(string model, int dimension, EmbeddingPooling? pooling)
+    internal static ITextEmbedder CreateEmbedder(string model, int dimension, EmbeddingPooling? pooling)
     {
         if (model.Length == 0)
             return new HashingEmbedder(dimension);

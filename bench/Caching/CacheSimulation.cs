@@ -20,8 +20,11 @@ internal sealed class CacheSimulation(ITextEmbedder embedder)
 
     public enum Kind { Paraphrase, HardNegative, Unrelated }
 
-    /// <summary>One asked question: its kind, the stored question it paraphrases (-1 if none) and its nearest stored questions.</summary>
-    public sealed record Query(Kind Kind, int Source, (int Stored, double Cosine, bool GuardAllows)[] Nearest);
+    /// <summary>One asked question: its kind, the stored question it paraphrases (-1 if none), its text and its nearest stored questions.</summary>
+    public sealed record Query(Kind Kind, int Source, string Text, Candidate[] Nearest);
+
+    /// <summary>A stored question near an asked one: its index, text, cosine and the look-alike guard's verdict.</summary>
+    public sealed record Candidate(int Stored, string Text, double Cosine, bool GuardAllows);
 
     /// <summary>The stream's outcome at one threshold.</summary>
     public sealed record Outcome(double Threshold, int Hits, int RightHits, int Paraphrases, int ParaphrasesServed, int HardNegatives, int HardNegativeHits, int Unrelated, int UnrelatedHits)
@@ -90,24 +93,28 @@ internal sealed class CacheSimulation(ITextEmbedder embedder)
             for (var s = 0; s < stored.Count; s++)
                 cosines[s] = TensorPrimitives.Dot(askedVectors[q], storedVectors[s]);
             var nearest = Enumerable.Range(0, stored.Count).OrderByDescending(s => cosines[s]).Take(Candidates)
-                .Select(s => (s, cosines[s], LookAlikeGuard.Allows(asked[q].Text, stored[s])))
+                .Select(s => new Candidate(s, stored[s], cosines[s], LookAlikeGuard.Allows(asked[q].Text, stored[s])))
                 .ToArray();
-            stream.Add(new Query(asked[q].Kind, asked[q].Source, nearest));
+            stream.Add(new Query(asked[q].Kind, asked[q].Source, asked[q].Text, nearest));
         }
         return (stored.Count, stream);
     }
 
     /// <summary>Replays the stream at one threshold: the first of a query's nearest stored questions the gateway would serve, if any.</summary>
-    public static Outcome At(IReadOnlyList<Query> stream, double threshold, bool guard)
+    public static Outcome At(IReadOnlyList<Query> stream, double threshold, bool guard) =>
+        At(stream, threshold, (_, c) => QualityHarness.Hits(c.Cosine, c.GuardAllows, threshold, guard));
+
+    /// <summary>Replays the stream at one threshold with another second stage (<paramref name="allows"/>: asked query, candidate above the threshold).</summary>
+    public static Outcome At(IReadOnlyList<Query> stream, double threshold, Func<Query, Candidate, bool> allows)
     {
         int hits = 0, right = 0, paraphrases = 0, served = 0, negatives = 0, negativeHits = 0, unrelated = 0, unrelatedHits = 0;
         foreach (var query in stream)
         {
             int? hit = null;
-            foreach (var (stored, cosine, allows) in query.Nearest)
+            foreach (var candidate in query.Nearest)
             {
-                if (cosine < threshold) break;
-                if (QualityHarness.Hits(cosine, allows, threshold, guard)) { hit = stored; break; }
+                if (candidate.Cosine < threshold) break;
+                if (allows(query, candidate)) { hit = candidate.Stored; break; }
             }
             switch (query.Kind)
             {

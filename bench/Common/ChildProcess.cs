@@ -33,7 +33,7 @@ internal sealed class ChildProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         using var http = new HttpClient();
-        for (var i = 0; i < 200; i++)
+        for (var i = 0; i < 600; i++) // up to a minute: a cache-on gateway took 16 s to get ready at load average 23
         {
             try
             {

@@ -26,19 +26,21 @@ internal static class CompareBench
         var baseline = new Option<string?>("--baseline-exe") { Description = "Another build of LlmGateway (e.g. an older commit's) to run as an extra pass-through row." };
         var warmup = BenchArgs.With("--warmup", 10, "Warm-up seconds per gateway row before the rounds (the .NET tiered JIT and V8 need it; nginx rows get 1 s).");
         var output = BenchArgs.With("--output", "bench/results", "Folder for compare-<time>.json and .md.");
+        var prefill = BenchArgs.With("--prefill", 0, "Unique misses sent to the cached gateway before the warm-up, so the miss row runs against a cache (and vector index) of that size.");
         var command = new Command("compare", "Gateway (pass-through, miss, exact hit, semantic hit) vs nginx vs Portkey, wrk, CPU per request.")
         {
-            rounds, seconds, connections, fresh, stream, baseline, warmup, output,
+            rounds, seconds, connections, fresh, stream, baseline, warmup, output, prefill,
         };
-        command.SetAction(p => RunAsync(p.GetValue(rounds), p.GetValue(seconds), p.GetValue(connections), p.GetValue(fresh), p.GetValue(stream), p.GetValue(baseline), p.GetValue(warmup), p.GetValue(output)!));
+        command.SetAction(p => RunAsync(p.GetValue(rounds), p.GetValue(seconds), p.GetValue(connections), p.GetValue(fresh), p.GetValue(stream), p.GetValue(baseline), p.GetValue(warmup), p.GetValue(output)!,
+            p.GetValue(prefill)));
         return command;
     }
 
-    private static async Task<int> RunAsync(int rounds, int seconds, int connections, bool fresh, bool stream, string? baselineExe, int warmup, string output)
+    private static async Task<int> RunAsync(int rounds, int seconds, int connections, bool fresh, bool stream, string? baselineExe, int warmup, string output, int prefill)
     {
-        if (rounds is < 1 or > 20 || seconds is < 1 or > 120 || connections is < 1 or > 1024 || warmup is < 1 or > 120)
+        if (rounds is < 1 or > 20 || seconds is < 1 or > 120 || connections is < 1 or > 1024 || warmup is < 1 or > 120 || prefill is < 0 or > 10_000_000)
         {
-            Console.Error.WriteLine("compare: --rounds 1..20, --seconds 1..120, --connections 1..1024, --warmup 1..120");
+            Console.Error.WriteLine("compare: --rounds 1..20, --seconds 1..120, --connections 1..1024, --warmup 1..120, --prefill 0..10000000");
             return 2;
         }
         var nginxBinary = NginxPeer.Binary();
@@ -67,6 +69,8 @@ internal static class CompareBench
 
         var systems = Systems(upstream, proxyPort, nginx, plainPort, plain, cachedPort, cached, baseline is null ? null : (basePort, baseline), portkey, connections, fresh, stream);
         await CheckAsync(systems, cachedPort);
+        if (prefill > 0)
+            await PrefillAsync(systems.First(s => s.Unique), cached.Id, prefill, connections);
 
         Console.WriteLine($"# compare: {systems.Count} systems, {rounds} rounds of {seconds} s each, wrk -c{connections} (fresh-connection rows: -c1 with Connection: close)");
         // Warm-up: until the tiered JIT has settled (measured: ~2 % of a pass-through's CPU in the JIT after 20 s,
@@ -121,6 +125,8 @@ internal static class CompareBench
         systems.Add(new("gateway miss (unique questions)", "keep-alive", $"http://127.0.0.1:{cachedPort}/v1/chat/completions", Body("bench-model", "QUESTION", false), () => cached.Id) { Headers = gatewayHeaders, Unique = true });
         systems.Add(new("gateway exact hit", "keep-alive", $"http://127.0.0.1:{cachedPort}/v1/chat/completions", body, () => cached.Id) { Headers = gatewayHeaders });
         systems.Add(new("gateway semantic hit", "keep-alive", $"http://127.0.0.1:{cachedPort}/v1/chat/completions", Body("bench-model", Paraphrase, false), () => cached.Id) { Headers = gatewayHeaders });
+        if (MixBodies.Generate() is { } mix)
+            systems.Add(mix.Row($"http://127.0.0.1:{cachedPort}/v1/chat/completions", () => cached.Id, gatewayHeaders));
         if (portkey is not null)
             systems.Add(new("portkey", "keep-alive", $"http://127.0.0.1:{portkey.Port}/v1/chat/completions", body, () => portkey.ProcessId) { Headers = PortkeyHeaders("/v1"), IsPeer = true });
 
@@ -142,6 +148,36 @@ internal static class CompareBench
                 systems.Add(new("portkey, new connection", "new connection", $"http://127.0.0.1:{portkey.Port}/v1/chat/completions", body, () => portkey.ProcessId) { Headers = PortkeyHeaders("/v1"), IsPeer = true, CloseConnection = true, Connections = 1 });
         }
         return systems;
+    }
+
+    /// <summary>
+    /// Sends <paramref name="count"/> unique misses (the miss row's body, its own question numbers) so that the rounds run
+    /// against a cache of that size; prints the fill's own misses/s and CPU per miss (index growing from 0 to count).
+    /// </summary>
+    private static async Task PrefillAsync(CompareSystem miss, int processId, int count, int concurrency)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency });
+        var next = -1;
+        var errors = 0;
+        var cpu = Peers.TreeCpuTime(processId);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            for (var i = Interlocked.Increment(ref next); i < count; i = Interlocked.Increment(ref next))
+            {
+                var body = miss.Body.Replace("QUESTION", $"Question fill-{i}: how do I rotate the keys of my project?", StringComparison.Ordinal);
+                using var request = new HttpRequestMessage(HttpMethod.Post, miss.Url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+                foreach (var (k, v) in miss.Headers)
+                    request.Headers.TryAddWithoutValidation(k, v);
+                using var response = await http.SendAsync(request);
+                await response.Content.ReadAsByteArrayAsync();
+                if (!response.IsSuccessStatusCode)
+                    Interlocked.Increment(ref errors);
+            }
+        }));
+        var used = Peers.TreeCpuTime(processId) - cpu;
+        Console.WriteLine($"# prefill: {count} unique misses in {clock.Elapsed.TotalSeconds:0.0} s ({count / clock.Elapsed.TotalSeconds:0} misses/s at {concurrency} connections, " +
+            $"{used.TotalMicroseconds / count:0} µs gateway CPU per miss, {errors} errors)");
     }
 
     private static string Body(string model, string question, bool stream) =>

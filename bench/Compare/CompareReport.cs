@@ -22,7 +22,8 @@ internal sealed record CompareReport(int Rounds, int Seconds, int Connections, I
                 requests / runs.Sum(r => r.Wrk.Seconds),
                 Median(runs.Select(r => r.Wrk.P50)), Median(runs.Select(r => r.Wrk.P90)), Median(runs.Select(r => r.Wrk.P99)),
                 runs.Sum(r => r.Cpu.TotalMicroseconds) / Math.Max(1, requests),
-                runs.Sum(r => r.Wrk.Errors), system.IsDirect, system.IsNginx, system.IsPeer));
+                runs.Sum(r => r.Wrk.Errors), system.IsDirect, system.IsNginx, system.IsPeer,
+                system.CountHits ? runs.Sum(r => r.Wrk.Hits) / (double)Math.Max(1, requests) : null));
         }
         return new CompareReport(rounds, seconds, connections, rows);
     }
@@ -37,6 +38,8 @@ internal sealed record CompareReport(int Rounds, int Seconds, int Connections, I
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"{Rounds} interleaved rounds × {Seconds} s per system, wrk on loopback; latencies are medians of the rounds' percentiles; CPU is the server process's (nginx: master + worker) user + system time from /proc over all rounds ÷ requests answered. Ratios are within a group. With one connection, 1000 ÷ req/s is the whole round trip of a request, connect included (wrk's own latency starts after the connect).");
+        if (Rows.Any(r => r.HitRatio is not null))
+            text.AppendLine("The realistic mix replays 20,000 bodies drawn ahead of time from 2,000 QQP duplicate pairs (../shared/data): question rank Zipf-distributed (s = 1), half asked in the pair's other wording, 30 % streaming; hits are answers with `x-cache: HIT` (exact or semantic), on a cache that the warm-up and earlier rounds have filled.");
         text.AppendLine();
         text.AppendLine("| system | conns | req/s | p50 ms | p90 ms | p99 ms | added p50 ms | ms/req incl. connect | CPU µs/req | CPU ÷ nginx proxy | CPU ÷ Portkey | errors |");
         text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
@@ -47,7 +50,7 @@ internal sealed record CompareReport(int Rounds, int Seconds, int Connections, I
             var nginx = Nginx(row) is { } n && !row.IsNginx ? F(row.CpuMicros / n.CpuMicros, "0.00") + "×" : "-";
             var peer = Peer(row) is { } p && !row.IsPeer ? F(row.CpuMicros / p.CpuMicros, "0.000") + "×" : "-";
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {row.Name} | {row.Connections} | {row.RequestsPerSecond:0} | {row.P50:0.000} | {row.P90:0.000} | {row.P99:0.000} | {added} | {(row.Connections == 1 ? F(1000 / row.RequestsPerSecond, "0.000") : "-")} | {row.CpuMicros:0.0} | {nginx} | {peer} | {row.Errors} |");
+                $"| {row.Name}{(row.HitRatio is { } h ? $" ({F(h * 100, "0")} % hits)" : "")} | {row.Connections} | {row.RequestsPerSecond:0} | {row.P50:0.000} | {row.P90:0.000} | {row.P99:0.000} | {added} | {(row.Connections == 1 ? F(1000 / row.RequestsPerSecond, "0.000") : "-")} | {row.CpuMicros:0.0} | {nginx} | {peer} | {row.Errors} |");
         }
         return text.ToString();
     }
@@ -59,4 +62,4 @@ internal sealed record CompareReport(int Rounds, int Seconds, int Connections, I
 
 /// <summary>One system's figures over all rounds; latencies in milliseconds.</summary>
 internal sealed record CompareRow(string Name, string Group, int Connections, double RequestsPerSecond, double P50, double P90, double P99, double CpuMicros,
-    long Errors, bool IsDirect, bool IsNginx, bool IsPeer);
+    long Errors, bool IsDirect, bool IsNginx, bool IsPeer, double? HitRatio = null);

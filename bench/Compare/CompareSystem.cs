@@ -16,6 +16,12 @@ internal sealed record CompareSystem(string Name, string Group, string Url, stri
     /// <summary>Whether each request gets a unique question (wrk replaces <c>QUESTION</c> in <see cref="Body"/>).</summary>
     public bool Unique { get; init; }
 
+    /// <summary>A file of request bodies, one per line, replayed in turn (each wrk thread from its own offset) instead of <see cref="Body"/>.</summary>
+    public string? BodiesFile { get; init; }
+
+    /// <summary>Counts answers with <c>x-cache: HIT</c> (<see cref="WrkResult.Hits"/>).</summary>
+    public bool CountHits { get; init; }
+
     /// <summary>Sends <c>Connection: close</c>: each request opens a new connection.</summary>
     public bool CloseConnection { get; init; }
 

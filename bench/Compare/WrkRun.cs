@@ -40,7 +40,7 @@ internal static class WrkRun
                 r.GetProperty("shed").GetInt64(),
                 r.GetProperty("p50").GetDouble() / 1000,
                 r.GetProperty("p90").GetDouble() / 1000,
-                r.GetProperty("p99").GetDouble() / 1000);
+                r.GetProperty("p99").GetDouble() / 1000) { Hits = r.GetProperty("hits").GetInt64() };
         }
         finally
         {
@@ -64,9 +64,24 @@ internal static class WrkRun
                 return wrk.format(nil, nil, nil, body)
               end
               """
+            : system.BodiesFile is not null
+            ? $$"""
+              local bodies = {}
+              local position = 0
+              init = function(args)
+                for line in io.lines([==[{{system.BodiesFile}}]==]) do bodies[#bodies + 1] = line end
+                position = ((tid or 1) - 1) * 7919 % #bodies
+              end
+              request = function()
+                position = position % #bodies + 1
+                return wrk.format(nil, nil, nil, bodies[position])
+              end
+              """
             : "";
         // Counting 503s needs a response() callback, which makes wrk parse every response's headers: only where asked.
-        var shed = system.CountShed ? "response = function(status, headers, body) if status == 503 then shed = shed + 1 end end" : "";
+        var shed = system.CountShed || system.CountHits
+            ? "response = function(status, headers, body) if status == 503 then shed = shed + 1 end if headers[\"x-cache\"] == \"HIT\" then hits = hits + 1 end end"
+            : "";
         return $$"""
             wrk.method = "{{system.Method}}"
             wrk.body = {{(system.Method == "POST" ? $"[==[{system.Body}]==]" : "nil")}}
@@ -76,15 +91,17 @@ internal static class WrkRun
             local threads = {}
             setup = function(thread) table.insert(threads, thread); thread:set("tid", #threads) end
             shed = 0
+            hits = 0
             {{request}}
             {{shed}}
             done = function(summary, latency, requests)
               local e = summary.errors
               local sheds = 0
-              for _, t in ipairs(threads) do sheds = sheds + (t:get("shed") or 0) end
+              local hitCount = 0
+              for _, t in ipairs(threads) do sheds = sheds + (t:get("shed") or 0); hitCount = hitCount + (t:get("hits") or 0) end
               local f = io.open([==[{{output}}]==], "w")
-              f:write(string.format('{"requests":%d,"duration_us":%d,"errors":%d,"read":%d,"shed":%d,"p50":%d,"p90":%d,"p99":%d}',
-                summary.requests, summary.duration, e.connect + e.write + e.status + e.timeout, e.read, sheds,
+              f:write(string.format('{"requests":%d,"duration_us":%d,"errors":%d,"read":%d,"shed":%d,"hits":%d,"p50":%d,"p90":%d,"p99":%d}',
+                summary.requests, summary.duration, e.connect + e.write + e.status + e.timeout, e.read, sheds, hitCount,
                 latency:percentile(50), latency:percentile(90), latency:percentile(99)))
               f:close()
             end
@@ -100,5 +117,8 @@ internal static class WrkRun
 /// </remarks>
 internal sealed record WrkResult(long Requests, double Seconds, long Errors, long ReadErrors, long Shed, double P50, double P90, double P99)
 {
+    /// <summary>Answers with <c>x-cache: HIT</c>, counted only when the system asks (<see cref="CompareSystem.CountHits"/>).</summary>
+    public long Hits { get; init; }
+
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Requests / Seconds:0} req/s p50 {P50:0.000} ms errors {Errors}");
 }

@@ -77,7 +77,7 @@ internal static class MetricsBench
         void One(int i)
         {
             var (context, attempt) = contexts[i % contexts.Count];
-            routing.AttemptEnded(context, attempt, null);
+            routing.AttemptEnded(context, attempt, null, null);
             gateway.RequestEnded(context, elapsed);
         }
         for (var i = 0; i < contexts.Count * 4; i++)
@@ -269,14 +269,16 @@ internal static class MetricsBench
                 var context = new DefaultHttpContext();
                 context.Request.Path = "/v1/chat/completions";
                 context.Response.StatusCode = (t + m) % 10 == 0 ? 502 : 200;
-                context.Features.Set(new TeamIdentity(team, "k", config.Options.Teams[team]));
-                context.Features.Set(new GatewayRequest(OpenAiEndpoint.ChatCompletions, new JsonObject(), ReadOnlyMemory<byte>.Empty, route.Name, route, stream: false));
-                var attempt = new UpstreamAttempt(route.Primary, 0, isLast: true);
-                context.Features.Set(attempt);
-                context.Features.Set(new CacheFeature { Result = m % 3 == 0 ? CacheResult.Bypass : CacheResult.Miss });
+                var identity = new TeamIdentity(team, "k", config.Options.Teams[team]);
+                context.Features.Set(identity);
+                var exchange = GatewayExchange.Start(context, identity,
+                    new GatewayRequest(OpenAiEndpoint.ChatCompletions, new JsonObject(), ReadOnlyMemory<byte>.Empty, route.Name, route, stream: false));
+                ((ICachingExchange)exchange).SetCacheOutcome(m % 3 == 0 ? CacheOutcome.Bypass : CacheOutcome.Miss);
                 var start = time.GetTimestamp();
-                var capture = new CapturedResponse(1024, start - 20_000) { FirstByteTimestamp = start - 10_000, EndedTimestamp = start };
-                context.Features.Set(capture);
+                var capture = ((ICaptureExchange)exchange).StartCapture(1024, start - 20_000);
+                capture.FirstByteTimestamp = start - 10_000;
+                capture.EndedTimestamp = start;
+                var attempt = ((IFailoverExchange)exchange).BeginAttempt(route.Primary, 0, isLast: true, cluster: null);
                 list.Add((context, attempt));
             }
         }

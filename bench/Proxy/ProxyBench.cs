@@ -81,12 +81,21 @@ internal static class ProxyBench
         Console.WriteLine($"max throughput (64 concurrent, closed loop): direct {directMax:0} req/s, gateway {gatewayMax:0} req/s (ratio {gatewayMax / directMax:0.00}), nginx {nginxMax:0} req/s (ratio {nginxMax / directMax:0.00})");
 
         // One client, back to back: no scheduling noise, the cleanest view of the added latency.
-        var seqDirect = await SequentialAsync(Sender(direct, Body), 3000);
-        var seqGateway = await SequentialAsync(Sender(through, Body), 3000);
-        var seqNginx = nginx is null ? null : await SequentialAsync(Sender(viaNginx, Body), 3000);
+        var (seqDirect, seqDirectMean) = await SequentialAsync(Sender(direct, Body), 3000);
+        var metricsUrl = new Uri($"http://127.0.0.1:{gatewayPort}/metrics");
+        var overheadBefore = await OverheadAsync(http, metricsUrl);
+        var (seqGateway, seqGatewayMean) = await SequentialAsync(Sender(through, Body), 3000);
+        var overheadAfter = await OverheadAsync(http, metricsUrl);
+        var seqNginx = nginx is null ? null : (await SequentialAsync(Sender(viaNginx, Body), 3000)).Percentiles;
         Console.WriteLine($"sequential (1 client, 3000 requests): direct p50 {seqDirect[50]:0.000} ms p99 {seqDirect[99]:0.000}; gateway p50 {seqGateway[50]:0.000} p99 {seqGateway[99]:0.000} " +
                           $"(added p50 {seqGateway[50] - seqDirect[50]:0.000}, p99 {seqGateway[99] - seqDirect[99]:0.000})" +
                           (seqNginx is null ? "" : $"; nginx added p50 {seqNginx[50] - seqDirect[50]:0.000}, p99 {seqNginx[99] - seqDirect[99]:0.000}"));
+        // What the gateway says it adds (llm_gateway_overhead_seconds: its pipeline's time minus upstream time) beside
+        // what the client measured (the same 3000 requests, warm-up included in both).
+        var overheadMs = (overheadAfter.Sum - overheadBefore.Sum) / Math.Max(1, overheadAfter.Count - overheadBefore.Count) * 1000;
+        var addedMs = seqGatewayMean - seqDirectMean;
+        Console.WriteLine($"overhead metric vs measured (sequential, means): llm_gateway_overhead_seconds {overheadMs:0.000} ms per request " +
+                          $"({overheadAfter.Count - overheadBefore.Count:0} counted); measured added {addedMs:0.000} ms; metric / measured {overheadMs / addedMs:0.00}");
 
         var ttfbDirect = await TimeToFirstByteAsync(http, direct, 300);
         var ttfbGateway = await TimeToFirstByteAsync(http, through, 300);
@@ -95,16 +104,34 @@ internal static class ProxyBench
         return 0;
     }
 
-    private static async Task<Percentiles> SequentialAsync(Func<Task<bool>> send, int count)
+    private static async Task<(Percentiles Percentiles, double Mean)> SequentialAsync(Func<Task<bool>> send, int count)
     {
         var result = new Percentiles();
+        var total = 0.0;
         for (var i = 0; i < count; i++)
         {
             var clock = Stopwatch.StartNew();
             await send();
-            if (i >= 200) result.Add(clock.Elapsed.TotalMilliseconds);
+            var ms = clock.Elapsed.TotalMilliseconds;
+            total += ms;
+            if (i >= 200) result.Add(ms);
         }
-        return result;
+        return (result, total / count);
+    }
+
+    /// <summary>Sum and count of <c>llm_gateway_overhead_seconds</c> over all its series.</summary>
+    private static async Task<(double Sum, double Count)> OverheadAsync(HttpClient http, Uri metrics)
+    {
+        var (sum, count) = (0.0, 0.0);
+        foreach (var line in (await http.GetStringAsync(metrics)).Split('\n'))
+        {
+            var value = line.Length > 0 && line[0] != '#' ? line[(line.LastIndexOf(' ') + 1)..] : null;
+            if (value is null || !double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v))
+                continue;
+            if (line.StartsWith("llm_gateway_overhead_seconds_sum", StringComparison.Ordinal)) sum += v;
+            else if (line.StartsWith("llm_gateway_overhead_seconds_count", StringComparison.Ordinal)) count += v;
+        }
+        return (sum, count);
     }
 
     private static async Task<Percentiles> TimeToFirstByteAsync(HttpClient http, Uri uri, int count)

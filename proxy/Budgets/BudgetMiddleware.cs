@@ -4,7 +4,6 @@ using LlmGateway.Budgets.Ledger;
 using LlmGateway.Budgets.Pricing;
 using LlmGateway.Budgets.RateLimiting;
 using LlmGateway.Budgets.Usage;
-using LlmGateway.Capture;
 using LlmGateway.Gateway;
 using LlmGateway.Routing;
 
@@ -23,26 +22,14 @@ internal sealed class BudgetMiddleware(
     ILedgerStore ledger,
     TextTokenCounter tokens,
     BudgetMetrics metrics,
-    GatewayConfigStore store,
     TimeProvider time,
     ILogger<BudgetMiddleware> logger)
 {
-    private static readonly Func<object, Task> WriteRateLimitHeaders = static state =>
-    {
-        var (response, decision) = ((HttpResponse, RateLimitDecision))state;
-        decision.WriteHeaders(response.Headers);
-        return Task.CompletedTask;
-    };
-
     public async Task InvokeAsync(HttpContext context)
     {
-        var team = context.Features.Get<TeamIdentity>();
-        var request = context.Features.Get<GatewayRequest>();
-        if (team is null || request is null)
-        {
-            await next(context);
-            return;
-        }
+        var exchange = context.Features.GetRequiredFeature<IBudgetsExchange>();
+        var team = exchange.Team;
+        var request = exchange.Request;
         var config = configs.Current;
         // Money fails closed: while the ledger cannot make records durable, nothing that would need one is forwarded.
         if (config.Active && config.Accounting.OnLedgerFailure == LedgerFailurePolicy.Refuse && ledger.Fault is not null)
@@ -57,7 +44,7 @@ internal sealed class BudgetMiddleware(
         var decision = limiter.Admit(team.Team, limits, request.Model is null ? 0 : estimate.RateLimitTokens(request.Body));
         if (decision is not null)
         {
-            context.Response.OnStarting(WriteRateLimitHeaders, (context.Response, decision));
+            decision.WriteHeaders(exchange.HeadersOnStart);
             if (decision.Rejected is { } reason)
             {
                 Reject(team, reason);
@@ -106,12 +93,12 @@ internal sealed class BudgetMiddleware(
             return;
         }
 
-        var capture = CapturedResponse.For(context, store.Current.Options.Limits.MaxCaptureBytes, time.GetTimestamp());
-        capture.Cutoff = StreamOverrunGuard.For(context, request, team.Team, reservation, estimate.CompletionUpperBound, config.Accounting, metrics, logger);
-        var settlement = new PendingSettlement(settler, context, request, team, config, policy, reservation, decision, capture);
-        var hideUsage = StreamUsage.InjectIfMissing(request);
-        if (hideUsage)
-            capture.HoldBackEvent = StreamUsage.IsUsageOnlyEvent;
+        // The capture itself is the capture step's, created right before the forward (so upstream time starts there);
+        // budgets only say what the forward must add for settlement. The parsed body is not touched.
+        var hideUsage = StreamUsage.MustAskFor(request);
+        exchange.PlanForward(new ForwardPlan(hideUsage, hideUsage ? StreamUsage.IsUsageOnlyEvent : null,
+            StreamOverrunGuard.For(context, request, team.Team, reservation, estimate.CompletionUpperBound, config.Accounting, metrics, logger)));
+        var settlement = new PendingSettlement(settler, context, exchange, config, policy, reservation, decision);
         var originalBody = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
         context.Features.Set<IHttpResponseBodyFeature>(new SettlingResponseBody(originalBody, hideUsage, settlement.SettleAsync));
         try

@@ -35,7 +35,11 @@ internal static class BudgetsExtensions
     }
 
     /// <summary>Proxy-pipeline step: after parsing, before the cache lookup and the forward.</summary>
-    public static IApplicationBuilder UseBudgets(this IApplicationBuilder proxy) => proxy.UseMiddleware<BudgetMiddleware>();
+    public static IReverseProxyApplicationBuilder UseBudgets(this IReverseProxyApplicationBuilder proxy)
+    {
+        proxy.UseMiddleware<BudgetMiddleware>();
+        return proxy;
+    }
 
     public static IEndpointRouteBuilder MapBudgetsAdmin(this RouteGroupBuilder admin)
     {

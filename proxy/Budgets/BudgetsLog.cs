@@ -53,4 +53,10 @@ internal static partial class BudgetsLog
 
     [LoggerMessage(6016, LogLevel.Warning, "Ledger shutdown abandoned its final commit and snapshot: {Why}", EventName = "LedgerCloseAbandoned")]
     public static partial void LedgerCloseAbandoned(ILogger logger, string why);
+
+    [LoggerMessage(6250, LogLevel.Debug, "Ledger storage at {Directory} is still failing: {Error}", EventName = "LedgerReopenFailed")]
+    public static partial void LedgerReopenFailed(ILogger logger, string directory, string error);
+
+    [LoggerMessage(6251, LogLevel.Warning, "Ledger balance snapshot at {Directory} not used ({Why}): balances rebuilt by replaying the whole ledger", EventName = "SnapshotRebuilt")]
+    public static partial void SnapshotRebuilt(ILogger logger, string directory, string why);
 }

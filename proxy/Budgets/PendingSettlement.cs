@@ -1,8 +1,6 @@
-using LlmGateway.Auth;
 using LlmGateway.Budgets.Accounts;
 using LlmGateway.Budgets.Ledger;
 using LlmGateway.Budgets.RateLimiting;
-using LlmGateway.Capture;
 using LlmGateway.Gateway;
 
 namespace LlmGateway.Budgets;
@@ -12,8 +10,8 @@ namespace LlmGateway.Budgets;
 /// pipeline returns to the budgets step. It records the usage and waits for the record's group commit.
 /// </summary>
 internal sealed class PendingSettlement(
-    Settler settler, HttpContext context, GatewayRequest request, TeamIdentity team, BudgetsConfig config, BudgetPolicy policy,
-    Reservation? reservation, RateLimitDecision? decision, CapturedResponse capture)
+    Settler settler, HttpContext context, IGatewayExchange exchange, BudgetsConfig config, BudgetPolicy policy,
+    Reservation? reservation, RateLimitDecision? decision)
 {
     private Task? _settled;
 
@@ -21,7 +19,7 @@ internal sealed class PendingSettlement(
 
     private async Task RunAsync()
     {
-        var entry = settler.Settle(context, request, team, config, policy, reservation, decision, capture);
+        var entry = settler.Settle(context, exchange, config, policy, reservation, decision);
         if (entry is not null && config.Accounting.AwaitCommit)
             await Settler.WaitDurableAsync(entry);
     }

@@ -1,4 +1,3 @@
-using LlmGateway.Auth;
 using LlmGateway.Budgets.Accounts;
 using LlmGateway.Budgets.Ledger;
 using LlmGateway.Budgets.Notifications;
@@ -8,7 +7,6 @@ using LlmGateway.Budgets.Usage;
 using LlmGateway.Caching;
 using LlmGateway.Capture;
 using LlmGateway.Gateway;
-using LlmGateway.Routing;
 
 namespace LlmGateway.Budgets;
 
@@ -30,13 +28,14 @@ internal sealed class Settler(
     public static Task WaitDurableAsync(LedgerEntry entry) => entry.Durable;
 
     /// <summary>Records the request's real usage and cost; returns its ledger entry (null when nothing was recorded).</summary>
-    public LedgerEntry? Settle(HttpContext context, GatewayRequest request, TeamIdentity team, BudgetsConfig config, BudgetPolicy policy,
-        Reservation? reservation, RateLimitDecision? decision, CapturedResponse capture)
+    public LedgerEntry? Settle(HttpContext context, IGatewayExchange exchange, BudgetsConfig config, BudgetPolicy policy,
+        Reservation? reservation, RateLimitDecision? decision)
     {
         var settled = false;
+        var team = exchange.Team;
         try
         {
-            var record = BuildRecord(context, request, team, config, capture);
+            var record = BuildRecord(context, exchange, config);
             limiter.Settle(team.Team, team.Options.RateLimit, decision?.TokensTaken ?? 0, record?.BilledTokens ?? 0);
             if (record is null || !config.Active)
             {
@@ -63,20 +62,24 @@ internal sealed class Settler(
         }
     }
 
-    private UsageRecord? BuildRecord(HttpContext context, GatewayRequest request, TeamIdentity team, BudgetsConfig config, CapturedResponse capture)
+    private UsageRecord? BuildRecord(HttpContext context, IGatewayExchange exchange, BudgetsConfig config)
     {
+        var (team, request) = (exchange.Team, exchange.Request);
         var route = request.Model;
         var now = time.GetUtcNow();
-        if (route is not null && context.Features.Get<CacheFeature>() is { Result: CacheResult.Hit } hit)
+        if (route is not null && exchange.Cache is { Result: CacheResult.Hit } hit)
         {
             var saved = hit.SavedUsage ?? TokenUsage.None;
             var price = config.Prices.Find(route.Primary) ?? ModelPrice.Zero;
             return new UsageRecord(now, team.Team, team.KeyId, route.Primary.Model, "cache", saved.PromptTokens, saved.CachedPromptTokens, saved.CompletionTokens,
                 0m, price.Cost(saved), CacheResult.Hit, saved.Estimated, context.TraceIdentifier);
         }
-        var attempt = context.Features.Get<UpstreamAttempt>();
+        var attempt = exchange.Attempt;
+        // The capture step runs before the forward, so every attempt has a capture.
+        if (attempt is null || exchange.Capture is not { } capture)
+            return null;
         var status = capture.FirstByteTimestamp is null ? context.Response.StatusCode : capture.StatusCode;
-        if (attempt is null || status is < 200 or >= 300)
+        if (status is < 200 or >= 300)
             return null; // never reached a provider, or the provider refused: providers do not bill errors
         var target = attempt.Target;
         if (route is null)
@@ -101,7 +104,7 @@ internal sealed class Settler(
             metrics.Unpriced(team.Team, target.Model);
             BudgetsLog.UnpricedModel(logger, target.Model);
         }
-        var cacheResult = context.Features.Get<CacheFeature>()?.Result ?? CacheResult.Bypass;
+        var cacheResult = exchange.Cache?.Result ?? CacheResult.Bypass;
         return new UsageRecord(now, team.Team, team.KeyId, target.Model, target.Provider.Name, usage.PromptTokens, usage.CachedPromptTokens, usage.CompletionTokens,
             (modelPrice ?? ModelPrice.Zero).Cost(usage), 0m, cacheResult, usage.Estimated, context.TraceIdentifier);
     }

@@ -68,7 +68,7 @@ internal sealed class StreamOverrunGuard : IStreamCutoff
         }
         Tripped = true;
         FinalEvent = BudgetErrors.StreamOverrunEvent(ReservedTokens, DeliveredTokens);
-        var model = _context.Features.Get<UpstreamAttempt>()?.Target.Model ?? "";
+        var model = _context.Exchange()?.Attempt?.Target.Model ?? "";
         _metrics.StreamCut(_team, model);
         BudgetsLog.StreamCut(_logger, _context.TraceIdentifier, _team, model, DeliveredTokens, ReservedTokens, LimitTokens);
         return false;

@@ -7,20 +7,16 @@ using LlmGateway.Gateway;
 namespace LlmGateway.Caching;
 
 /// <summary>
-/// Decides whether a captured answer may be stored and turns it into the stored form: the non-streaming
-/// JSON the provider would have sent. A stream is assembled from its chunks; it must have ended with
-/// <c>[DONE]</c>. Never stored: non-200, cut short, truncated, <c>content_filter</c>, several choices
-/// (unless configured), streamed logprobs.
+/// Turns a captured answer into the stored form: the non-streaming JSON the provider would have sent. A stream is
+/// assembled from its chunks; it must have ended with <c>[DONE]</c>, and streamed logprobs are not kept (so such a
+/// stream is refused). Whether an answer may be stored at all is decided by the rules in <c>Policies/</c>
+/// (<see cref="Policies.CacheStorePolicies"/>), before and after this.
 /// </summary>
 internal static class AnswerAssembler
 {
-    public static JsonObject? TryAssemble(OpenAiEndpoint endpoint, CapturedResponse capture, CacheOptions options, out string reason)
+    public static JsonObject? TryAssemble(OpenAiEndpoint endpoint, ICapturedResponse capture, out string reason)
     {
         reason = "";
-        if (capture.StatusCode != StatusCodes.Status200OK) { reason = "status"; return null; }
-        if (!capture.Completed) { reason = "incomplete"; return null; }
-        if (capture.Truncated || capture.Body.Length > options.MaxEntryBytes) { reason = "too_large"; return null; }
-
         JsonObject? answer;
         try
         {
@@ -36,12 +32,6 @@ internal static class AnswerAssembler
             if (reason.Length == 0) reason = "malformed";
             return null;
         }
-        if (answer["choices"] is JsonArray choices)
-        {
-            if (choices.Count > 1 && !options.StoreMultipleChoices) { reason = "multiple_choices"; return null; }
-            if (choices.Any(c => c?["finish_reason"]?.ToString() == "content_filter")) { reason = "content_filter"; return null; }
-        }
-        if (endpoint == OpenAiEndpoint.Responses && answer["status"]?.ToString() != "completed") { reason = "incomplete"; return null; }
         return answer;
     }
 

@@ -15,8 +15,14 @@ internal sealed class CacheEntryMeta
     public required string? QueryText { get; init; }
     public required long CreatedUnixMs { get; init; }
     public required long ExpiresUnixMs { get; init; }
-    public required int Bytes { get; init; }
-    public required bool InIndex { get; init; }
+    /// <summary>Stored size; grows once when the indexer writes the vector into the entry (under the cache's write lock).</summary>
+    public required int Bytes { get; set; }
+
+    /// <summary>A <see cref="CacheIndexState"/>; moved by the indexer and by removal with interlocked operations.</summary>
+    public int IndexState;
+
+    /// <summary>The entry's vector is in the vector index.</summary>
+    public bool InIndex => Volatile.Read(ref IndexState) == CacheIndexState.Indexed;
 
     public int HitCount;
     public long LastAccessUnixMs;
@@ -33,7 +39,7 @@ internal sealed class CacheEntryMeta
         CreatedUnixMs = entry.CreatedUnixMs,
         ExpiresUnixMs = entry.ExpiresUnixMs,
         Bytes = bytes,
-        InIndex = inIndex,
+        IndexState = inIndex ? CacheIndexState.Indexed : CacheIndexState.ExactOnly,
         HitCount = entry.HitCount,
         LastAccessUnixMs = entry.CreatedUnixMs,
     };

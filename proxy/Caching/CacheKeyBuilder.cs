@@ -7,7 +7,7 @@ using LlmGateway.Gateway;
 
 namespace LlmGateway.Caching;
 
-/// <summary>Computes a request's <see cref="CacheKey"/> from its parsed body (DESIGN.md, "what must match").</summary>
+/// <summary>Computes a request's <see cref="CacheKey"/> from its parsed body (Caching/README.md, "What must match, and what may be similar").</summary>
 internal static class CacheKeyBuilder
 {
     /// <summary>Fields that change how the answer is delivered, not what it says.</summary>

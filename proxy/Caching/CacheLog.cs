@@ -35,4 +35,13 @@ internal static partial class CacheLog
 
     [LoggerMessage(5010, LogLevel.Information, "Cache storage at {Folder} recovered (failing since {Since:o}); reopened with {Entries} entries from its last checkpoint", EventName = "CacheStorageRecovered")]
     public static partial void StorageRecovered(ILogger logger, string folder, DateTimeOffset since, int entries);
+
+    [LoggerMessage(5150, LogLevel.Warning, "Indexing a batch of stored answers failed; they stay exact-only", EventName = "IndexingFailed")]
+    public static partial void IndexingFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(5151, LogLevel.Warning, "Shutdown timeout passed with {Pending} stored answers not yet indexed; they stay exact-only", EventName = "IndexingAbandoned")]
+    public static partial void IndexingAbandoned(ILogger logger, long pending);
+
+    [LoggerMessage(5250, LogLevel.Warning, "Cache checkpoint at {Folder} could not be recovered (corrupt or incomplete): the cache starts empty and refills as providers answer", EventName = "CacheCheckpointUnrecovered")]
+    public static partial void CheckpointUnrecovered(ILogger logger, string folder);
 }

@@ -5,7 +5,7 @@ namespace LlmGateway.Caching;
 /// <summary>
 /// Opens the cache at startup (so a store that cannot open fails startup, and readiness means "open"),
 /// commits every <see cref="CacheOptions.CommitInterval"/>, snapshots the vector index every few
-/// minutes, sweeps expired entries, and commits with a snapshot at shutdown.
+/// minutes, sweeps expired entries, and at shutdown indexes what is queued, then commits with a snapshot.
 /// </summary>
 internal sealed class CacheMaintenanceService(IServiceProvider services, IOptions<CacheOptions> options, TimeProvider time, ILogger<CacheMaintenanceService> logger)
     : BackgroundService
@@ -65,6 +65,8 @@ internal sealed class CacheMaintenanceService(IServiceProvider services, IOption
         }
         try
         {
+            // Answers stored just before shutdown reach the index (and the snapshot) unless the timeout passes first.
+            await _cache.DrainIndexingAsync(cancellationToken);
             // Bounded by the host's shutdown timeout: a checkpoint on failing storage may never finish.
             await _cache.CommitAsync(snapshot: true, cancellationToken).WaitAsync(cancellationToken);
         }

@@ -16,6 +16,8 @@ internal sealed class CacheMetrics
     private readonly Counter<long> _shadowChecks;
     private readonly Counter<long> _bypassed;
     private readonly Counter<long> _faults;
+    private readonly Counter<long> _bypasses;
+    private readonly Counter<long> _storeDropped;
     private readonly Histogram<double> _similarity;
     private readonly Meter _meter;
 
@@ -29,7 +31,10 @@ internal sealed class CacheMetrics
         _notStored = _meter.CreateCounter<long>("llm_gateway.cache.not_stored", "{response}", "Answers not stored, by reason.");
         _shadowChecks = _meter.CreateCounter<long>("llm_gateway.cache.shadow_checks", "{check}", "Semantic hits re-asked of the provider, by team, model and whether the answers agreed.");
         _bypassed = _meter.CreateCounter<long>("llm_gateway.cache.lookups_bypassed", "{lookup}", "Lookups not made because the cache's store is failing (served as a miss).");
+        _storeDropped = _meter.CreateCounter<long>("llm_gateway.cache.store_dropped", "{response}",
+            "Answers stored for exact hits only because their semantic store (embedding and vector index) was dropped, by reason (queue_full, embedding_failed, shutdown).");
         _faults = _meter.CreateCounter<long>("llm_gateway.cache.faults", "{fault}", "Episodes of cache storage failure.");
+        _bypasses = _meter.CreateCounter<long>("llm_gateway.cache.bypasses", "{request}", "Requests the cache did not look up, by the reason of the rule that refused (disabled, no_store, no_cache, ...).");
         _similarity = _meter.CreateHistogram<double>("llm_gateway.cache.similarity", null, "Cosine similarity of accepted semantic hits.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.8, 0.85, 0.9, 0.92, 0.94, 0.96, 0.97, 0.98, 0.99, 1.0] });
     }
@@ -45,7 +50,15 @@ internal sealed class CacheMetrics
 
     public void Faulted() => _faults.Add(1);
 
+    public void StoreDropped(string reason) => _storeDropped.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void ObserveIndexQueue(Func<long> pending) =>
+        _meter.CreateObservableGauge("llm_gateway.cache.index_queue", pending, "{response}", "Stored answers waiting to be embedded and indexed.");
+
     public void LookupBypassed() => _bypassed.Add(1);
+
+    /// <summary>A request rule refused the lookup (and, except for <c>no_cache</c>, the store).</summary>
+    public void Bypassed(string reason) => _bypasses.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void Lookup(CacheResult result, string? tier, double? similarity)
     {

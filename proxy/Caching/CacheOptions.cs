@@ -17,6 +17,13 @@ public sealed record CacheOptions
     /// <summary>Per-model thresholds (by configured model name), overriding <see cref="Threshold"/>.</summary>
     public Dictionary<string, double> ModelThresholds { get; init; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Semantic hits when no threshold is configured [auto]: <c>auto</c> uses the operating point measured for the
+    /// embedder (Caching/HitDecisions) only if it met the quality goals, <c>on</c> uses it whenever the embedder has one,
+    /// <c>off</c> never (exact hits only). A configured <see cref="Threshold"/> wins over all three.
+    /// </summary>
+    public string Semantic { get; init; } = "auto";
+
     /// <summary>How long an entry lives [1 day].</summary>
     public TimeSpan Ttl { get; init; } = TimeSpan.FromDays(1);
 
@@ -35,8 +42,17 @@ public sealed record CacheOptions
     /// <summary>Store answers with several choices (<c>n &gt; 1</c>) [false].</summary>
     public bool StoreMultipleChoices { get; init; }
 
-    /// <summary>Refuse semantic hits whose questions differ in numbers, negation or word order [true].</summary>
+    /// <summary>
+    /// Check a semantic candidate before serving it [true]: with the embedder's measured verifier when it has one
+    /// (<see cref="Verifier"/>), else with the look-alike guard (numbers, negation, names, word order). False: cosine alone.
+    /// </summary>
     public bool LookAlikeGuard { get; init; } = true;
+
+    /// <summary>
+    /// Use the verifier measured for the embedder (Caching/HitDecisions) instead of the look-alike guard, and its
+    /// operating point as the default threshold [true]. Embedders without a measured verifier use the guard either way.
+    /// </summary>
+    public bool Verifier { get; init; } = true;
 
     /// <summary>How long a lookup may wait for the embedding before the request is served as a miss [250 ms].</summary>
     public TimeSpan EmbeddingTimeout { get; init; } = TimeSpan.FromMilliseconds(250);
@@ -53,6 +69,16 @@ public sealed record CacheOptions
     /// <summary>Fraction of semantic hits re-asked of the provider in the background to estimate false hits [0 = off].</summary>
     public double ShadowSampleRate { get; init; }
 
+    /// <summary>
+    /// Answers waiting to be embedded and put in the vector index [4,096]. The exact tier is written at once; when this
+    /// queue is full the answer stays exact-only (counted in <c>llm_gateway.cache.store_dropped{reason="queue_full"}</c>)
+    /// rather than slowing requests.
+    /// </summary>
+    public int IndexQueueCapacity { get; init; } = 4096;
+
+    /// <summary>Background workers embedding and indexing answers, each taking batches [0 = half the cores, 1 to 4].</summary>
+    public int IndexWorkers { get; init; }
+
     internal IEnumerable<string> Validate()
     {
         if (Threshold is < 0 or > 1)
@@ -62,6 +88,8 @@ public sealed record CacheOptions
             if (threshold is < 0 or > 1)
                 yield return $"{Section}:ModelThresholds:{model}: must be between 0 and 1.";
         }
+        if (Semantic is not ("auto" or "on" or "off"))
+            yield return $"{Section}:Semantic: must be auto, on or off.";
         if (Ttl <= TimeSpan.Zero) yield return $"{Section}:Ttl: must be positive.";
         if (MaxTtl < Ttl) yield return $"{Section}:MaxTtl: must be at least Ttl.";
         if (MaxEntries <= 0) yield return $"{Section}:MaxEntries: must be positive.";
@@ -72,5 +100,7 @@ public sealed record CacheOptions
         if (CommitTimeout <= TimeSpan.Zero) yield return $"{Section}:CommitTimeout: must be positive.";
         if (MemoryBytes < 16L << 20) yield return $"{Section}:MemoryBytes: must be at least 16 MiB.";
         if (ShadowSampleRate is < 0 or > 1) yield return $"{Section}:ShadowSampleRate: must be between 0 and 1.";
+        if (IndexQueueCapacity is < 1 or > 1_000_000) yield return $"{Section}:IndexQueueCapacity: must be between 1 and 1,000,000.";
+        if (IndexWorkers is < 0 or > 64) yield return $"{Section}:IndexWorkers: must be between 0 (half the cores) and 64.";
     }
 }

@@ -6,20 +6,27 @@ namespace LlmGateway.Caching;
 internal static class CacheThresholds
 {
     /// <summary>
-    /// The default when no threshold is configured: none, i.e. exact hits only. The quality bench
-    /// (<c>cache-quality</c>, proxy/Caching/README.md) found no threshold at which the hashing embedder or
-    /// the built-in all-MiniLM-L6-v2 reaches precision 0.99 on QQP or PAWS-X. Semantic hits are turned on by
-    /// configuring a threshold, after reading the measured precision for it; a threshold is measured for one
-    /// embedder, and the embedder id in every partition key keeps vectors of different embedders apart.
+    /// The default when no threshold is configured: the operating point measured for exactly this embedder id
+    /// (<see cref="HitDecisions"/>, chosen by <c>bench -- cache-verifier</c> together with its verifier) when the
+    /// verifier is on and <c>Gateway:Cache:Semantic</c> allows it (<c>on</c>, or <c>auto</c> and the point met the
+    /// goals); otherwise none, i.e. exact hits only. A threshold measured for one embedder is never used for
+    /// another: the id includes the model's content hash, tokenizer, pooling and dimension.
     /// </summary>
-    public static double? EmbedderDefault(string embedderId) => null;
+    public static double? EmbedderDefault(string embedderId, CacheOptions options)
+    {
+        if (!options.Verifier || !options.LookAlikeGuard || options.Semantic == "off")
+            return null;
+        return HitDecisions.For(embedderId) is { Verifier.MatchesFeatures: true } measured && (options.Semantic == "on" || measured.MeetsGoals)
+            ? measured.Threshold
+            : null;
+    }
 
     /// <summary>The threshold for a lookup, or null when the semantic tier is off.</summary>
     public static double? For(CacheOptions options, TeamIdentity team, string model, string embedderId, double? requested)
     {
         var threshold = team.Options.Cache?.Threshold
             ?? (options.ModelThresholds.TryGetValue(model, out var byModel) ? byModel : options.Threshold)
-            ?? EmbedderDefault(embedderId);
+            ?? EmbedderDefault(embedderId, options);
         if (threshold is null)
             return null;
         // A request may only make it stricter.

@@ -21,7 +21,11 @@ internal static class CachingExtensions
     }
 
     /// <summary>Proxy-pipeline step: after budgets, before the forward.</summary>
-    public static IApplicationBuilder UseCaching(this IApplicationBuilder proxy) => proxy.UseMiddleware<CachingMiddleware>();
+    public static IReverseProxyApplicationBuilder UseCaching(this IReverseProxyApplicationBuilder proxy)
+    {
+        proxy.UseMiddleware<CachingMiddleware>();
+        return proxy;
+    }
 
     public static IEndpointRouteBuilder MapCacheAdmin(this RouteGroupBuilder admin)
     {

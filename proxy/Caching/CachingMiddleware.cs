@@ -1,15 +1,16 @@
 using System.Globalization;
 using LlmGateway.Auth;
+using LlmGateway.Caching.Policies;
 using LlmGateway.Capture;
 using LlmGateway.Gateway;
-using LlmGateway.Routing;
 using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Forwarder;
 
 namespace LlmGateway.Caching;
 
 /// <summary>
 /// The proxy-pipeline step that answers from the cache (exact, then semantic) or, on a miss, lets the
-/// request through and stores the captured answer when it may be stored. Sets <see cref="CacheFeature"/>
+/// request through and stores the captured answer when it may be stored. Sets the exchange's <see cref="CacheOutcome"/>
 /// and <c>X-Cache: HIT|MISS|BYPASS</c>.
 /// </summary>
 internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cache, IOptions<CacheOptions> options, CacheMetrics metrics,
@@ -17,12 +18,14 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
 {
     public const string CacheHeader = "x-cache";
 
+    /// <summary>Why the cache did not look up (BYPASS, or a MISS without lookup): the refusing rule's reason (<c>Policies/</c>).</summary>
+    public const string ReasonHeader = "x-cache-reason";
+
     public async Task InvokeAsync(HttpContext context)
     {
-        var feature = new CacheFeature();
-        context.Features.Set(feature);
-        var request = context.Features.GetRequiredFeature<GatewayRequest>();
-        var team = context.Features.GetRequiredFeature<TeamIdentity>();
+        var exchange = context.Features.GetRequiredFeature<ICachingExchange>();
+        var request = exchange.Request;
+        var team = exchange.Team;
         var settings = options.Value;
 
         var (directives, problem, header) = CacheDirectives.From(context.Request.Headers, settings.MaxTtl);
@@ -33,33 +36,34 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
         }
         var scope = team.Options.Cache?.Scope is { Length: > 0 } shared ? "scope:" + shared : "team:" + team.Team;
         var queryHeader = team.Options.Cache?.AllowQueryHeader == false ? null : directives.QueryOverride;
-        var key = settings.Enabled && team.Options.Cache?.Enabled != false && directives.Store && !(request.Stream && request.Endpoint == OpenAiEndpoint.Responses)
-            ? CacheKeyBuilder.Build(request, scope, cache.EmbedderId, queryHeader)
-            : null;
+        var policy = CacheRequestPolicies.Evaluate(new CacheRequestContext(request, team, settings, directives, cache.Fault is not null));
+        var key = policy.AllowStore ? CacheKeyBuilder.Build(request, scope, cache.EmbedderId, queryHeader) : null;
         if (key is null)
         {
+            var reason = policy.Reason ?? CacheableEndpointPolicy.Reason;
+            if (reason == StoreFaultPolicy.Reason)
+            {
+                // The store is failing: answer from the provider, neither look up nor store (both counted).
+                metrics.LookupBypassed();
+                metrics.NotStored(StoreFaultPolicy.Reason);
+            }
+            metrics.Bypassed(reason);
+            exchange.SetCacheOutcome(CacheOutcome.Bypass);
             context.Response.Headers[CacheHeader] = "BYPASS";
-            await next(context);
-            return;
-        }
-        if (cache.Fault is not null)
-        {
-            // The store is failing: answer from the provider, neither look up nor store (both counted).
-            metrics.LookupBypassed();
-            metrics.NotStored("storage_fault");
-            context.Response.Headers[CacheHeader] = "BYPASS";
+            context.Response.Headers[ReasonHeader] = reason;
             await next(context);
             return;
         }
 
         CacheLookup lookup = new(null, null, false);
-        if (directives.Lookup)
+        if (policy.AllowLookup)
         {
             var threshold = CacheThresholds.For(settings, team, key.Model, cache.EmbedderId, directives.MinThreshold);
             lookup = await cache.LookupAsync(key, threshold, settings.LookAlikeGuard, context.RequestAborted);
             if (lookup.Hit is { } hit)
             {
-                await ServeHitAsync(context, request, feature, hit);
+                exchange.SetCacheOutcome(CacheOutcome.Hit(hit));
+                await ServeHitAsync(context, request, hit);
                 if (hit.Tier == "semantic")
                     shadow.MaybeCheck(request, team.Team, context.Request.Path, hit.Entry);
                 return;
@@ -67,29 +71,41 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
             metrics.Lookup(CacheResult.Miss, null, null);
         }
 
-        feature.Result = CacheResult.Miss;
-        context.Response.OnStarting(static response => { ((HttpResponse)response).Headers[CacheHeader] = "MISS"; return Task.CompletedTask; }, context.Response);
-        await next(context);
-        // Store once the client has its whole answer, so the cache's work is never on the client's path.
-        context.Response.OnCompleted(async () =>
+        exchange.SetCacheOutcome(CacheOutcome.Miss);
+        if (policy.Reason is { } noLookup)
+            metrics.Bypassed(noLookup);
+        // On start: a header set now would be lost to the failover step's Response.Clear() before a fallback.
+        exchange.HeadersOnStart[CacheHeader] = "MISS";
+        if (policy.Reason is { } skipped)
+            exchange.HeadersOnStart[ReasonHeader] = skipped;
+        // The answer is stored before the client has it all (exact tier only: embedding and indexing run in the
+        // background), so a repeat sent right after it arrived is a hit.
+        var stored = false;
+        void StoreOnce(bool completed)
         {
-            try
-            {
-                await StoreAsync(context, request, key, directives, lookup, team);
-            }
-            finally
-            {
-                cache.NoteStoreAttempt();
-            }
-        });
+            if (stored)
+                return;
+            stored = true;
+            Store(exchange, request, key, directives, lookup, team, completed);
+        }
+        var original = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
+        // Before the last byte of an answer with a Content-Length: the provider's answer is whole when every byte came
+        // (the capture step decides the same way once the forward returns: not cut short, no forward error, client there).
+        context.Features.Set<IHttpResponseBodyFeature>(new StoreBeforeLastByteBody(original, context.Response,
+            () => StoreOnce(exchange.Capture is { CutShort: false } && context.GetForwarderErrorFeature() is null && !context.RequestAborted.IsCancellationRequested)));
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            context.Features.Set(original);
+        }
+        StoreOnce(exchange.Capture?.Completed == true);
     }
 
-    private async Task ServeHitAsync(HttpContext context, GatewayRequest request, CacheFeature feature, CacheHit hit)
+    private async Task ServeHitAsync(HttpContext context, GatewayRequest request, CacheHit hit)
     {
-        feature.Result = CacheResult.Hit;
-        feature.Tier = hit.Tier;
-        feature.Similarity = hit.Similarity;
-        feature.SavedUsage = hit.Entry.Usage;
         metrics.Lookup(CacheResult.Hit, hit.Tier, hit.Similarity);
         var now = time.GetUtcNow();
         var age = Math.Max(0, (now.ToUnixTimeMilliseconds() - hit.Entry.CreatedUnixMs) / 1000);
@@ -110,17 +126,12 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
         return buffer.WrittenSpan.ToArray();
     }
 
-    private async Task StoreAsync(HttpContext context, GatewayRequest request, CacheKey key, CacheDirectives directives, CacheLookup lookup, TeamIdentity team)
+    private void Store(IGatewayExchange exchange, GatewayRequest request, CacheKey key, CacheDirectives directives, CacheLookup lookup, TeamIdentity team, bool completed)
     {
-        if (context.Features.Get<UpstreamAttempt>() is { Index: > 0 })
-        {
-            // A fallback model answered: that answer is not the requested model's.
-            metrics.NotStored("fallback");
-            return;
-        }
         var settings = options.Value;
-        var capture = context.Features.GetRequiredFeature<CapturedResponse>();
-        var answer = AnswerAssembler.TryAssemble(request.Endpoint, capture, settings, out var reason);
+        // Every miss goes through the capture step, right after this one.
+        var capture = exchange.Capture ?? throw new InvalidOperationException("A cache miss was not captured.");
+        var answer = CacheStorePolicies.Decide(new CacheStoreContext(request.Endpoint, exchange.Attempt, capture, settings, completed), out var reason);
         if (answer is null)
         {
             metrics.NotStored(reason);
@@ -128,9 +139,8 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
         }
         try
         {
+            // The lookup's query vector when it computed one; otherwise the cache embeds the question in the background.
             var vector = lookup.QueryVector;
-            if (vector is null && key.AllowsSemantic && !lookup.EmbeddingFailed)
-                vector = (await cache.EmbedQueryAsync(key.QueryText!, CancellationToken.None)) ?? [];
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
             var ttl = directives.Ttl ?? team.Options.Cache?.Ttl ?? settings.Ttl;
             var stored = StoredAnswer(answer);

@@ -48,9 +48,10 @@ internal static class LookAlikeGuard
         return shared - LongestCommonSubsequence(x.Words, y.Words) < ReorderedWords;
     }
 
-    private sealed record Analysis(List<string> Words, List<string> Numbers, string Symbols, List<string> Names, int Negations);
+    /// <summary>What the guard compares in one text; <see cref="HitFeatures"/> turns two of them into the verifier's features.</summary>
+    internal sealed record Analysis(List<string> Words, List<string> Numbers, string Symbols, List<string> Names, int Negations);
 
-    private static Analysis Analyse(string text)
+    internal static Analysis Analyse(string text)
     {
         var normalized = text.Normalize(NormalizationForm.FormKC).ToLowerInvariant().Replace("n't", " not").Replace("’", "'");
         var words = new List<string>();
@@ -116,18 +117,22 @@ internal static class LookAlikeGuard
         return names;
     }
 
-    private static bool HasUnsharedContentWord(List<string> words, List<string> other)
+    private static bool HasUnsharedContentWord(List<string> words, List<string> other) => UnsharedContentWords(words, other) > 0;
+
+    /// <summary>Content words (not <see cref="FunctionWords"/>) of <paramref name="words"/> that <paramref name="other"/> lacks.</summary>
+    internal static int UnsharedContentWords(List<string> words, List<string> other)
     {
+        var count = 0;
         foreach (var word in words)
         {
             if (!FunctionWords.IsFunctionWord(word) && !other.Contains(word))
-                return true;
+                count++;
         }
-        return false;
+        return count;
     }
 
     /// <summary>How many words the two share, counting repeats (multiset intersection).</summary>
-    private static int SharedCount(List<string> a, List<string> b)
+    internal static int SharedCount(List<string> a, List<string> b)
     {
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var w in a) counts[w] = counts.GetValueOrDefault(w) + 1;
@@ -143,7 +148,7 @@ internal static class LookAlikeGuard
         return shared;
     }
 
-    private static int LongestCommonSubsequence(List<string> a, List<string> b)
+    internal static int LongestCommonSubsequence(List<string> a, List<string> b)
     {
         var previous = new int[b.Count + 1];
         var current = new int[b.Count + 1];
@@ -156,7 +161,7 @@ internal static class LookAlikeGuard
         return previous[b.Count];
     }
 
-    private static bool IsCjk(char c) => c is >= '\u3040' and <= '\u30ff' or >= '\u3400' and <= '\u9fff' or >= '\uf900' and <= '\ufaff';
+    internal static bool IsCjk(char c) => c is >= '\u3040' and <= '\u30ff' or >= '\u3400' and <= '\u9fff' or >= '\uf900' and <= '\ufaff';
 
     private static int Count(string text, string part)
     {

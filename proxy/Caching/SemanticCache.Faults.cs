@@ -15,8 +15,20 @@ internal sealed partial class SemanticCache
 
     private readonly SemaphoreSlim _maintenance = new(1, 1);
 
-    private IEntryStore OpenStore() =>
-        _stores?.Open(_folder) ?? new FasterEntryStore(_folder, _options.MemoryBytes, _options.MaxEntryBytes + 64 * 1024, _options.MaxEntries, _hook?.Wrap);
+    /// <summary>
+    /// Opens the store: the shared one when a storage provider supplies it, else FASTER in the cache's folder, where a
+    /// checkpoint FASTER could not recover (it then opens empty) is said in a log line: the cache starts over.
+    /// </summary>
+    private IEntryStore OpenStore()
+    {
+        if (_stores?.Open(_folder) is { } shared)
+            return shared;
+        // Reopening after a fault: only the folder this cache opened first (same identity), never one recreated in its place.
+        var store = new FasterEntryStore(_folder, _options.MemoryBytes, _options.MaxEntryBytes + 64 * 1024, _options.MaxEntries, _hook?.Wrap, (_store as FasterEntryStore)?.Identity);
+        if (store.CheckpointUnrecovered)
+            CacheLog.CheckpointUnrecovered(_logger, _folder);
+        return store;
+    }
 
     /// <summary>Starts a fault episode (logged and counted once); later faults in the same episode are ignored.</summary>
     internal void NoteFault(Exception exception)
@@ -40,6 +52,9 @@ internal sealed partial class SemanticCache
             if (_fault is not null)
                 return await TryReopenAsync(cancellationToken);
             await CommitAsync(snapshot, cancellationToken).WaitAsync(_options.CommitTimeout, cancellationToken);
+            // FASTER "commits" into a folder it recreated after an rm -rf; the marker tells.
+            if (_store is FasterEntryStore faster && !faster.InPlace())
+                throw new IOException(FasterEntryStore.Replaced(_folder));
             return true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

@@ -145,8 +145,8 @@ internal sealed partial class SemanticCache
         if (!snapshot || version == _snapshotVersion)
             return;
         var temporary = _snapshotPath + ".tmp";
-        lock (_writeLock)
-            _index.SaveSnapshot(temporary);
+        // The index holds off its own writers while it saves (searches go on); the store's writers are not held up.
+        _index.SaveSnapshot(temporary);
         File.Move(temporary, _snapshotPath, overwrite: true);
         _snapshotVersion = version;
     }

@@ -10,7 +10,9 @@ namespace LlmGateway.Caching;
 /// <summary>
 /// The semantic cache: exact tier, then nearest neighbour within the request's partition. Answers live in
 /// FASTER; what a lookup checks (keys, scope, embedder, query text, expiry) lives in memory; vectors live
-/// in the partitioned HNSW index. Reads take no lock; writes (store, evict, purge) are serialised.
+/// in the partitioned HNSW index. Reads take no lock; writes to the store (store, evict, purge) are serialised
+/// and cheap: a stored answer serves exact hits at once, and reaches the vector index later from the background
+/// <see cref="SemanticIndexer"/> (SemanticCache.Indexing.cs).
 /// </summary>
 internal sealed partial class SemanticCache : IDisposable
 {
@@ -23,6 +25,7 @@ internal sealed partial class SemanticCache : IDisposable
     private readonly CacheMetrics _metrics;
     private readonly CacheDeviceHook? _hook;
     private readonly IEntryStoreProvider? _stores;
+    private readonly HitDecision _hitDecision;
     private readonly VectorIndexOptions _vectorOptions;
     private readonly string _folder;
     private IEntryStore _store;
@@ -32,8 +35,8 @@ internal sealed partial class SemanticCache : IDisposable
     private readonly ConcurrentDictionary<string, int> _scopeCounts = new(StringComparer.Ordinal);
     private readonly Lock _writeLock = new();
     private readonly string _snapshotPath;
+    private readonly SemanticIndexer _indexer;
     private long _bytes;
-    private long _storeAttempts;
     private long _indexVersion;
     private long _snapshotVersion;
     private long _committedVersion = -1;
@@ -45,6 +48,7 @@ internal sealed partial class SemanticCache : IDisposable
         _stores = stores;
         _options = options.Value;
         _embedder = embedder;
+        _hitDecision = HitDecision.For(HitDecisions.For(embedder.ModelId), _options.Verifier);
         _time = time;
         _logger = logger;
         _metrics = metrics;
@@ -60,6 +64,8 @@ internal sealed partial class SemanticCache : IDisposable
         CacheLog.Opened(logger, folder, _entries.Count, _bytes, _index.Count, otherEmbedder);
         _metrics.ObserveSize(() => _entries.Count, () => Interlocked.Read(ref _bytes));
         _metrics.ObserveFault(() => _fault is null ? 0 : 1);
+        _indexer = new SemanticIndexer(embedder, Index, _options.IndexQueueCapacity, _options.IndexWorkers, logger);
+        _metrics.ObserveIndexQueue(() => _indexer.Pending);
     }
 
     public string EmbedderId => _embedder.ModelId;
@@ -72,11 +78,6 @@ internal sealed partial class SemanticCache : IDisposable
     public int Count => _entries.Count;
 
     public long Bytes => Interlocked.Read(ref _bytes);
-
-    /// <summary>Misses whose answer was considered for storing (stored or not); the store runs after the client has its answer.</summary>
-    public long StoreAttempts => Interlocked.Read(ref _storeAttempts);
-
-    internal void NoteStoreAttempt() => Interlocked.Increment(ref _storeAttempts);
 
     private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -105,7 +106,7 @@ internal sealed partial class SemanticCache : IDisposable
                 || candidate.EmbedderId != _embedder.ModelId
                 || candidate.ExpiresUnixMs <= now)
                 continue;
-            if (guard && candidate.QueryText is not null && !LookAlikeGuard.Allows(key.QueryText!, candidate.QueryText))
+            if (guard && candidate.QueryText is not null && !_hitDecision.Allows(key.QueryText!, candidate.QueryText, match.Similarity))
             {
                 _metrics.GuardRefused();
                 continue;
@@ -135,12 +136,26 @@ internal sealed partial class SemanticCache : IDisposable
         }
     }
 
-    /// <summary>Stores an answer (replacing one with the same exact key), then evicts down to capacity. False when the store is failing (skipped).</summary>
+    /// <summary>
+    /// Stores an answer (replacing one with the same exact key) for exact hits at once, evicts down to capacity, and queues
+    /// its question for the vector index (with the lookup's vector when the entry carries one). False when the store is
+    /// failing (skipped).
+    /// </summary>
     public bool Store(CacheEntry entry, int? scopeQuota)
     {
+        if (entry.Vector.Length == 0 && entry.QueryText is { Length: > 0 } text && _embedder is ISpanTextEmbedder inline)
+        {
+            // An embedder that works on spans (hashing) takes microseconds: embed here, so the entry is written once,
+            // with its vector. A model's embedding (milliseconds) is left to the background indexer.
+            var embedded = new float[_embedder.Dimension];
+            inline.Embed(text, embedded);
+            entry = entry with { Vector = embedded, EmbedderId = _embedder.ModelId };
+        }
         var bytes = entry.Serialize();
         if (bytes.Length > _options.MaxEntryBytes + 64 * 1024)
             return true;
+        var vector = entry.Vector.Length > 0 && entry.EmbedderId == _embedder.ModelId ? entry.Vector : null;
+        CacheEntryMeta meta;
         lock (_writeLock)
         {
             if (_fault is not null)
@@ -156,12 +171,14 @@ internal sealed partial class SemanticCache : IDisposable
                 NoteFault(ex);
                 return false;
             }
-            var indexed = entry.Vector.Length > 0 && entry.EmbedderId == _embedder.ModelId;
-            if (indexed)
-                _index.Add(entry.Id, BitConverter.ToUInt64(entry.PartitionKey, 0), entry.Vector);
-            AddLocked(CacheEntryMeta.From(entry, bytes.Length, indexed));
+            meta = CacheEntryMeta.From(entry, bytes.Length, inIndex: false);
+            if (entry.QueryText is { Length: > 0 })
+                meta.IndexState = CacheIndexState.Pending;
+            AddLocked(meta);
             EvictLocked(entry.Scope, scopeQuota);
         }
+        if (meta.IndexState == CacheIndexState.Pending)
+            QueueForIndex(meta, vector);
         return true;
     }
 
@@ -218,12 +235,16 @@ internal sealed partial class SemanticCache : IDisposable
         {
             NoteFault(ex);
         }
-        if (meta.InIndex)
+        if (Interlocked.Exchange(ref meta.IndexState, CacheIndexState.Removed) == CacheIndexState.Indexed)
             _index.Remove(meta.Id);
         _scopeCounts.AddOrUpdate(meta.Scope, 0, (_, n) => n - 1);
         Interlocked.Add(ref _bytes, -meta.Bytes);
         Interlocked.Increment(ref _indexVersion);
     }
 
-    public void Dispose() => _store.Dispose();
+    public void Dispose()
+    {
+        _indexer.Dispose();
+        _store.Dispose();
+    }
 }

@@ -4,10 +4,12 @@ namespace LlmGateway.Capture;
 
 /// <summary>
 /// What the provider sent, as it went by: status, content type, the body bytes (bounded), timing and
-/// whether it completed. Set as a request feature by <see cref="ResponseCaptureMiddleware"/>; read by
-/// the steps before it (budgets settle on it, the cache stores from it) after the forward returns.
+/// whether it completed. Created on the exchange by <see cref="ResponseCaptureMiddleware"/> right before the forward
+/// and written only by it and its tee (<see cref="CapturingBodyFeature"/>); the steps before it (budgets settle on it,
+/// the cache stores from it) and the metrics read it through <see cref="ICapturedResponse"/> after the forward returns.
 /// </summary>
-internal sealed class CapturedResponse(long maxBytes, long startedTimestamp)
+internal sealed class CapturedResponse(long maxBytes, long startedTimestamp,
+    Func<ReadOnlyMemory<byte>, bool>? holdBackEvent = null, IStreamCutoff? cutoff = null) : ICapturedResponse
 {
     private readonly ArrayBufferWriter<byte> _body = new(4096);
 
@@ -36,26 +38,16 @@ internal sealed class CapturedResponse(long maxBytes, long startedTimestamp)
     public ReadOnlyMemory<byte> Body => _body.WrittenMemory;
 
     /// <summary>SSE events for which this returns true are captured but not sent to the client (e.g. a usage chunk the client did not ask for).</summary>
-    public Func<ReadOnlyMemory<byte>, bool>? HoldBackEvent { get; set; }
+    public Func<ReadOnlyMemory<byte>, bool>? HoldBackEvent { get; } = holdBackEvent;
 
     /// <summary>Ends a streamed answer early at the first event it refuses; null: never.</summary>
-    public IStreamCutoff? Cutoff { get; set; }
+    public IStreamCutoff? Cutoff { get; } = cutoff;
 
     /// <summary>
     /// True once <see cref="Cutoff"/> ended the stream: the client got part of the answer and a final error event,
     /// <see cref="Body"/> holds only what went to the client, and the provider's call is aborted.
     /// </summary>
     public bool CutShort { get; internal set; }
-
-    /// <summary>The request's capture, created by whichever step needs it first (budgets or the capture step).</summary>
-    public static CapturedResponse For(HttpContext context, long maxBytes, long startedTimestamp)
-    {
-        if (context.Features.Get<CapturedResponse>() is { } existing)
-            return existing;
-        var capture = new CapturedResponse(maxBytes, startedTimestamp);
-        context.Features.Set(capture);
-        return capture;
-    }
 
     internal void Append(ReadOnlySpan<byte> bytes)
     {

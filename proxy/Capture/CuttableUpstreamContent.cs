@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net;
+using LlmGateway.Gateway;
 using Yarp.ReverseProxy.Transforms;
 
 namespace LlmGateway.Capture;
@@ -14,9 +15,9 @@ namespace LlmGateway.Capture;
 internal sealed class CuttableUpstreamContent : HttpContent
 {
     private readonly HttpContent _inner;
-    private readonly CapturedResponse _capture;
+    private readonly ICapturedResponse _capture;
 
-    private CuttableUpstreamContent(HttpContent inner, CapturedResponse capture)
+    private CuttableUpstreamContent(HttpContent inner, ICapturedResponse capture)
     {
         _inner = inner;
         _capture = capture;
@@ -28,7 +29,7 @@ internal sealed class CuttableUpstreamContent : HttpContent
     public static ValueTask Attach(ResponseTransformContext context)
     {
         if (!context.SuppressResponseBody && context.ProxyResponse is { Content: { } content } response
-            && context.HttpContext.Features.Get<CapturedResponse>() is { Cutoff: not null } capture)
+            && context.HttpContext.Exchange()?.Capture is { Cutoff: not null } capture)
             response.Content = new CuttableUpstreamContent(content, capture);
         return ValueTask.CompletedTask;
     }
@@ -56,7 +57,7 @@ internal sealed class CuttableUpstreamContent : HttpContent
         base.Dispose(disposing);
     }
 
-    private sealed class Body(Stream inner, CapturedResponse capture) : Stream
+    private sealed class Body(Stream inner, ICapturedResponse capture) : Stream
     {
         // Reads of what the provider had already sent before a pending read can be cancelled (16 KiB each).
         private const int MaxDiscardedReads = 64;

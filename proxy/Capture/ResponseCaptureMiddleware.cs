@@ -4,14 +4,16 @@ using Yarp.ReverseProxy.Forwarder;
 namespace LlmGateway.Capture;
 
 /// <summary>
-/// The proxy-pipeline step right before the forward: tees the provider's answer into a
-/// <see cref="CapturedResponse"/> while it streams to the client, and records whether it completed.
+/// The proxy-pipeline step right before the forward: creates the exchange's <see cref="CapturedResponse"/> (with what
+/// the budgets step planned: events to hold back, a stream cutoff), tees the provider's answer into it while it streams
+/// to the client, and records whether it completed.
 /// </summary>
 internal sealed class ResponseCaptureMiddleware(RequestDelegate next, GatewayConfigStore config, TimeProvider time)
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        var capture = CapturedResponse.For(context, config.Current.Options.Limits.MaxCaptureBytes, time.GetTimestamp());
+        // Upstream time and time to first token start here, after everything the gateway did before the forward.
+        var capture = context.Features.GetRequiredFeature<ICaptureExchange>().StartCapture(config.Current.Options.Limits.MaxCaptureBytes, time.GetTimestamp());
         var original = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
         var tee = new CapturingBodyFeature(original, context.Response, capture, time);
         context.Features.Set<IHttpResponseBodyFeature>(tee);

@@ -14,7 +14,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace LlmGateway.Gateway;
 
-/// <summary>Builds the gateway: services of every capability, then the request pipeline in the order of DESIGN.md.</summary>
+/// <summary>Builds the gateway: services of every capability, then the request pipeline (its order and both halves: Gateway/README.md).</summary>
 public static class GatewayApp
 {
     /// <param name="args">Command-line arguments (<c>--urls</c>, <c>--config</c>, and configuration overrides).</param>
@@ -94,17 +94,18 @@ public static class GatewayApp
         admin.MapCacheAdmin();
         // Paths nothing else answers get an OpenAI-shaped 404 rather than an empty one.
         app.MapFallback(context => OpenAiError.WriteAsync(context, StatusCodes.Status404NotFound, "There is no such endpoint on this gateway.", OpenAiError.InvalidRequest));
+        // The request path, top-down; the answer comes back through the same steps in reverse (Gateway/README.md).
         app.MapReverseProxy(proxy =>
         {
-            proxy.UseMiddleware<RequestParsingMiddleware>();
-            proxy.UseGuard();
-            proxy.UseBudgets();
-            proxy.UseCaching();
-            proxy.UseMiddleware<ResponseCaptureMiddleware>();
-            proxy.UseForwardLimits();
-            proxy.UseMiddleware<FailoverMiddleware>();
-            proxy.UseLoadBalancing();
-            proxy.UsePassiveHealthChecks();
+            proxy.UseRequestParsing();      // body read and parsed once, model resolved and allowed: creates the exchange
+            proxy.UseGuard();               // confidential data: block, or redact the parsed body in place
+            proxy.UseBudgets();             // rate limits, reservation, forward plan; on the way back: settlement, ledger record
+            proxy.UseCaching();             // exact then semantic lookup: a hit is answered here; on the way back: store
+            proxy.UseResponseCapture();     // upstream time starts; on the way back: the answer teed into the capture
+            proxy.UseForwardLimits();       // forwards in flight are bounded (503 beyond the queue)
+            proxy.UseFailover();            // one attempt per target until one answers or a byte reached the client
+            proxy.UseLoadBalancing();       // YARP: a base URL of the attempt's provider
+            proxy.UsePassiveHealthChecks(); // YARP: a failing base URL is taken out
         });
     }
 }

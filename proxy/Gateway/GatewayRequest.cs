@@ -1,59 +1,34 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using LlmGateway.Routing;
 
 namespace LlmGateway.Gateway;
 
 /// <summary>
-/// The request as parsed once by <see cref="RequestParsingMiddleware"/>; every later step works on it.
-/// Set as a request feature.
+/// The request as parsed once by <see cref="RequestParsingMiddleware"/>; every later step reads it through the exchange
+/// (<see cref="IGatewayExchange.Request"/>). Only the guard edits <see cref="Body"/> (redaction, in place, before any
+/// other step reads it); what the forward adds per attempt is written by <see cref="ForwardBody"/>, never into it.
 /// </summary>
-internal sealed class GatewayRequest
+internal sealed class GatewayRequest(OpenAiEndpoint endpoint, JsonObject? body, ReadOnlyMemory<byte> rawBody, string? requestedModel, ModelRoute? model, bool stream)
 {
-    private ReadOnlyMemory<byte> _rawBody;
-    private bool _bodyEdited;
-
-    public GatewayRequest(OpenAiEndpoint endpoint, JsonObject? body, ReadOnlyMemory<byte> rawBody, string? requestedModel, ModelRoute? model, bool stream)
-    {
-        Endpoint = endpoint;
-        Body = body;
-        _rawBody = rawBody;
-        RequestedModel = requestedModel;
-        Model = model;
-        Stream = stream;
-    }
-
-    public OpenAiEndpoint Endpoint { get; }
+    public OpenAiEndpoint Endpoint { get; } = endpoint;
 
     /// <summary>The JSON body, or null when the request has none or it is not JSON (then it is streamed, not buffered).</summary>
-    public JsonObject? Body { get; }
+    public JsonObject? Body { get; } = body;
+
+    /// <summary>The client's bytes, as received (empty when the body is streamed).</summary>
+    public ReadOnlyMemory<byte> RawBody { get; } = rawBody;
 
     /// <summary>The <c>model</c> exactly as the client sent it.</summary>
-    public string? RequestedModel { get; }
+    public string? RequestedModel { get; } = requestedModel;
 
-    /// <summary>The configured model it resolved to; null for calls that name no model.</summary>
-    public ModelRoute? Model { get; }
+    /// <summary>The configured model it resolved to (the routing decision); null for calls that name no model.</summary>
+    public ModelRoute? Model { get; } = model;
 
-    public bool Stream { get; }
+    public bool Stream { get; } = stream;
 
-    /// <summary>Whether the client itself asked for <c>stream_options.include_usage</c> (later steps may add it for their own needs).</summary>
+    /// <summary>Whether the client itself asked for <c>stream_options.include_usage</c>.</summary>
     public bool ClientWantsStreamUsage { get; init; }
 
     /// <summary>Whether the body was buffered and can be sent again to a fallback.</summary>
     public bool IsReplayable => Body is not null;
-
-    /// <summary>Call after editing <see cref="Body"/> so the edit is serialised for the provider.</summary>
-    public void MarkBodyEdited() => _bodyEdited = true;
-
-    /// <summary>The bytes to send to <paramref name="target"/>: the client's own bytes when nothing changed, else the edited body with the upstream model name.</summary>
-    public ReadOnlyMemory<byte> BodyFor(UpstreamTarget target)
-    {
-        if (Body is null)
-            return _rawBody;
-        if (!_bodyEdited && string.Equals(target.UpstreamModel, RequestedModel, StringComparison.Ordinal))
-            return _rawBody;
-        if (RequestedModel is not null)
-            Body["model"] = target.UpstreamModel;
-        return JsonSerializer.SerializeToUtf8Bytes(Body);
-    }
 }

@@ -8,7 +8,7 @@ namespace LlmGateway.Gateway;
 /// <summary>
 /// The gate of the forward path: decides whether the request may reach a provider at all (<see cref="ForwardingRules"/>),
 /// reads and parses the body once (within the size limits), validates what the gateway relies on, resolves the model
-/// and checks the team may use it. Sets <see cref="GatewayRequest"/>.
+/// and checks the team may use it. Creates the request's <see cref="GatewayExchange"/> (team and parsed request).
 /// </summary>
 internal sealed class RequestParsingMiddleware(RequestDelegate next, GatewayConfigStore config, RequestBodyGate bodyGate)
 {
@@ -37,7 +37,7 @@ internal sealed class RequestParsingMiddleware(RequestDelegate next, GatewayConf
         }
         if (!HasJsonBody(context.Request, endpoint))
         {
-            context.Features.Set(new GatewayRequest(endpoint, null, default, null, null, stream: false));
+            GatewayExchange.Start(context, context.Features.GetRequiredFeature<TeamIdentity>(), new GatewayRequest(endpoint, null, default, null, null, stream: false));
             await next(context);
             return;
         }
@@ -99,6 +99,7 @@ internal sealed class RequestParsingMiddleware(RequestDelegate next, GatewayConf
         }
 
         Routing.ModelRoute? route = null;
+        var team = context.Features.GetRequiredFeature<TeamIdentity>();
         if (requestedModel is not null)
         {
             if (!state.Routing.TryResolve(requestedModel, out route))
@@ -107,7 +108,6 @@ internal sealed class RequestParsingMiddleware(RequestDelegate next, GatewayConf
                     $"The model '{requestedModel}' does not exist or you do not have access to it.", OpenAiError.InvalidRequest, "model", "model_not_found");
                 return;
             }
-            var team = context.Features.GetRequiredFeature<TeamIdentity>();
             if (!team.MayUse(requestedModel, route.Name))
             {
                 await OpenAiError.WriteAsync(context, StatusCodes.Status403Forbidden,
@@ -116,7 +116,7 @@ internal sealed class RequestParsingMiddleware(RequestDelegate next, GatewayConf
             }
         }
 
-        context.Features.Set(new GatewayRequest(endpoint, body, raw, requestedModel, route, stream)
+        GatewayExchange.Start(context, team, new GatewayRequest(endpoint, body, raw, requestedModel, route, stream)
         {
             ClientWantsStreamUsage = body["stream_options"] is JsonObject so && so["include_usage"] is JsonValue v && v.GetValueKind() == JsonValueKind.True,
         });

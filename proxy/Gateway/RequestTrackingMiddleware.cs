@@ -1,6 +1,5 @@
 using LlmGateway.Auth;
 using LlmGateway.Metrics;
-using LlmGateway.Routing;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace LlmGateway.Gateway;
@@ -61,14 +60,14 @@ internal sealed class RequestTrackingMiddleware(RequestDelegate next, ILogger<Re
             metrics.RequestEnded(context, elapsed);
             if (logger.IsEnabled(LogLevel.Information))
             {
-                var attempt = context.Features.Get<UpstreamAttempt>();
+                var exchange = context.Exchange();
                 // The query is logged with credentials redacted: this line stands in for ASP.NET Core's own
                 // "Request starting" line, which prints keys and is filtered out (GatewayApp).
                 var pathAndQuery = context.Request.Path + CredentialQuery.Redact(context.Request.QueryString);
                 GatewayLog.Request(logger, context.Request.Method, pathAndQuery, context.Response.StatusCode,
                     context.Features.Get<TeamIdentity>()?.Team ?? "-",
-                    context.Features.Get<GatewayRequest>()?.Model?.Name ?? "-",
-                    attempt?.Target.Provider.Name ?? "-",
+                    exchange?.Request.Model?.Name ?? "-",
+                    exchange?.Attempt?.Target.Provider.Name ?? "-",
                     elapsed.TotalMilliseconds, requestId);
             }
         }

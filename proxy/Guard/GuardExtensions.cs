@@ -11,5 +11,9 @@ internal static class GuardExtensions
     }
 
     /// <summary>Proxy-pipeline step: after parsing, before budgets, cache and forward.</summary>
-    public static IApplicationBuilder UseGuard(this IApplicationBuilder proxy) => proxy.UseMiddleware<GuardMiddleware>();
+    public static IReverseProxyApplicationBuilder UseGuard(this IReverseProxyApplicationBuilder proxy)
+    {
+        proxy.UseMiddleware<GuardMiddleware>();
+        return proxy;
+    }
 }

@@ -1,4 +1,3 @@
-using LlmGateway.Auth;
 using LlmGateway.Gateway;
 
 namespace LlmGateway.Guard;
@@ -15,10 +14,11 @@ internal sealed class GuardMiddleware(RequestDelegate next, GuardPolicies polici
 
     public async Task InvokeAsync(HttpContext context)
     {
-        var request = context.Features.Get<GatewayRequest>();
-        var team = context.Features.Get<TeamIdentity>();
+        var exchange = context.Features.GetRequiredFeature<IGuardExchange>();
+        var request = exchange.Request;
+        var team = exchange.Team;
         // The "off" path: one dictionary lookup, no scan.
-        if (request?.Body is null || team is null || policies.For(team.Options, request.Model) is not { } policy)
+        if (request.Body is null || policies.For(team.Options, request.Model) is not { } policy)
         {
             await next(context);
             return;
@@ -40,7 +40,7 @@ internal sealed class GuardMiddleware(RequestDelegate next, GuardPolicies polici
             return;
         }
         if (edited)
-            request.MarkBodyEdited();
+            exchange.MarkBodyRedacted();
         if (!edited || !policy.Restore)
         {
             await next(context);
@@ -53,7 +53,7 @@ internal sealed class GuardMiddleware(RequestDelegate next, GuardPolicies polici
         var restoring = new RestoringResponseBody(original, context.Response, inspection.Placeholders);
         context.Features.Set<IHttpResponseBodyFeature>(restoring);
         // Restored values change the length.
-        context.Response.OnStarting(static response => { ((HttpResponse)response).ContentLength = null; return Task.CompletedTask; }, context.Response);
+        exchange.DropContentLengthOnStart();
         try
         {
             await next(context);

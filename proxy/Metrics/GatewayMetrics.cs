@@ -61,16 +61,17 @@ internal sealed class GatewayMetrics : IDisposable
     {
         if (!context.Request.Path.StartsWithSegments("/v1"))
             return;
-        var features = context.Features;
-        var attempt = features.Get<UpstreamAttempt>();
-        var capture = features.Get<CapturedResponse>();
-        var cache = MetricLabels.Cache(features.Get<CacheFeature>()?.Result);
-        var model = features.Get<GatewayRequest>()?.Model?.Name;
+        var exchange = context.Exchange();
+        var attempt = exchange?.Attempt;
+        var capture = exchange?.Capture;
+        var cache = MetricLabels.Cache(exchange?.Cache?.Result);
+        var model = exchange?.Request.Model?.Name;
         var modelLabel = model is null ? MetricLabels.None : _labels.Model(model);
         var providerLabel = attempt is null ? MetricLabels.None : _labels.Provider(attempt.Target.Provider.Name);
         if (_requests.Enabled || _duration.Enabled)
         {
-            var team = features.Get<TeamIdentity>()?.Team;
+            // The auth step's result: also known for requests refused before the exchange was created (unknown model, ...).
+            var team = context.Features.Get<TeamIdentity>()?.Team;
             var tags = new TagList
             {
                 { "team", team is null ? MetricLabels.None : _labels.Team(team) },

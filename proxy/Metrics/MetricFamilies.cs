@@ -38,6 +38,7 @@ internal static class MetricFamilies
     public const string CacheFaulted = "llm_gateway_cache_faulted";
     public const string CacheFaults = "llm_gateway_cache_faults_total";
     public const string CacheLookupsBypassed = "llm_gateway_cache_lookups_bypassed_total";
+    public const string CacheBypasses = "llm_gateway_cache_bypasses_total";
     public const string EmbeddingDuration = "llm_gateway_embedding_duration_seconds";
     public const string CacheSimilarity = "llm_gateway_cache_similarity";
 }

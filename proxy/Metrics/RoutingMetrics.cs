@@ -41,17 +41,18 @@ internal sealed class RoutingMetrics
     }
 
     /// <summary>After each upstream attempt: counts it as an error when the provider failed (not when the client went away).</summary>
-    public void AttemptEnded(HttpContext context, UpstreamAttempt attempt, ForwarderError? error)
+    /// <param name="heldBackStatus">The status of a 429/5xx answer held back for a fallback.</param>
+    public void AttemptEnded(HttpContext context, UpstreamAttempt attempt, int? heldBackStatus, ForwarderError? error)
     {
         if (!_upstreamErrors.Enabled)
             return;
         string? reason;
         // A provider-side error counts even though YARP then aborts the client connection (which sets RequestAborted).
         if (error is { } e)
-            reason = IsClientSide(e) ? null : UpstreamFailure.Describe(attempt.RejectedStatus, e);
+            reason = IsClientSide(e) ? null : UpstreamFailure.Describe(heldBackStatus, e);
         else if (context.RequestAborted.IsCancellationRequested)
             return;
-        else if (attempt.RejectedStatus is { } rejected)
+        else if (heldBackStatus is { } rejected)
             reason = UpstreamFailure.Describe(rejected, null);
         else
             reason = context.Response.StatusCode >= 400 ? UpstreamFailure.Describe(context.Response.StatusCode, null) : null;
@@ -77,7 +78,7 @@ internal sealed class RoutingMetrics
     }
 
     /// <summary>At the end of a request that went upstream: duration and time to first byte, by the (already bounded) labels of the final attempt.</summary>
-    public void RequestEnded(CapturedResponse capture, string providerLabel, string modelLabel)
+    public void RequestEnded(ICapturedResponse capture, string providerLabel, string modelLabel)
     {
         if (capture.EndedTimestamp is not { } ended || !_upstreamDuration.Enabled)
             return;

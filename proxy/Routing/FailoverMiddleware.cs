@@ -13,42 +13,46 @@ internal sealed class FailoverMiddleware(RequestDelegate next, GatewayConfigStor
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        var request = context.Features.GetRequiredFeature<GatewayRequest>();
+        var exchange = context.Features.GetRequiredFeature<IFailoverExchange>();
+        var request = exchange.Request;
         var candidates = request.Model?.Candidates ?? [new UpstreamTarget("", config.Current.Routing.DefaultProvider, "")];
         var tries = request.IsReplayable ? candidates.Count : 1;
 
         for (var i = 0; i < tries; i++)
         {
             var target = candidates[i];
-            var attempt = new UpstreamAttempt(target, i, isLast: i == tries - 1);
-            context.Features.Set(attempt);
+            proxyState.TryGetCluster(target.Provider.ClusterId, out var cluster);
+            var attempt = exchange.BeginAttempt(target, i, isLast: i == tries - 1, cluster);
             if (request.IsReplayable)
             {
-                var body = request.BodyFor(target);
-                // BodyFor returns whole arrays (the client's buffer or a fresh serialisation): wrap, don't copy.
+                var body = ForwardBody.For(exchange, target);
+                // ForwardBody returns whole arrays (the client's buffer or a fresh serialisation): wrap, don't copy.
                 context.Request.Body = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(body, out var segment)
                     ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
                     : new MemoryStream(body.ToArray(), writable: false);
                 context.Request.ContentLength = body.Length;
             }
-            if (!proxyState.TryGetCluster(target.Provider.ClusterId, out var cluster))
+            if (cluster is null)
             {
                 await OpenAiError.WriteAsync(context, StatusCodes.Status502BadGateway,
                     $"Provider '{target.Provider.Name}' is not available.", OpenAiError.Upstream, code: "provider_unavailable");
                 return;
             }
-            attempt.Cluster = cluster;
             context.ReassignProxyRequest(cluster);
 
             await next(context);
 
             var error = context.GetForwarderErrorFeature();
-            metrics.AttemptEnded(context, attempt, error?.Error);
-            if (attempt.RejectedStatus is null && error is null)
+            // The response transform held the answer's body back (same rule, read here): its status is the provider's.
+            int? heldBack = error is null && !context.Response.HasStarted && ProviderTransforms.HoldsBack(attempt, context.Response.StatusCode)
+                ? context.Response.StatusCode
+                : null;
+            metrics.AttemptEnded(context, attempt, heldBack, error?.Error);
+            if (heldBack is null && error is null)
                 return;
             if (context.Response.HasStarted || context.RequestAborted.IsCancellationRequested)
                 return;
-            var reason = UpstreamFailure.Describe(attempt.RejectedStatus, error?.Error);
+            var reason = UpstreamFailure.Describe(heldBack, error?.Error);
             if (attempt.IsLast)
             {
                 RoutingLog.UpstreamFailed(logger, target.Model, target.Provider.Name, reason);

@@ -17,7 +17,7 @@ internal static class ForwardLimits
     private const string RetryAfterSeconds = "1";
 
     /// <summary>Adds the limiter step to the proxy pipeline. Read once at startup: the two keys take effect on restart.</summary>
-    public static IApplicationBuilder UseForwardLimits(this IApplicationBuilder proxy)
+    public static IReverseProxyApplicationBuilder UseForwardLimits(this IReverseProxyApplicationBuilder proxy)
     {
         var limits = proxy.ApplicationServices.GetRequiredService<GatewayConfigStore>().Current.Options.Limits;
         var limiterOptions = new ConcurrencyLimiterOptions
@@ -26,7 +26,7 @@ internal static class ForwardLimits
             QueueLimit = limits.MaxQueuedForwards,
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         };
-        return proxy.UseRateLimiter(new RateLimiterOptions
+        proxy.UseRateLimiter(new RateLimiterOptions
         {
             GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, int>(_ => RateLimitPartition.GetConcurrencyLimiter(0, _ => limiterOptions)),
             RejectionStatusCode = StatusCodes.Status503ServiceUnavailable,
@@ -38,5 +38,6 @@ internal static class ForwardLimits
                     "The gateway is forwarding as many requests as it is configured to; retry shortly.", OpenAiError.Server, code: "server_overloaded"));
             },
         });
+        return proxy;
     }
 }

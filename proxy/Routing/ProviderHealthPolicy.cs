@@ -1,3 +1,4 @@
+using LlmGateway.Gateway;
 using System.Runtime.CompilerServices;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Health;
@@ -32,7 +33,7 @@ internal sealed class ProviderHealthPolicy(IDestinationHealthUpdater healthUpdat
     {
         // The cluster the request was sent to (not routeCluster), and only a destination of that cluster:
         // after a fallback the proxied destination of an earlier attempt can still be set.
-        if (context.Features.Get<UpstreamAttempt>() is not { Cluster: { } cluster } attempt
+        if (context.Exchange()?.Attempt is not { Cluster: { } cluster } attempt
             || !cluster.Destinations.TryGetValue(destination.DestinationId, out var own) || !ReferenceEquals(own, destination))
             return;
 

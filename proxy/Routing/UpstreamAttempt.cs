@@ -2,8 +2,8 @@ using Yarp.ReverseProxy.Model;
 
 namespace LlmGateway.Routing;
 
-/// <summary>The attempt in flight: which target, whether a fallback remains. Set as a request feature per attempt.</summary>
-internal sealed class UpstreamAttempt(UpstreamTarget target, int index, bool isLast)
+/// <summary>One upstream attempt: which target, whether a fallback remains. Created by the failover step on the exchange; immutable.</summary>
+internal sealed class UpstreamAttempt(UpstreamTarget target, int index, bool isLast, ClusterState? cluster = null)
 {
     public UpstreamTarget Target { get; } = target;
 
@@ -13,9 +13,6 @@ internal sealed class UpstreamAttempt(UpstreamTarget target, int index, bool isL
     /// <summary>No fallback remains: whatever the provider answers goes to the client.</summary>
     public bool IsLast { get; } = isLast;
 
-    /// <summary>The YARP cluster of the target's provider, once the request has been reassigned to it.</summary>
-    public ClusterState? Cluster { get; set; }
-
-    /// <summary>Set by the response transform when the provider answered 429/5xx and the body was held back for a fallback.</summary>
-    public int? RejectedStatus { get; set; }
+    /// <summary>The YARP cluster of the target's provider; null when it was not available (the attempt ended in a 502).</summary>
+    public ClusterState? Cluster { get; } = cluster;
 }

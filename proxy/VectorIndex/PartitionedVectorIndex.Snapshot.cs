@@ -15,17 +15,27 @@ internal sealed partial class PartitionedVectorIndex
     /// <summary>Saves every partition to <paramref name="path"/> (atomically replaced). Writers wait; searches continue.</summary>
     public long SaveSnapshot(string path)
     {
-        lock (_writeLock)
+        _gate.EnterWriteLock();
+        try
         {
             return SnapshotFile.Save(path, SnapshotMagic, WriteBody);
+        }
+        finally
+        {
+            _gate.ExitWriteLock();
         }
     }
 
     public long SaveSnapshot(Stream stream)
     {
-        lock (_writeLock)
+        _gate.EnterWriteLock();
+        try
         {
             return SnapshotFile.Write(stream, SnapshotMagic, WriteBody);
+        }
+        finally
+        {
+            _gate.ExitWriteLock();
         }
     }
 

@@ -5,12 +5,18 @@ namespace LlmGateway.VectorIndex;
 /// <summary>
 /// The semantic cache's index: vectors grouped by partition key, a search never crossing
 /// partitions. A partition with fewer than <see cref="VectorIndexOptions.FlatScanBelow"/> live
-/// vectors is scanned exactly; a larger one has its own HNSW graph. Writers (Add/Remove/
-/// snapshot) are serialised by one lock; searches take no lock. See README.md.
+/// vectors is scanned exactly; a larger one has its own HNSW graph. Adds into an existing graph
+/// run in parallel (the graph locks per node); everything that changes a partition's store
+/// (flat adds, promotion, removal, compaction) or snapshots it holds the exclusive side of
+/// <see cref="_gate"/>; searches take no lock. See README.md.
 /// </summary>
 internal sealed partial class PartitionedVectorIndex
 {
     private readonly VectorIndexOptions _options;
+    /// <summary>Shared: adds into an existing graph. Exclusive: anything that changes a partition's store, or snapshots.</summary>
+    private readonly ReaderWriterLockSlim _gate = new(LockRecursionPolicy.NoRecursion);
+
+    /// <summary>Guards <see cref="_partitionById"/> (short holds, under either side of the gate).</summary>
     private readonly Lock _writeLock = new();
     private readonly ConcurrentDictionary<ulong, Partition> _partitions = new();
     private readonly Dictionary<long, ulong> _partitionById = [];
@@ -56,6 +62,70 @@ internal sealed partial class PartitionedVectorIndex
     public void Add(long id, ulong partition, ReadOnlySpan<float> vector)
     {
         var squaredNorm = VectorMath.Validate(vector, _options.Dimension, nameof(vector));
+        if (TryAddToGraph(id, partition, vector))
+        {
+            return;
+        }
+
+        _gate.EnterWriteLock();
+        try
+        {
+            AddExclusive(id, partition, vector, squaredNorm);
+        }
+        finally
+        {
+            _gate.ExitWriteLock();
+        }
+    }
+
+    /// <summary>
+    /// The common case once a partition is large: an insert into its graph beside other inserts. The shared
+    /// side of the gate keeps the graph from being replaced (compaction, demotion) while the insert runs.
+    /// False when the partition has no graph (yet): the caller takes the exclusive path.
+    /// </summary>
+    private bool TryAddToGraph(long id, ulong partition, ReadOnlySpan<float> vector)
+    {
+        _gate.EnterReadLock();
+        try
+        {
+            if (!_partitions.TryGetValue(partition, out var target) || target.Store is not HnswIndex graph)
+            {
+                return false;
+            }
+
+            lock (_writeLock)
+            {
+                if (!_partitionById.TryAdd(id, partition))
+                {
+                    throw new ArgumentException($"Id {id} is already in the index; remove it first to update it.", nameof(id));
+                }
+            }
+
+            try
+            {
+                graph.Insert(id, vector);
+            }
+            catch
+            {
+                lock (_writeLock)
+                {
+                    _partitionById.Remove(id);
+                }
+
+                throw;
+            }
+
+            Interlocked.Increment(ref _count);
+            return true;
+        }
+        finally
+        {
+            _gate.ExitReadLock();
+        }
+    }
+
+    private void AddExclusive(long id, ulong partition, ReadOnlySpan<float> vector, float squaredNorm)
+    {
         lock (_writeLock)
         {
             if (_partitionById.ContainsKey(id))
@@ -86,12 +156,25 @@ internal sealed partial class PartitionedVectorIndex
             }
 
             _partitionById.Add(id, partition);
-            Volatile.Write(ref _count, _count + 1);
+            Interlocked.Increment(ref _count);
         }
     }
 
     /// <summary>Removes <paramref name="id"/>; false when absent. May compact the partition's graph.</summary>
     public bool Remove(long id)
+    {
+        _gate.EnterWriteLock();
+        try
+        {
+            return RemoveExclusive(id);
+        }
+        finally
+        {
+            _gate.ExitWriteLock();
+        }
+    }
+
+    private bool RemoveExclusive(long id)
     {
         lock (_writeLock)
         {
@@ -100,7 +183,7 @@ internal sealed partial class PartitionedVectorIndex
                 return false;
             }
 
-            Volatile.Write(ref _count, _count - 1);
+            Interlocked.Decrement(ref _count);
             switch (partition.Store)
             {
                 case FlatPartition flat:

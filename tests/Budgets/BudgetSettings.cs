@@ -33,15 +33,6 @@ internal static class BudgetSettings
         gateway.App.Services.GetRequiredService<LedgerKeeper>().Ledger.Read().Select(r => r.Record!).ToList();
 
     /// <summary>Waits until the ledger holds <paramref name="count"/> committed records (settlement ends after the client saw the response).</summary>
-    public static async Task<List<UsageRecord>> WaitForRecordsAsync(GatewayHost gateway, int count, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (true)
-        {
-            var records = Records(gateway);
-            if (records.Count >= count || DateTime.UtcNow > deadline)
-                return records;
-            await Task.Delay(20);
-        }
-    }
+    public static Task<List<UsageRecord>> WaitForRecordsAsync(GatewayHost gateway, int count) =>
+        Eventually.ReadAsync(() => Records(gateway), records => records.Count >= count);
 }

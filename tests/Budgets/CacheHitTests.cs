@@ -10,6 +10,7 @@ using LlmGateway.Capture;
 using LlmGateway.Gateway;
 using LlmGateway.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LlmGateway.Tests.Budgets;
@@ -62,7 +63,7 @@ public sealed class CacheHitTests
 
         var middleware = ActivatorUtilities.CreateInstance<BudgetMiddleware>(provider, (RequestDelegate)(async context =>
         {
-            context.Features.Set(new CacheFeature { Result = CacheResult.Hit, Tier = "exact", Similarity = 1, SavedUsage = new TokenUsage(1000, 200, 500, false) });
+            context.Features.GetRequiredFeature<ICachingExchange>().SetCacheOutcome(new CacheOutcome(CacheResult.Hit, "exact", 1, new TokenUsage(1000, 200, 500, false)));
             context.Response.StatusCode = 200;
             await context.Response.WriteAsync("{\"choices\":[]}");
         }));
@@ -72,7 +73,7 @@ public sealed class CacheHitTests
         context.Features.Set(team);
         Assert.True(store.Current.Routing.TryResolve("mini", out var route));
         var body = JsonNode.Parse("""{"model":"mini","messages":[{"role":"user","content":"cached?"}]}""")!.AsObject();
-        context.Features.Set(new GatewayRequest(OpenAiEndpoint.ChatCompletions, body, Encoding.UTF8.GetBytes(body.ToJsonString()), "mini", route, stream: false));
+        GatewayExchange.Start(context, team, new GatewayRequest(OpenAiEndpoint.ChatCompletions, body, Encoding.UTF8.GetBytes(body.ToJsonString()), "mini", route, stream: false));
 
         await middleware.InvokeAsync(context);
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using LlmGateway.Tests.Infrastructure;
 
 namespace LlmGateway.Tests.Budgets;
@@ -46,11 +47,30 @@ internal sealed class GatewayProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<GatewayProcess> StartAsync(string configPath, string workingDirectory)
+    /// <summary>Writes flat settings (<c>Gateway:Accounting:X</c>) as the nested JSON file the process reads with <c>--config</c>.</summary>
+    public static Task WriteConfigAsync(string path, IDictionary<string, string?> settings)
+    {
+        var root = new JsonObject();
+        foreach (var (key, value) in settings)
+        {
+            var parts = key.Split(':');
+            var node = root;
+            foreach (var part in parts[..^1])
+                node = (node[part] ??= new JsonObject()).AsObject();
+            node[parts[^1]] = value;
+        }
+        return File.WriteAllTextAsync(path, root.ToJsonString());
+    }
+
+    public int Id => _process.Id;
+
+    /// <param name="launcher">Runs the gateway through another command (its arguments come first, then <c>dotnet LlmGateway.dll ...</c>), e.g. in its own mount namespace.</param>
+    public static async Task<GatewayProcess> StartAsync(string configPath, string workingDirectory, IReadOnlyList<string>? launcher = null)
     {
         var port = TcpPorts.Unused();
         var url = $"http://127.0.0.1:{port}";
-        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "LlmGateway.dll"), "--urls", url, "--config", configPath])
+        string[] command = [.. launcher ?? [], "dotnet", Path.Combine(AppContext.BaseDirectory, "LlmGateway.dll"), "--urls", url, "--config", configPath];
+        var info = new ProcessStartInfo(command[0], command[1..])
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,

@@ -26,7 +26,7 @@ public sealed class KillTests
         var settings = BudgetSettings.With(upstream.BaseUrl, storage);
         settings["Gateway:Admin:KeySha256:0"] = Auth.TeamKeys.Sha256Hex(AdminKey);
         settings["Gateway:Cache:Enabled"] = "true"; // as deployed: every request here is a cache miss, stored after the response
-        await File.WriteAllTextAsync(config, ToJson(settings));
+        await GatewayProcess.WriteConfigAsync(config, settings);
 
         // What each client saw end to end: request id → the usage the provider reported in the stream.
         var acknowledged = new ConcurrentDictionary<string, (long Prompt, long Completion)>();
@@ -106,19 +106,5 @@ public sealed class KillTests
         var thisMonth = records.Values.Where(r => r.Time >= month["start"]!.GetValue<DateTimeOffset>()).Sum(r => r.CostUsd);
         Assert.Equal(thisMonth, month["spent_usd"]!.GetValue<decimal>());
         Assert.True(thisMonth >= acknowledged.Values.Sum(u => (u.Prompt * 0.15m + u.Completion * 0.60m) / 1_000_000m) || records.Values.Any(r => r.Time < month["start"]!.GetValue<DateTimeOffset>()));
-    }
-
-    private static string ToJson(Dictionary<string, string?> settings)
-    {
-        var root = new JsonObject();
-        foreach (var (key, value) in settings)
-        {
-            var parts = key.Split(':');
-            var node = root;
-            foreach (var part in parts[..^1])
-                node = (node[part] ??= new JsonObject()).AsObject();
-            node[parts[^1]] = value;
-        }
-        return root.ToJsonString();
     }
 }

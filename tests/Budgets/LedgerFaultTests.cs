@@ -9,11 +9,16 @@ namespace LlmGateway.Tests.Budgets;
 /// <summary>The ledger's storage fails under a running gateway (a device that fails its writes on demand): money fails closed, health says so, nothing is lost.</summary>
 public sealed class LedgerFaultTests
 {
-    [Fact]
-    public async Task While_the_ledger_fails_billed_requests_are_refused_readyz_says_ledger_and_held_records_are_written_when_storage_returns()
+    /// <summary>Each fault as FASTER's file device reports it: a failing disk (EIO), a full one (ENOSPC), a read-only remount (EROFS), and an error it cannot map (permission denied arrives as an <c>UnauthorizedAccessException</c>).</summary>
+    [Theory]
+    [InlineData(FaultSwitch.Eio)]
+    [InlineData(FaultSwitch.Enospc)]
+    [InlineData(FaultSwitch.Erofs)]
+    [InlineData(FaultSwitch.Unmapped)]
+    public async Task While_the_ledger_fails_billed_requests_are_refused_readyz_says_ledger_and_held_records_are_written_when_storage_returns(uint errorCode)
     {
         await using var upstream = await FakeUpstream.StartAsync(new FakeUpstreamOptions());
-        var faults = new FaultSwitch();
+        var faults = new FaultSwitch { ErrorCode = errorCode };
         var storage = BudgetSettings.TempStorage();
         var gateway = await StartAsync(upstream, faults, serve: false, storage);
         var client = gateway.Client();
@@ -24,8 +29,9 @@ public sealed class LedgerFaultTests
         faults.FailWrites = true;
         // Forwarded before the fault is noticed: served, and its record held in memory.
         (await client.PostAsync("/v1/chat/completions", Json.Chat("mini", "during"))).EnsureSuccessStatusCode();
-        var ready = await PollReadyAsync(gateway, HttpStatusCode.ServiceUnavailable);
+        var ready = await Readiness.WaitForAsync(gateway, HttpStatusCode.ServiceUnavailable);
         Assert.Contains("ledger: Unhealthy", ready);
+        Assert.Contains($"error code {errorCode}", ready);
 
         using var refused = await client.PostAsync("/v1/chat/completions", Json.Chat("mini", "refused"));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
@@ -34,7 +40,7 @@ public sealed class LedgerFaultTests
         Assert.Equal(1, gateway.App.Services.GetRequiredService<LedgerKeeper>().Unrecorded);
 
         faults.FailWrites = false;
-        Assert.Equal("Healthy", await PollReadyAsync(gateway, HttpStatusCode.OK));
+        Assert.Equal("Healthy", await Readiness.WaitForAsync(gateway, HttpStatusCode.OK));
         var records = await BudgetSettings.WaitForRecordsAsync(gateway, 3);
         Assert.Equal(3, records.Count);
         Assert.Equal(0, gateway.App.Services.GetRequiredService<LedgerKeeper>().Unrecorded);
@@ -61,7 +67,7 @@ public sealed class LedgerFaultTests
 
         faults.FailWrites = true;
         (await client.PostAsync("/v1/chat/completions", Json.Chat("mini", "first during"))).EnsureSuccessStatusCode();
-        await PollReadyAsync(gateway, HttpStatusCode.ServiceUnavailable);
+        await Readiness.WaitForAsync(gateway, HttpStatusCode.ServiceUnavailable);
         for (var i = 0; i < 5; i++)
             (await client.PostAsync("/v1/chat/completions", Json.Chat("mini", $"during {i}"))).EnsureSuccessStatusCode();
         // A JSON answer reaches the client before its settlement ends: wait for the last record to be held.
@@ -69,7 +75,7 @@ public sealed class LedgerFaultTests
         Assert.Equal(6, await Eventually.ReadAsync(() => keeper.Unrecorded, held => held >= 6));
 
         faults.FailWrites = false;
-        await PollReadyAsync(gateway, HttpStatusCode.OK);
+        await Readiness.WaitForAsync(gateway, HttpStatusCode.OK);
         var records = await BudgetSettings.WaitForRecordsAsync(gateway, 7);
         Assert.Equal(7, records.Count);
         Assert.Equal(7, records.Select(r => r.RequestId).Distinct().Count());
@@ -87,7 +93,7 @@ public sealed class LedgerFaultTests
         faults.FailWrites = true;
         for (var i = 0; i < 3; i++)
             (await client.PostAsync("/v1/chat/completions", Json.Chat("mini", $"during {i}"))).EnsureSuccessStatusCode();
-        await PollReadyAsync(gateway, HttpStatusCode.ServiceUnavailable);
+        await Readiness.WaitForAsync(gateway, HttpStatusCode.ServiceUnavailable);
 
         await gateway.DisposeAsync();
 
@@ -102,20 +108,5 @@ public sealed class LedgerFaultTests
         settings["Gateway:Accounting:LedgerRetryMs"] = "50";
         settings["Gateway:Accounting:OnLedgerFailure"] = serve ? "Serve" : "Refuse";
         return GatewayHost.StartAsync(settings, builder => builder.Services.AddSingleton(new LedgerDeviceHook(faults.Wrap)));
-    }
-
-    private static async Task<string> PollReadyAsync(GatewayHost gateway, HttpStatusCode expected)
-    {
-        using var client = new HttpClient { BaseAddress = new Uri(gateway.Url) };
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
-        {
-            using var response = await client.GetAsync("/readyz");
-            var body = await response.Content.ReadAsStringAsync();
-            if (response.StatusCode == expected)
-                return body;
-            Assert.True(DateTime.UtcNow < deadline, $"/readyz stayed {(int)response.StatusCode}: {body}");
-            await Task.Delay(25);
-        }
     }
 }

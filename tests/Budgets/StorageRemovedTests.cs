@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text.Json.Nodes;
 using LlmGateway.Budgets.Ledger;
 using LlmGateway.Demo;
 using LlmGateway.Tests.Infrastructure;
@@ -31,7 +30,7 @@ public sealed class StorageRemovedTests
         settings["Gateway:ShutdownTimeout"] = ShutdownTimeout.ToString();
         settings["Gateway:Accounting:LedgerRetryMs"] = "100";
         settings["Gateway:Accounting:CommitTimeoutMs"] = "500";
-        await File.WriteAllTextAsync(config, ToJson(settings));
+        await GatewayProcess.WriteConfigAsync(config, settings);
 
         var served = new List<string>();
         await using var gateway = await GatewayProcess.StartAsync(config, folder);
@@ -41,11 +40,11 @@ public sealed class StorageRemovedTests
             Assert.Equal(HttpStatusCode.OK, await SendAsync(http, $"before-{i}", served));
 
         // Only records already committed count as "before" (see the closing note: one in flight at the move was once lost).
-        await PollUnrecordedZeroAsync(http, gateway);
+        await WaitUntilNothingHeldAsync(http, gateway);
         // Storage vanishes. The first request after it is served (its record held) or, if a commit failed already, refused.
-        await VanishAsync(storage, away);
+        await StorageVolume.VanishAsync(storage, away);
         Assert.Contains(await SendAsync(http, "first-after-removal", served), new[] { HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable });
-        var ready = await PollReadyAsync(http, HttpStatusCode.ServiceUnavailable, gateway);
+        var ready = await Readiness.WaitForAsync(gateway.Url, HttpStatusCode.ServiceUnavailable, context: () => gateway.Output);
         Assert.Contains("ledger: Unhealthy", ready);
         using (var refused = await PostAsync(http, "refused"))
         {
@@ -55,17 +54,17 @@ public sealed class StorageRemovedTests
         }
 
         // Storage returns: the held record is written, requests are served again.
-        Return(storage, away);
-        await PollReadyAsync(http, HttpStatusCode.OK, gateway);
+        StorageVolume.Return(storage, away);
+        await Readiness.WaitForAsync(gateway.Url, HttpStatusCode.OK, context: () => gateway.Output);
         Assert.Equal(HttpStatusCode.OK, await SendAsync(http, "after-return", served));
         // A JSON answer reaches the client before its record's commit ends: wait until nothing is held, then pull storage again.
-        await PollUnrecordedZeroAsync(http, gateway);
+        await WaitUntilNothingHeldAsync(http, gateway);
 
 
         // Gone again, and the gateway is asked to stop while it is gone.
-        await VanishAsync(storage, away);
+        await StorageVolume.VanishAsync(storage, away);
         Assert.Contains(await SendAsync(http, "second-removal", served), new[] { HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable });
-        await PollReadyAsync(http, HttpStatusCode.ServiceUnavailable, gateway);
+        await Readiness.WaitForAsync(gateway.Url, HttpStatusCode.ServiceUnavailable, context: () => gateway.Output);
         gateway.Terminate();
         Assert.True(await gateway.WaitForExitAsync(ExitDeadline), $"SIGTERM did not stop the gateway:\n{gateway.Output}");
         if (served.Contains("second-removal"))
@@ -73,42 +72,11 @@ public sealed class StorageRemovedTests
         Assert.Equal(2, gateway.Output.Split('\n').Count(l => l.Contains("Ledger storage at") && l.Contains("failed;"))); // one per episode
 
         // Every record served before the second removal is in the ledger; the one served during it was reported lost.
-        Return(storage, away);
+        StorageVolume.Return(storage, away);
         using var ledger = UsageLedger.Open(LedgerKeeper.LedgerDirectory(storage), readOnly: true);
         var recorded = ledger.Read().Select(r => r.Record!.RequestId).ToHashSet();
         Assert.All(served.Where(id => id != "second-removal"), id => Assert.Contains(id, recorded));
         Assert.DoesNotContain("refused", recorded);
-    }
-
-    /// <summary>
-    /// The volume goes away: the directory is moved off and a file takes its path, so nothing can write there (FASTER's
-    /// devices recreate a plain missing directory, which would hide the fault and strand the open segment files).
-    /// </summary>
-    private static async Task VanishAsync(string storage, string away)
-    {
-        Directory.Move(storage, away);
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                if (Directory.Exists(storage))
-                    Directory.Delete(storage, recursive: true); // a commit recreated it in between
-                File.WriteAllText(storage, "not a directory");
-                return;
-            }
-            // The gateway may recreate the directory between the check and the write (EISDIR: UnauthorizedAccessException).
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && attempt < 50)
-            {
-                await Task.Delay(20);
-            }
-        }
-    }
-
-    /// <summary>The volume comes back with what it held.</summary>
-    private static void Return(string storage, string away)
-    {
-        File.Delete(storage);
-        Directory.Move(away, storage);
     }
 
     private static async Task<HttpStatusCode> SendAsync(HttpClient http, string id, List<string> served)
@@ -127,45 +95,11 @@ public sealed class StorageRemovedTests
         return http.SendAsync(request);
     }
 
-    private static async Task PollUnrecordedZeroAsync(HttpClient http, GatewayProcess gateway)
+    private static async Task WaitUntilNothingHeldAsync(HttpClient http, GatewayProcess gateway)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var metrics = await http.GetStringAsync("/metrics");
-            var line = metrics.Split('\n').FirstOrDefault(l => l.StartsWith("llm_gateway_ledger_unrecorded", StringComparison.Ordinal));
-            if (line is not null && line.EndsWith(" 0", StringComparison.Ordinal))
-                return;
-            Assert.True(DateTime.UtcNow < deadline, $"records stayed held: {line}\n{gateway.Output}");
-            await Task.Delay(50);
-        }
-    }
-
-    private static async Task<string> PollReadyAsync(HttpClient http, HttpStatusCode expected, GatewayProcess gateway)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            using var response = await http.GetAsync("/readyz");
-            var body = await response.Content.ReadAsStringAsync();
-            if (response.StatusCode == expected)
-                return body;
-            Assert.True(DateTime.UtcNow < deadline, $"/readyz stayed {(int)response.StatusCode}: {body}\n{gateway.Output}");
-            await Task.Delay(50);
-        }
-    }
-
-    private static string ToJson(Dictionary<string, string?> settings)
-    {
-        var root = new JsonObject();
-        foreach (var (key, value) in settings)
-        {
-            var parts = key.Split(':');
-            var node = root;
-            foreach (var part in parts[..^1])
-                node = (node[part] ??= new JsonObject()).AsObject();
-            node[parts[^1]] = value;
-        }
-        return root.ToJsonString();
+        var line = await Eventually.ReadAsync(
+            async () => (await http.GetStringAsync("/metrics")).Split('\n').FirstOrDefault(l => l.StartsWith("llm_gateway_ledger_unrecorded", StringComparison.Ordinal)),
+            l => l is not null && l.EndsWith(" 0", StringComparison.Ordinal));
+        Assert.True(line?.EndsWith(" 0", StringComparison.Ordinal), $"records stayed held: {line}\n{gateway.Output}");
     }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using LlmGateway.Caching;
+using LlmGateway.Caching.Policies;
 using LlmGateway.Capture;
 using LlmGateway.Gateway;
 
@@ -34,7 +35,7 @@ public sealed class AnswerAssemblerTests
     [Fact]
     public void A_stream_is_assembled_into_the_json_a_non_streaming_call_returns()
     {
-        var answer = AnswerAssembler.TryAssemble(OpenAiEndpoint.ChatCompletions, Captured(Stream.Replace("\r\n", "\n"), "text/event-stream"), new CacheOptions(), out _)!;
+        var answer = AnswerAssembler.TryAssemble(OpenAiEndpoint.ChatCompletions, Captured(Stream.Replace("\r\n", "\n"), "text/event-stream"), out _)!;
 
         var message = answer["choices"]![0]!["message"]!;
         Assert.Equal("chat.completion", answer["object"]!.GetValue<string>());
@@ -47,14 +48,13 @@ public sealed class AnswerAssemblerTests
     [Fact]
     public void Replaying_the_assembled_answer_as_chunks_and_assembling_again_gives_the_same_answer()
     {
-        var options = new CacheOptions();
-        var answer = AnswerAssembler.TryAssemble(OpenAiEndpoint.ChatCompletions, Captured(Stream.Replace("\r\n", "\n"), "text/event-stream"), options, out _)!;
+        var answer = AnswerAssembler.TryAssemble(OpenAiEndpoint.ChatCompletions, Captured(Stream.Replace("\r\n", "\n"), "text/event-stream"), out _)!;
         var replay = new StringBuilder();
         foreach (var chunk in AnswerReplayer.Chunks(answer, OpenAiEndpoint.ChatCompletions, includeUsage: true))
             replay.Append("data: ").Append(chunk.ToJsonString()).Append("\n\n");
         replay.Append("data: [DONE]\n\n");
 
-        var again = AnswerAssembler.TryAssemble(OpenAiEndpoint.ChatCompletions, Captured(replay.ToString(), "text/event-stream"), options, out _)!;
+        var again = AnswerAssembler.TryAssemble(OpenAiEndpoint.ChatCompletions, Captured(replay.ToString(), "text/event-stream"), out _)!;
 
         Assert.Equal(answer.ToJsonString(), again.ToJsonString());
     }
@@ -74,13 +74,13 @@ public sealed class AnswerAssemblerTests
             _ => Captured("{\"choices\":[{\"index\":0,\"finish_reason\":\"stop\"},{\"index\":1,\"finish_reason\":\"stop\"}]}", "application/json"),
         };
 
-        var answer = AnswerAssembler.TryAssemble(OpenAiEndpoint.ChatCompletions, capture, new CacheOptions(), out var reason);
+        var answer = CacheStorePolicies.Decide(new CacheStoreContext(OpenAiEndpoint.ChatCompletions, null, capture, new CacheOptions()), out var reason);
 
         Assert.Null(answer);
         Assert.Equal(kind == "no_done" ? "incomplete" : kind, reason);
-        Assert.NotNull(AnswerAssembler.TryAssemble(OpenAiEndpoint.ChatCompletions,
+        Assert.NotNull(CacheStorePolicies.Decide(new CacheStoreContext(OpenAiEndpoint.ChatCompletions, null,
             Captured("{\"choices\":[{\"index\":0,\"finish_reason\":\"stop\"},{\"index\":1,\"finish_reason\":\"stop\"}]}", "application/json"),
-            new CacheOptions { StoreMultipleChoices = true }, out _));
+            new CacheOptions { StoreMultipleChoices = true }), out _));
     }
 }
 

@@ -28,7 +28,7 @@ public sealed class CacheFaultTests
         Assert.False(await cache.CommitOrRecoverAsync(snapshot: false, CancellationToken.None));
         Assert.NotNull(cache.Fault);
 
-        var ready = await PollReadyAsync(host.Gateway, HttpStatusCode.ServiceUnavailable);
+        var ready = await Readiness.WaitForAsync(host.Gateway, HttpStatusCode.ServiceUnavailable);
         Assert.Contains("cache: Unhealthy", ready);
         Assert.Contains(cache.Folder, ready);
         var upstreamCalls = host.Upstream.Requests.Count;
@@ -53,7 +53,7 @@ public sealed class CacheFaultTests
         faults.FailWrites = false;
         Assert.True(await cache.CommitOrRecoverAsync(snapshot: false, CancellationToken.None));
         Assert.Null(cache.Fault);
-        Assert.Equal("Healthy", await PollReadyAsync(host.Gateway, HttpStatusCode.OK));
+        Assert.Equal("Healthy", await Readiness.WaitForAsync(host.Gateway, HttpStatusCode.OK));
         // What was committed before the fault is served again; what was asked during it is stored and hit now.
         Assert.Equal("HIT", CacheTestHost.XCache(await host.AskAsync(CacheTestHost.Chat("before the fault"))));
         Assert.Equal("MISS", CacheTestHost.XCache(await host.AskAsync(CacheTestHost.Chat("asked during the fault"))));
@@ -82,35 +82,50 @@ public sealed class CacheFaultTests
         Assert.Equal("HIT", CacheTestHost.XCache(await host.AskAsync(CacheTestHost.Chat("after recovery"))));
     }
 
-    /// <summary>Advances fake time by one commit interval at a time (the loop's tick) until /readyz answers <paramref name="expected"/>.</summary>
-    private static async Task<string> TickUntilReadyIsAsync(CacheTestHost host, FakeTimeProvider clock, HttpStatusCode expected)
+    [Fact]
+    public async Task Removing_the_cache_folder_is_a_fault_episode_until_the_same_folder_returns()
     {
-        using var client = new HttpClient { BaseAddress = new Uri(host.Gateway.Url) };
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-20T10:00:00Z"));
+        await using var host = await CacheTestHost.StartAsync(s => s["Gateway:Cache:CommitTimeout"] = "00:00:05", GatewayHost.WithClock(clock));
+        var cache = host.Cache;
+        Assert.Equal("MISS", CacheTestHost.XCache(await host.AskAsync(CacheTestHost.Chat("before the rm"))));
+        Assert.True(await cache.CommitOrRecoverAsync(snapshot: true, CancellationToken.None));
+        var folder = Path.Combine(host.Storage, "cache");
+        var backup = Path.Combine(host.Storage, "cache-backup");
+        CopyWithoutLock(folder, backup);
+
+        Directory.Delete(folder, recursive: true);
+
+        // FASTER's checkpoint recreates the folder and "succeeds"; the missing marker makes it a fault.
+        Assert.False(await cache.CommitOrRecoverAsync(snapshot: false, CancellationToken.None));
+        var ready = await Readiness.WaitForAsync(host.Gateway, HttpStatusCode.ServiceUnavailable);
+        Assert.Contains("cache: Unhealthy", ready);
+        Assert.Contains("removed or replaced", ready);
+        Assert.Single(host.Gateway.Logs.Lines, l => l.Contains("[5009]") && l.Contains("removed or replaced"));
+        Assert.Equal("BYPASS", CacheTestHost.XCache(await host.AskAsync(CacheTestHost.Chat("before the rm"))));
+        // A reopen finds a folder without the marker (or none) and keeps the bypass.
+        Assert.False(await cache.CommitOrRecoverAsync(snapshot: false, CancellationToken.None));
+
+        if (Directory.Exists(folder))
+            Directory.Delete(folder, recursive: true);
+        CopyWithoutLock(backup, folder);
+        Assert.True(await cache.CommitOrRecoverAsync(snapshot: false, CancellationToken.None));
+        Assert.Single(host.Gateway.Logs.Lines, l => l.Contains("[5010]"));
+        Assert.Equal("HIT", CacheTestHost.XCache(await host.AskAsync(CacheTestHost.Chat("before the rm"))));
+    }
+
+    /// <summary>A backup an operator would restore (LOCK is held by the running gateway and holds nothing).</summary>
+    private static void CopyWithoutLock(string from, string to)
+    {
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories).Where(f => Path.GetFileName(f) != "LOCK"))
         {
-            clock.Advance(TimeSpan.FromSeconds(5));
-            using var response = await client.GetAsync("/readyz");
-            var body = await response.Content.ReadAsStringAsync();
-            if (response.StatusCode == expected)
-                return body;
-            Assert.True(DateTime.UtcNow < deadline, $"/readyz stayed {(int)response.StatusCode}: {body}");
-            await Task.Delay(50);
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
         }
     }
 
-    private static async Task<string> PollReadyAsync(GatewayHost gateway, HttpStatusCode expected)
-    {
-        using var client = new HttpClient { BaseAddress = new Uri(gateway.Url) };
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
-        {
-            using var response = await client.GetAsync("/readyz");
-            var body = await response.Content.ReadAsStringAsync();
-            if (response.StatusCode == expected)
-                return body;
-            Assert.True(DateTime.UtcNow < deadline, $"/readyz stayed {(int)response.StatusCode}: {body}");
-            await Task.Delay(25);
-        }
-    }
+    /// <summary>Advances fake time by one commit interval at a time (the loop's tick) until /readyz answers <paramref name="expected"/>.</summary>
+    private static Task<string> TickUntilReadyIsAsync(CacheTestHost host, FakeTimeProvider clock, HttpStatusCode expected) =>
+        Readiness.WaitForAsync(host.Gateway.Url, expected, () => clock.Advance(TimeSpan.FromSeconds(5)));
 }

@@ -17,11 +17,11 @@ public sealed class CacheLifecycleTests
         var sdk = new OpenAIClient(new ApiKeyCredential(GatewayHost.TeamKey), new OpenAIClientOptions { Endpoint = new Uri(host.Gateway.Url + "/v1") }).GetChatClient("gpt-4o-mini");
 
         var streamedText = await StreamTextAsync(sdk, "First, streamed");
-        await host.WaitForStoreAttemptAsync(0);
+        await host.WaitForEntriesAsync(1); // the SDK stops reading at [DONE], before the gateway ends the stream
         ChatCompletion replayedAsJson = await sdk.CompleteChatAsync([new UserChatMessage("First, streamed")]);
 
         ChatCompletion json = await sdk.CompleteChatAsync([new UserChatMessage("Second, as JSON")]);
-        await host.WaitForStoreAttemptAsync(1);
+        await host.WaitForEntriesAsync(2);
         var replayedAsStream = await StreamTextAsync(sdk, "Second, as JSON");
 
         Assert.Equal(streamedText, replayedAsJson.Content[0].Text);

@@ -30,12 +30,11 @@ public sealed class CacheStoragePolicyTests
     {
         await using var host = await CacheTestHost.StartAsync();
         var body = CacheTestHost.Chat("A long story please", stream: true);
-        var attempts = host.Cache.StoreAttempts;
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Json.Body(body) };
         request.Headers.Add("x-fake-reset-after-chunks", "3");
         using var response = await host.Gateway.Client().SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         await Assert.ThrowsAnyAsync<Exception>(() => response.Content.ReadAsStringAsync());
-        await host.WaitForStoreAttemptAsync(attempts);
+        await host.WaitForNotStoredAsync("incomplete");
 
         Assert.Equal(0, host.Cache.Count);
     }
@@ -45,7 +44,6 @@ public sealed class CacheStoragePolicyTests
     {
         // The upstream's clock never moves, so the stream is still going when the client leaves, however slow the machine.
         await using var host = await CacheTestHost.StartAsync(upstream: await FakeUpstream.StartAsync(new FakeUpstreamOptions { ChunkDelayMs = 200 }, time: new FakeTimeProvider()));
-        var attempts = host.Cache.StoreAttempts;
         var client = host.Gateway.Client(abortOnDispose: true);
         using (var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Json.Body(CacheTestHost.Chat("abandon me", stream: true)) })
         {
@@ -54,7 +52,7 @@ public sealed class CacheStoragePolicyTests
             response.Dispose();
             client.Dispose();
         }
-        await host.WaitForStoreAttemptAsync(attempts);
+        await host.WaitForNotStoredAsync("incomplete");
 
         Assert.Equal(0, host.Cache.Count);
     }
@@ -73,6 +71,8 @@ public sealed class CacheStoragePolicyTests
         Assert.Equal("BYPASS", CacheTestHost.XCache(noStore));
         Assert.Equal("MISS", CacheTestHost.XCache(noCache));
         Assert.Equal("BYPASS", CacheTestHost.XCache(afterNoStore));
+        // The rule that refused is named (Policies/).
+        Assert.Equal(["no_store", "no_cache"], new[] { noStore, noCache }.Select(r => r.Headers.GetValues("x-cache-reason").Single()));
         Assert.Equal(1, host.Cache.Count);
         Assert.Equal(4, host.Upstream.Requests.Count);
     }

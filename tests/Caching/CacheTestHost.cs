@@ -43,23 +43,27 @@ internal sealed class CacheTestHost : IAsyncDisposable
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Json.Body(body) };
         headers?.Invoke(request.Headers);
-        var attempts = Cache.StoreAttempts;
         var response = await Gateway.Client(key).SendAsync(request);
         await response.Content.LoadIntoBufferAsync();
         if (XCache(response) == "MISS")
-            await WaitForStoreAttemptAsync(attempts);
+            await WaitForIndexingAsync();
         return response;
     }
 
     public SemanticCache Cache => Gateway.App.Services.GetRequiredService<SemanticCache>();
 
-    /// <summary>The cache stores after the client has its answer: wait until it has considered this one.</summary>
-    public async Task WaitForStoreAttemptAsync(long before)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (Cache.StoreAttempts <= before && DateTime.UtcNow < deadline)
-            await Task.Delay(5);
-    }
+    /// <summary>
+    /// A miss's answer serves exact hits before the client has it; its question reaches the vector index in the background:
+    /// wait until the background has caught up (semantic hits need it).
+    /// </summary>
+    public Task WaitForIndexingAsync() => Eventually.ReadAsync(() => Cache.PendingIndexing, pending => pending == 0);
+
+    /// <summary>Waits until the cache holds <paramref name="count"/> entries.</summary>
+    public Task WaitForEntriesAsync(int count) => Eventually.ReadAsync(() => Cache.Count, n => n >= count);
+
+    /// <summary>Waits until the cache has counted <paramref name="count"/> answers it did not store for <paramref name="reason"/>.</summary>
+    public Task WaitForNotStoredAsync(string reason, int count = 1) =>
+        Metrics.MetricsScrape.WhenAsync(Gateway, m => m.Sum("llm_gateway_cache_not_stored_total", ("reason", reason)) >= count);
 
     public static string Chat(string question, string model = "gpt-4o-mini", string? system = null, double? temperature = null, bool stream = false, string? extra = null)
     {

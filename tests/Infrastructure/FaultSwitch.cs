@@ -4,11 +4,19 @@ namespace LlmGateway.Tests.Infrastructure;
 
 /// <summary>
 /// Storage faults on demand, as FASTER's own tests inject them (<c>SimulatedFlakyDevice</c>): every device it wraps
-/// fails its writes (error code 5, EIO) while <see cref="FailWrites"/> is set, and works again when it is cleared.
+/// fails its writes with <see cref="ErrorCode"/> while <see cref="FailWrites"/> is set, and works again when it is cleared.
 /// </summary>
 public sealed class FaultSwitch
 {
+    /// <summary>EIO. FASTER's file device reports an <c>IOException</c>'s errno this way (<c>HResult &amp; 0xFFFF</c>: ENOSPC 28, EROFS 30), anything else as <see cref="uint.MaxValue"/>.</summary>
+    public const uint Eio = 5;
+    public const uint Enospc = 28;
+    public const uint Erofs = 30;
+    public const uint Unmapped = uint.MaxValue;
+
     private volatile bool _failWrites;
+
+    public uint ErrorCode { get; init; } = Eio;
 
     public bool FailWrites
     {
@@ -20,8 +28,6 @@ public sealed class FaultSwitch
 
     private sealed class FlakyDevice(IDevice underlying, FaultSwitch faults) : StorageDeviceBase(underlying.FileName, underlying.SectorSize, underlying.Capacity)
     {
-        private const uint Eio = 5;
-
         public override void Initialize(long segmentSize, LightEpoch? epoch = null, bool omitSegmentIdFromFilename = false)
         {
             base.Initialize(segmentSize, epoch, omitSegmentIdFromFilename);
@@ -31,7 +37,7 @@ public sealed class FaultSwitch
         public override void WriteAsync(IntPtr sourceAddress, int segmentId, ulong destinationAddress, uint numBytesToWrite, DeviceIOCompletionCallback callback, object context)
         {
             if (faults.FailWrites)
-                callback(Eio, 0, context);
+                callback(faults.ErrorCode, 0, context);
             else
                 underlying.WriteAsync(sourceAddress, segmentId, destinationAddress, numBytesToWrite, callback, context);
         }

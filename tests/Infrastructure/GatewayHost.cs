@@ -49,7 +49,15 @@ public sealed class GatewayHost : IAsyncDisposable
             builder.Logging.AddProvider(logs);
             configure?.Invoke(builder);
         });
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync(); // a gateway that failed to start releases its storage (tests start another on it)
+            throw;
+        }
         var url = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First().TrimEnd('/');
         return new GatewayHost(app, url, logs);
     }

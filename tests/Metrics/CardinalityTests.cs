@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using LlmGateway.Capture;
 using LlmGateway.Demo;
+using LlmGateway.Gateway;
 using LlmGateway.Metrics;
 using LlmGateway.Routing;
 using LlmGateway.Tests.Infrastructure;
@@ -21,6 +22,7 @@ public sealed class CardinalityTests
         var requests = gateway.App.Services.GetRequiredService<GatewayMetrics>();
         var time = gateway.App.Services.GetRequiredService<TimeProvider>();
         var random = new Random(42);
+        Assert.True(gateway.App.Services.GetRequiredService<GatewayConfigStore>().Current.Teams.TryFind(Auth.TeamKeys.Sha256Hex(GatewayHost.TeamKey), out var team));
         string RandomName() => "model-" + random.Next().ToString("x8") + (random.Next(3) == 0 ? "\"\\\n" : "");
 
         for (var i = 0; i < 1000; i++)
@@ -31,12 +33,12 @@ public sealed class CardinalityTests
                 ApiVersion = "", BaseUrls = [], LoadBalancingPolicy = "", PassiveHealth = new PassiveHealthSettings(0.3, TimeSpan.FromSeconds(60), 10, TimeSpan.FromSeconds(30)),
             };
             var model = i % 10 == 0 ? "gpt-4o-mini" : RandomName();
-            var attempt = new UpstreamAttempt(new UpstreamTarget(model, provider, model), 0, isLast: false);
-            routing.FallbackTaken(attempt, UpstreamFailure.Status5xx);
             var context = new DefaultHttpContext();
             context.Request.Path = "/v1/chat/completions";
-            context.Features.Set(attempt);
-            context.Features.Set(new CapturedResponse(1024, time.GetTimestamp()) { EndedTimestamp = time.GetTimestamp() });
+            var exchange = GatewayExchange.Start(context, team, new GatewayRequest(OpenAiEndpoint.ChatCompletions, null, default, null, null, stream: false));
+            ((ICaptureExchange)exchange).StartCapture(1024, time.GetTimestamp()).EndedTimestamp = time.GetTimestamp();
+            var attempt = ((IFailoverExchange)exchange).BeginAttempt(new UpstreamTarget(model, provider, model), 0, isLast: false, cluster: null);
+            routing.FallbackTaken(attempt, UpstreamFailure.Status5xx);
             requests.RequestEnded(context, TimeSpan.FromMilliseconds(5));
         }
         // And through HTTP: unknown models are answered 404 and never become labels.

@@ -5,8 +5,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace LlmGateway.Tests.Metrics;
 
 /// <summary>
-/// STAND-IN cost, savings and budget instruments under the exact names the budgets capability will use, recorded by
-/// tests where that capability is not running, so the dashboard has something to show. Each test says so.
+/// STAND-IN cost, savings and budget instruments under the exact names the budgets capability uses
+/// (<c>Budgets/BudgetMetrics</c>), recorded by tests that configure no prices or budgets, so the dashboard has
+/// something to show. Each test says so.
 /// </summary>
 internal static class DashboardStandIns
 {

@@ -44,6 +44,7 @@ public sealed class PrometheusNamingTests
         { "llm_gateway.cache.faulted", null, Kind.Gauge, MetricFamilies.CacheFaulted },
         { "llm_gateway.cache.faults", "{fault}", Kind.Counter, MetricFamilies.CacheFaults },
         { "llm_gateway.cache.lookups_bypassed", "{lookup}", Kind.Counter, MetricFamilies.CacheLookupsBypassed },
+        { "llm_gateway.cache.bypasses", "{request}", Kind.Counter, MetricFamilies.CacheBypasses },
         { "llm_gateway.embedding.duration", "s", Kind.Histogram, MetricFamilies.EmbeddingDuration },
         { "llm_gateway.cache.similarity", null, Kind.Histogram, MetricFamilies.CacheSimilarity },
         // A unit already in the name is not repeated, nor is _total.

@@ -158,4 +158,64 @@ public sealed class HnswIndexConcurrencyTests
         Assert.Equal(PartitionKind.Graph, index.Describe(0)!.Value.Kind);
         Assert.Equal(750, index.Describe(1)!.Value.Count);
     }
+
+    [Fact]
+    public async Task Partitioned_index_takes_adds_from_several_threads_while_others_remove_and_search()
+    {
+        // Three adders (the cache's background indexer workers), one remover that forces compactions, two searchers.
+        var options = new VectorIndexOptions { Dimension = Dimension, M = 8, EfConstruction = 40, FlatScanBelow = 200, CompactTombstoneFraction = 0.2 };
+        var index = new PartitionedVectorIndex(options);
+        var data = TestVectors.Clustered(4_500, Dimension, clusters: 10, seed: 54);
+        var errors = new ConcurrentQueue<string>();
+        var removed = new ConcurrentDictionary<long, bool>();
+        var next = -1;
+        var done = 0;
+        var toRemove = new ConcurrentQueue<long>();
+        var adding = 3;
+        var adders = Enumerable.Range(0, 3).Select(_ => Task.Run(() =>
+        {
+            for (var i = Interlocked.Increment(ref next); i < data.Length; i = Interlocked.Increment(ref next))
+            {
+                index.Add(i, (ulong)(i % 2), data[i]);
+                if (i % 5 == 0)
+                    toRemove.Enqueue(i);
+            }
+            Interlocked.Decrement(ref adding);
+        })).ToArray();
+        var remover = Task.Run(() =>
+        {
+            // Every fifth id, as soon as it is in: enough removals to compact the graphs while adds run.
+            while (Volatile.Read(ref adding) > 0 || !toRemove.IsEmpty)
+            {
+                if (toRemove.TryDequeue(out var id) && index.Remove(id))
+                    removed[id] = true;
+            }
+        });
+        var searchers = Enumerable.Range(0, 2).Select(r => Task.Run(() =>
+        {
+            var random = new Random(r);
+            while (Volatile.Read(ref done) == 0)
+            {
+                var partition = (ulong)random.Next(2);
+                foreach (var m in index.Search(partition, data[random.Next(data.Length)], 5))
+                {
+                    if ((ulong)(m.Id % 2) != partition)
+                        errors.Enqueue($"id {m.Id} returned from partition {partition}");
+                }
+            }
+        })).ToArray();
+
+        await Task.WhenAll([.. adders, remover]);
+        Volatile.Write(ref done, 1);
+        await Task.WhenAll(searchers);
+
+        Assert.Empty(errors);
+        Assert.Equal(data.Length / 5, removed.Count);
+        Assert.Equal(data.Length - removed.Count, index.Count);
+        Assert.Equal(PartitionKind.Graph, index.Describe(0)!.Value.Kind);
+        var live = Enumerable.Range(0, data.Length).Where(i => !removed.ContainsKey(i)).ToList();
+        Assert.Equal(live.Count, index.Ids().Length);
+        var found = live.Count(i => index.Search((ulong)(i % 2), data[i], 1, efSearch: 64) is [{ } m] && m.Id == i);
+        Assert.True(found >= live.Count * 0.98, $"{found} of {live.Count} live vectors find themselves");
+    }
 }

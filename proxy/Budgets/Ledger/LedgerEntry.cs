@@ -10,8 +10,17 @@ internal sealed class LedgerEntry(UsageRecord record)
 
     public UsageRecord Record { get; } = record;
 
-    /// <summary>Address in the current log; -1 while it is only in memory (the ledger is failing).</summary>
-    public long Address { get; set; } = -1;
+    /// <summary>Address in <see cref="Log"/>; -1 while it is only in memory (appended while the ledger was failing).</summary>
+    public long Address { get; private set; } = -1;
+
+    /// <summary>The log instance <see cref="Address"/> belongs to: after a reopen, an address of the failed instance below the recovered commit is durable.</summary>
+    public UsageLedger? Log { get; private set; }
+
+    public void At(UsageLedger log, long address)
+    {
+        Log = log;
+        Address = address;
+    }
 
     /// <summary>True once committed; false when the ledger failed first (the record is held in memory, or lost at shutdown).</summary>
     public Task<bool> Durable => _settled.Task;

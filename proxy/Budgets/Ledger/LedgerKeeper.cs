@@ -26,6 +26,8 @@ internal sealed class LedgerKeeper : ILedgerStore, IHostedService, IDisposable
     private volatile UsageLedger? _ledger;
     private volatile LedgerFault? _fault;
     private bool _lossLogged;
+    private long _checkedAt; // Environment.TickCount64 of the last identity check of the directory
+    private long _acknowledgedUntil; // every record below it was acknowledged as durable
     private Task _commitLoop = Task.CompletedTask;
     private int _disposed;
 
@@ -88,7 +90,7 @@ internal sealed class LedgerKeeper : ILedgerStore, IHostedService, IDisposable
             {
                 try
                 {
-                    entry.Address = _ledger!.Append(record);
+                    entry.At(_ledger!, _ledger!.Append(record));
                 }
                 catch (Exception ex)
                 {
@@ -117,6 +119,8 @@ internal sealed class LedgerKeeper : ILedgerStore, IHostedService, IDisposable
             {
                 ledger = _ledger!;
                 await BoundedCommitAsync(ledger, cancellationToken);
+                if (!ledger.InPlace())
+                    throw new IOException(UsageLedger.Replaced(ledger.Directory));
                 Confirm(ledger);
                 Snapshot(_book, ledger.CommittedUntil).Save(ledger.Directory);
                 BudgetsLog.LedgerClosed(_logger, ledger.CommittedUntil);
@@ -144,6 +148,10 @@ internal sealed class LedgerKeeper : ILedgerStore, IHostedService, IDisposable
                 return opened;
             var ledger = UsageLedger.Open(LedgerDirectory(_config.Current.Options.Storage.Path), wrapDevice: _hook?.Wrap);
             var snapshot = LedgerSnapshot.Load(ledger.Directory);
+            if (snapshot is null && File.Exists(Path.Combine(ledger.Directory, LedgerSnapshot.FileName)))
+                BudgetsLog.SnapshotRebuilt(_logger, ledger.Directory, "it is unreadable");
+            else if (snapshot is not null && snapshot.UntilAddress > ledger.CommittedUntil)
+                BudgetsLog.SnapshotRebuilt(_logger, ledger.Directory, $"it covers records up to address {snapshot.UntilAddress}, beyond the ledger's last commit at {ledger.CommittedUntil}");
             var (replayed, corrupt, until) = Replay(ledger, _book, snapshot);
             Snapshot(_book, until).Save(ledger.Directory);
             BudgetsLog.LedgerOpened(_logger, ledger.Directory, replayed, snapshot?.UntilAddress ?? 0, corrupt, snapshot is not null);
@@ -179,15 +187,21 @@ internal sealed class LedgerKeeper : ILedgerStore, IHostedService, IDisposable
     /// A commit, bounded: FASTER does not complete a commit whose metadata file could not be created, so one that
     /// outlives <c>CommitTimeoutMs</c> is a fault. Real time on purpose: this paces I/O, it is not business time.
     /// </summary>
-    private Task BoundedCommitAsync(UsageLedger ledger, CancellationToken cancellationToken) =>
+    private Task<bool> BoundedCommitAsync(UsageLedger ledger, CancellationToken cancellationToken) =>
         ledger.CommitAsync(cancellationToken).AsTask().WaitAsync(TimeSpan.FromMilliseconds(_budgets.Current.Accounting.CommitTimeoutMs), cancellationToken);
 
+    /// <summary>
+    /// A commit, acknowledged only if the directory is still the one opened: after an <c>rm -rf</c>, or a volume pulled
+    /// while the commit ran, FASTER completes it into a directory it recreated (its records sit in files no longer
+    /// reachable), so the records stay held until the real directory returns. Idle, the directory is checked every <c>LedgerRetryMs</c>.
+    /// </summary>
     private async Task CommitAsync(CancellationToken stopping)
     {
         var ledger = _ledger!;
+        bool committed;
         try
         {
-            await BoundedCommitAsync(ledger, stopping);
+            committed = await BoundedCommitAsync(ledger, stopping);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
         {
@@ -195,33 +209,65 @@ internal sealed class LedgerKeeper : ILedgerStore, IHostedService, IDisposable
                 EnterFault(ex);
             return;
         }
+        var now = Environment.TickCount64;
+        if (committed || now - _checkedAt >= _budgets.Current.Accounting.LedgerRetryMs)
+        {
+            _checkedAt = now;
+            if (!ledger.InPlace())
+            {
+                lock (_lock)
+                    EnterFault(new IOException(UsageLedger.Replaced(ledger.Directory) + "; records committed there since are held until it returns"));
+                return;
+            }
+        }
         Confirm(ledger);
     }
 
-    /// <summary>Reopens the log (FASTER recovers it to its last commit), writes every held record again and commits them.</summary>
+    /// <summary>
+    /// Reopens the log (FASTER recovers it to its last commit, in the directory it opened first: same identity), confirms the
+    /// held records that commit covers (a commit that completed as the fault struck), writes the others again and commits them.
+    /// </summary>
     private async Task TryReopenAsync(CancellationToken cancellationToken)
     {
         var directory = LedgerDirectory(_config.Current.Options.Storage.Path);
+        var failed = _ledger;
         UsageLedger? fresh = null;
         try
         {
-            _ledger?.Dispose();
-            fresh = UsageLedger.Open(directory, wrapDevice: _hook?.Wrap, create: false);
+            failed?.Dispose();
+            fresh = UsageLedger.Open(directory, wrapDevice: _hook?.Wrap, create: false, identity: failed?.Identity);
+            // Appending after a recovery that fell short of what was acknowledged would write over acknowledged records.
+            if (fresh.CommittedUntil < _acknowledgedUntil)
+                throw new IOException($"the ledger recovered only to address {fresh.CommittedUntil}, below the {_acknowledgedUntil} already acknowledged (its commit files were lost); not writing over it");
             int flushed;
             lock (_lock)
             {
+                var recovered = fresh.CommittedUntil;
+                var durable = 0;
                 foreach (var entry in _entries)
-                    entry.Address = fresh.Append(entry.Record);
+                {
+                    if (failed is not null && ReferenceEquals(entry.Log, failed) && entry.Address >= 0 && entry.Address < recovered)
+                    {
+                        entry.Committed();
+                        durable++;
+                    }
+                    else
+                        entry.At(fresh, fresh.Append(entry.Record));
+                }
+                // Entries of the failed log are in append order, so the durable ones lead the list.
+                _entries.RemoveRange(0, durable);
                 flushed = _entries.Count;
                 _ledger = fresh;
             }
             await BoundedCommitAsync(fresh, cancellationToken);
+            if (!fresh.InPlace())
+                throw new IOException(UsageLedger.Replaced(directory));
             lock (_lock)
             {
                 // Records that arrived while the commit ran were held in memory only.
                 foreach (var entry in _entries)
                     if (entry.Address < 0)
-                        entry.Address = fresh.Append(entry.Record);
+                        entry.At(fresh, fresh.Append(entry.Record));
                 _fault = null;
                 _lossLogged = false;
             }
@@ -230,7 +276,8 @@ internal sealed class LedgerKeeper : ILedgerStore, IHostedService, IDisposable
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // Still failing: the fault episode goes on (logged once, when it began).
+            // Still failing: the fault episode goes on (logged once, when it began; each attempt at Debug).
+            BudgetsLog.LedgerReopenFailed(_logger, directory, ex.GetBaseException().Message);
             fresh?.Dispose();
         }
     }
@@ -243,6 +290,7 @@ internal sealed class LedgerKeeper : ILedgerStore, IHostedService, IDisposable
             if (!ReferenceEquals(ledger, _ledger))
                 return;
             var until = ledger.CommittedUntil;
+            _acknowledgedUntil = Math.Max(_acknowledgedUntil, until);
             var count = 0;
             while (count < _entries.Count && _entries[count].Address >= 0 && _entries[count].Address < until)
                 _entries[count++].Committed();
@@ -261,11 +309,9 @@ internal sealed class LedgerKeeper : ILedgerStore, IHostedService, IDisposable
         var policy = _budgets.Current.Accounting.OnLedgerFailure;
         BudgetsLog.LedgerFaulted(_logger, _ledger?.Directory ?? "?", $"Gateway:Accounting:OnLedgerFailure = {policy}",
             policy == LedgerFailurePolicy.Refuse ? "refused with 503" : "served", error);
+        // Addresses are kept: a reopen finds which of them the last commit covered.
         foreach (var entry in _entries)
-        {
-            entry.Address = -1;
             entry.Held();
-        }
     }
 
     /// <summary>Restores the snapshot's buckets, then adds every committed record after it. Returns the counts and the address replay reached.</summary>

@@ -16,15 +16,25 @@ internal sealed class UsageLedger : IDisposable
     private readonly FileStream? _lockFile;
     private int _disposed;
 
-    private UsageLedger(string directory, FasterLogSettings settings, FasterLog log, FileStream? lockFile)
+    private UsageLedger(string directory, string? identity, FasterLogSettings settings, FasterLog log, FileStream? lockFile)
     {
         Directory = directory;
+        Identity = identity;
         _settings = settings;
         _log = log;
         _lockFile = lockFile;
     }
 
     public string Directory { get; }
+
+    /// <summary>
+    /// The directory's identity marker (<c>IDENTITY</c>, a GUID written when the ledger is first opened for writing). FASTER
+    /// recreates a removed directory and goes on committing into it, so the marker is how the keeper knows the directory
+    /// it writes to is still the one it opened. Null for a read-only ledger that has none.
+    /// </summary>
+    public string? Identity { get; }
+
+    private const string IdentityFile = "IDENTITY";
 
     /// <summary>End of what is durable: every record below it survives a crash.</summary>
     public long CommittedUntil => _log.CommittedUntilAddress;
@@ -35,12 +45,16 @@ internal sealed class UsageLedger : IDisposable
 
     /// <param name="wrapDevice">Tests wrap the log device to inject faults (as FASTER's own <c>SimulatedFlakyDevice</c> does).</param>
     /// <param name="create">False when reopening after a storage fault: a vanished directory must come back, not be made anew on whatever is mounted there now.</param>
-    public static UsageLedger Open(string directory, bool readOnly = false, Func<IDevice, IDevice>? wrapDevice = null, bool create = true)
+    /// <param name="identity">When reopening: the identity the directory must still carry (see <see cref="Identity"/>).</param>
+    public static UsageLedger Open(string directory, bool readOnly = false, Func<IDevice, IDevice>? wrapDevice = null, bool create = true, string? identity = null)
     {
         if (create)
             System.IO.Directory.CreateDirectory(directory);
         else if (!System.IO.Directory.Exists(directory))
             throw new DirectoryNotFoundException($"The ledger directory '{directory}' does not exist.");
+        var found = ReadIdentity(directory);
+        if (identity is not null && found != identity)
+            throw new IOException(Replaced(directory));
         FileStream? lockFile = null;
         if (!readOnly)
         {
@@ -48,10 +62,11 @@ internal sealed class UsageLedger : IDisposable
             {
                 lockFile = new FileStream(Path.Combine(directory, "LOCK"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
-            catch (IOException ex)
+            catch (IOException ex) when (ex.GetType() == typeof(IOException))
             {
                 throw new IOException($"The ledger at '{directory}' is in use by another gateway process (Gateway:Storage:Path must not be shared).", ex);
             }
+            found ??= WriteIdentity(directory);
         }
         var settings = new FasterLogSettings(directory, deleteDirOnDispose: false)
         {
@@ -61,13 +76,20 @@ internal sealed class UsageLedger : IDisposable
             PageSizeBits = 20,
             MemorySizeBits = 24,
             SegmentSizeBits = 28,
+            LogCommitManager = new CheckedLogCommitManager(directory, readOnly),
         };
         try
         {
             if (wrapDevice is not null)
                 settings.LogDevice = wrapDevice(settings.LogDevice);
             var log = new FasterLog(settings);
-            return new UsageLedger(directory, settings, log, lockFile);
+            // At startup only: a reopen after a fault rewrites its held records over whatever was not committed, on purpose.
+            if (!readOnly && create && log.CommittedUntilAddress <= log.BeginAddress && HeldBytes(directory) is > 0 and var bytes)
+            {
+                log.Dispose();
+                throw new InvalidDataException(Unrecoverable(directory, bytes));
+            }
+            return new UsageLedger(directory, found, settings, log, lockFile);
         }
         catch
         {
@@ -75,6 +97,58 @@ internal sealed class UsageLedger : IDisposable
             lockFile?.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// True while the directory at <see cref="Directory"/> still carries this ledger's identity. False once it was removed
+    /// (<c>rm -rf</c>: FASTER recreates it and "commits" into the new one while the old segments live on only as deleted
+    /// files) or replaced (a volume unmounted under it).
+    /// </summary>
+    public bool InPlace()
+    {
+        try
+        {
+            return Identity is not null && ReadIdentity(Directory) == Identity;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// FASTER opens a log whose commit files are corrupt or missing as an empty one, and the next records would overwrite
+    /// the old ones (every record and the balances they add up to). A writer refuses that and says what to do.
+    /// </summary>
+    private static string Unrecoverable(string directory, long bytes)
+    {
+        var commits = System.IO.Directory.Exists(Path.Combine(directory, "log-commits"))
+            ? System.IO.Directory.GetFiles(Path.Combine(directory, "log-commits")).Length
+            : 0;
+        var why = commits == 0 ? "it has no commit file (log-commits/ is empty or missing)" : $"none of its {commits} commit file(s) in log-commits/ is readable";
+        return $"The ledger at '{directory}' holds {bytes} bytes of records but {why}; opening it would overwrite every record. " +
+            "Restore log-commits/ (or the whole directory) from a backup, or, to give up its history and start a new ledger (budgets restart from zero), move the directory away.";
+    }
+
+    private static long HeldBytes(string directory) =>
+        new DirectoryInfo(directory).GetFiles("fasterlog.log.*").Sum(f => f.Length);
+
+    public static string Replaced(string directory) =>
+        $"the ledger directory '{directory}' was removed or replaced (its IDENTITY marker is gone or different)";
+
+    private static string? ReadIdentity(string directory)
+    {
+        var path = Path.Combine(directory, IdentityFile);
+        return File.Exists(path) ? File.ReadAllText(path).Trim() : null;
+    }
+
+    private static string WriteIdentity(string directory)
+    {
+        var identity = Guid.NewGuid().ToString("N");
+        using var file = new FileStream(Path.Combine(directory, IdentityFile), FileMode.CreateNew, FileAccess.Write);
+        file.Write(System.Text.Encoding.ASCII.GetBytes(identity));
+        file.Flush(flushToDisk: true);
+        return identity;
     }
 
     /// <summary>Appends a record in memory (durable after the next group commit); returns its address.</summary>

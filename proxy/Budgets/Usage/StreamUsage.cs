@@ -7,32 +7,22 @@ namespace LlmGateway.Budgets.Usage;
 
 /// <summary>
 /// Streaming chat and completions report usage only when asked (<c>stream_options.include_usage</c>): the
-/// gateway always asks, and when the client did not, hides what that changes — the final usage-only chunk is
+/// gateway always asks (the budgets step plans it, the forward adds it), and when the client did not, hides what that changes — the final usage-only chunk is
 /// held back and the <c>"usage":null</c> the provider then adds to every other chunk is removed.
 /// </summary>
 internal static class StreamUsage
 {
     private static ReadOnlySpan<byte> UsageNull => ",\"usage\":null"u8;
 
-    /// <summary>Asks the provider for usage when the client did not; returns true when it did so (the extras must then be hidden).</summary>
-    public static bool InjectIfMissing(GatewayRequest request)
-    {
-        if (!request.Stream || request.Body is null
-            || request.Endpoint is not (OpenAiEndpoint.ChatCompletions or OpenAiEndpoint.Completions))
-            return false;
-        if (request.Body["stream_options"] is JsonObject options)
-        {
-            if (options["include_usage"] is JsonValue v && v.GetValueKind() == JsonValueKind.True)
-                return false;
-            options["include_usage"] = true;
-        }
-        else
-        {
-            request.Body["stream_options"] = new JsonObject { ["include_usage"] = true };
-        }
-        request.MarkBodyEdited();
-        return true;
-    }
+    /// <summary>
+    /// True when the provider must be asked for usage on the client's behalf (a streamed chat or completions call whose
+    /// client did not ask): the forward then adds <c>stream_options.include_usage</c> (<see cref="ForwardBody"/>) and
+    /// the extras are hidden from the client.
+    /// </summary>
+    public static bool MustAskFor(GatewayRequest request) =>
+        request.Stream && request.Body is not null
+        && request.Endpoint is OpenAiEndpoint.ChatCompletions or OpenAiEndpoint.Completions
+        && !request.ClientWantsStreamUsage;
 
     /// <summary>True for the usage-only chunk (<c>"choices":[]</c> with a usage object) the client did not ask for.</summary>
     public static bool IsUsageOnlyEvent(ReadOnlyMemory<byte> sseEvent)

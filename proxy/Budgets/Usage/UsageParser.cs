@@ -11,7 +11,7 @@ namespace LlmGateway.Budgets.Usage;
 /// </summary>
 internal static class UsageParser
 {
-    public static TokenUsage? Parse(CapturedResponse capture) => Parse(capture.Body, capture.IsEventStream);
+    public static TokenUsage? Parse(ICapturedResponse capture) => Parse(capture.Body, capture.IsEventStream);
 
     public static TokenUsage? Parse(ReadOnlyMemory<byte> body, bool eventStream)
     {

@@ -1,0 +1,37 @@
+namespace LlmGateway.Caching;
+
+/// <summary>
+/// The second stage of a semantic hit, for one embedder: a candidate above the cosine bar is served when the measured
+/// verifier says "same question" (English-script text; the guard's exact rules veto first, <see cref="HitFeatures.Vetoed"/>) or the other-script rule does (text the model cannot read);
+/// without a measured verifier for this embedder (or with <c>Gateway:Cache:Verifier</c> off) the look-alike guard decides.
+/// </summary>
+internal sealed class HitDecision
+{
+    private readonly VerifierData? _verifier;
+    private readonly double? _otherScriptBar;
+
+    private HitDecision(VerifierData? verifier, double? otherScriptBar)
+    {
+        _verifier = verifier;
+        _otherScriptBar = otherScriptBar;
+    }
+
+    /// <summary>The guard alone: the decision for embedders nobody measured.</summary>
+    public static HitDecision Guard { get; } = new(null, null);
+
+    public static HitDecision For(HitDecisionData? measured, bool useVerifier) =>
+        useVerifier && measured?.Verifier is { MatchesFeatures: true } verifier ? new HitDecision(verifier, measured.OtherScriptMinBigramDice) : Guard;
+
+    public bool UsesVerifier => _verifier is not null;
+
+    public bool Allows(string asked, string stored, double cosine)
+    {
+        if (_verifier is null)
+            return LookAlikeGuard.Allows(asked, stored);
+        if (OtherScripts.IsRouted(asked) || OtherScripts.IsRouted(stored))
+            return OtherScripts.Allows(asked, stored, _otherScriptBar);
+        Span<float> features = stackalloc float[HitFeatures.Count];
+        HitFeatures.Compute(asked, stored, cosine, features);
+        return !HitFeatures.Vetoed(features) && _verifier.Probability(features) >= _verifier.MinProbability;
+    }
+}

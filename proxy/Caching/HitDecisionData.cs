@@ -1,0 +1,67 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace LlmGateway.Caching;
+
+/// <summary>
+/// A hit decision measured for one embedder by <c>bench -- cache-verifier</c> and shipped as data
+/// (<c>Caching/HitDecisions/*.json</c>, embedded): the cosine bar for candidates, the verifier's weights and the rule for
+/// scripts the model cannot read. Valid only for vectors of <see cref="EmbedderId"/> (its full id, content hash included).
+/// </summary>
+internal sealed record HitDecisionData
+{
+    /// <summary>The <c>ITextEmbedder.ModelId</c> it was measured with; never applied to another embedder.</summary>
+    public required string EmbedderId { get; init; }
+
+    /// <summary>Lowest cosine for a candidate hit (the operating point's threshold).</summary>
+    public required double Threshold { get; init; }
+
+    public VerifierData? Verifier { get; init; }
+
+    /// <summary>The rule for pairs in other scripts (<see cref="OtherScripts"/>): null bar = equal after normalisation only.</summary>
+    public double? OtherScriptMinBigramDice { get; init; }
+
+    /// <summary>
+    /// Whether the operating point met issue 12's goals on the dev split (QQP precision ≥ 0.90 with recall ≥ 0.20,
+    /// PAWS-X en precision ≥ 0.95): only then is it the default (<c>Gateway:Cache:Semantic</c> = auto).
+    /// </summary>
+    public bool MeetsGoals { get; init; }
+
+    /// <summary>The command that measured it and its dev and held-out figures, for people (not read by the gateway).</summary>
+    public string? Command { get; init; }
+
+    public Dictionary<string, string>? Dev { get; init; }
+
+    public Dictionary<string, string>? HeldOut { get; init; }
+
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
+
+    public static HitDecisionData Parse(string json) => JsonSerializer.Deserialize<HitDecisionData>(json, Json) ?? throw new JsonException("empty hit decision");
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+}
+
+/// <summary>Logistic regression over <see cref="HitFeatures"/>: p = σ(w·((x − mean) / scale) + b), a hit when p ≥ <see cref="MinProbability"/>.</summary>
+internal sealed record VerifierData
+{
+    public required int FeatureVersion { get; init; }
+    public required string[] Features { get; init; }
+    public required float[] Mean { get; init; }
+    public required float[] Scale { get; init; }
+    public required float[] Weights { get; init; }
+    public required float Bias { get; init; }
+    public required double MinProbability { get; init; }
+
+    [JsonIgnore]
+    public bool MatchesFeatures => FeatureVersion == HitFeatures.Version && Features.SequenceEqual(HitFeatures.Names)
+        && Mean.Length == Features.Length && Scale.Length == Features.Length && Weights.Length == Features.Length;
+
+    /// <summary>The calibrated probability that the two questions are the same.</summary>
+    public double Probability(ReadOnlySpan<float> features)
+    {
+        var z = (double)Bias;
+        for (var i = 0; i < Weights.Length; i++)
+            z += Weights[i] * ((features[i] - Mean[i]) / Scale[i]);
+        return 1 / (1 + Math.Exp(-z));
+    }
+}

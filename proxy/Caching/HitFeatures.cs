@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Text;
+
+namespace LlmGateway.Caching;
+
+/// <summary>
+/// The verifier's view of a candidate hit: the embedder's cosine and the look-alike guard's signals as numbers
+/// instead of vetoes (how many content words one side lacks, how far shared words moved, ...). The names are
+/// part of a shipped verifier's data: a verifier trained on other features is refused (<see cref="HitDecisionData"/>).
+/// </summary>
+internal static class HitFeatures
+{
+    /// <summary>Bump with any change to what a feature means; a verifier file names the version it was trained on.</summary>
+    public const int Version = 1;
+
+    public static readonly string[] Names =
+    [
+        "cosine", "numbers_differ", "negation_differs", "symbols_differ", "names_one_side", "content_words_one_side",
+        "content_words_one_side_max", "words_moved", "length_ratio", "word_jaccard", "char_trigram_dice", "question_word_differs",
+        "cosine_x_content_words_one_side",
+    ];
+
+    public static int Count => Names.Length;
+
+    private static readonly string[] QuestionWords = ["what", "how", "why", "when", "where", "who", "which", "whom", "whose"];
+
+    /// <summary>Writes the features of (asked, stored) at <paramref name="cosine"/> into <paramref name="features"/> (length <see cref="Count"/>).</summary>
+    public static void Compute(string asked, string stored, double cosine, Span<float> features)
+    {
+        var x = LookAlikeGuard.Analyse(asked);
+        var y = LookAlikeGuard.Analyse(stored);
+        var oneSideX = LookAlikeGuard.UnsharedContentWords(x.Words, y.Words);
+        var oneSideY = LookAlikeGuard.UnsharedContentWords(y.Words, x.Words);
+        var shared = LookAlikeGuard.SharedCount(x.Words, y.Words);
+        var moved = shared - LookAlikeGuard.LongestCommonSubsequence(x.Words, y.Words);
+        var longer = Math.Max(x.Words.Count, y.Words.Count);
+        var union = x.Words.Count + y.Words.Count - shared;
+        features[0] = (float)cosine;
+        features[1] = x.Numbers.SequenceEqual(y.Numbers) ? 0 : 1;
+        features[2] = x.Negations % 2 == y.Negations % 2 ? 0 : 1;
+        features[3] = x.Symbols == y.Symbols ? 0 : 1;
+        features[4] = Math.Min(3, OneSide(x.Names, y.Names));
+        // Capped and compressed: the fifth unshared word says little more than the third.
+        features[5] = MathF.Log(1 + oneSideX + oneSideY);
+        features[6] = MathF.Log(1 + Math.Max(oneSideX, oneSideY));
+        features[7] = Math.Min(4, moved);
+        features[8] = longer == 0 ? 1 : Math.Min(x.Words.Count, y.Words.Count) / (float)longer;
+        features[9] = union == 0 ? 1 : shared / (float)union;
+        features[10] = TrigramDice(asked, stored);
+        features[11] = QuestionWord(x.Words) == QuestionWord(y.Words) ? 0 : 1;
+        features[12] = (float)cosine * features[5];
+    }
+
+    /// <summary>
+    /// The guard's exact rules stay vetoes before the learned part: different numbers, negation parity or meaningful
+    /// symbols, or two or more shared words moved ("Alice left Bob" / "Bob left Alice"). They are rare in the training
+    /// pairs, so a learned weight would not hold them; a trap like "Is 7 prime?" / "Is 9 prime?" must be refused at any cosine.
+    /// </summary>
+    public static bool Vetoed(ReadOnlySpan<float> features) => features[1] != 0 || features[2] != 0 || features[3] != 0 || features[7] >= 2;
+
+    /// <summary>Names present on one side only, counting both sides.</summary>
+    private static int OneSide(List<string> a, List<string> b) => a.Count + b.Count - 2 * LookAlikeGuard.SharedCount(a, b);
+
+    private static string? QuestionWord(List<string> words)
+    {
+        foreach (var w in words)
+        {
+            // "what's" asks what "what is" asks.
+            var word = w.EndsWith("'s", StringComparison.Ordinal) ? w[..^2] : w;
+            if (Array.IndexOf(QuestionWords, word) >= 0)
+                return word;
+        }
+        return null;
+    }
+
+    /// <summary>Dice coefficient of the two texts' character trigrams after lower-casing and dropping spaces and punctuation.</summary>
+    internal static float TrigramDice(string a, string b) => Dice(Letters(a), Letters(b), 3);
+
+    /// <summary>Dice coefficient of character n-grams (multisets); texts shorter than n compare as wholes.</summary>
+    internal static float Dice(string a, string b, int n)
+    {
+        if (a.Length < n || b.Length < n)
+            return a == b ? 1 : 0;
+        var counts = new Dictionary<string, int>(a.Length, StringComparer.Ordinal);
+        for (var i = 0; i + n <= a.Length; i++)
+        {
+            var gram = a.Substring(i, n);
+            counts[gram] = counts.GetValueOrDefault(gram) + 1;
+        }
+        var shared = 0;
+        for (var i = 0; i + n <= b.Length; i++)
+        {
+            var gram = b.Substring(i, n);
+            if (counts.TryGetValue(gram, out var c) && c > 0)
+            {
+                counts[gram] = c - 1;
+                shared++;
+            }
+        }
+        return 2f * shared / (a.Length - n + 1 + b.Length - n + 1);
+    }
+
+    /// <summary>NFKC, lower case, letters and digits only.</summary>
+    internal static string Letters(string text)
+    {
+        var normalized = text.Normalize(NormalizationForm.FormKC);
+        var builder = new StringBuilder(normalized.Length);
+        foreach (var c in normalized)
+        {
+            if (char.IsLetterOrDigit(c))
+                builder.Append(char.ToLowerInvariant(c));
+            else if (char.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark)
+                builder.Append(c);
+        }
+        return builder.ToString();
+    }
+}

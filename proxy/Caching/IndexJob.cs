@@ -1,0 +1,8 @@
+namespace LlmGateway.Caching;
+
+/// <summary>
+/// A stored answer waiting for the vector index. <paramref name="Vector"/> is the lookup's query vector when the request
+/// computed one (then it is already in the stored entry); null when the indexer must embed the query text and write the
+/// vector into the stored entry itself.
+/// </summary>
+internal sealed record IndexJob(CacheEntryMeta Meta, float[]? Vector);

@@ -1,0 +1,62 @@
+namespace LlmGateway.Caching;
+
+/// <summary>
+/// Text an English-vocabulary model cannot read (Japanese, Chinese, Korean, Thai, Arabic, ...: most of its letters are
+/// not Latin, Greek or Cyrillic). Its cosines are no better than hashing's there, so such a pair is decided on its
+/// characters instead: equal after normalisation (width, case, spacing, punctuation, polite sentence endings), or —
+/// when the bench measured one — character-bigram similarity at a strict bar, with numbers and negation agreeing.
+/// </summary>
+internal static class OtherScripts
+{
+    /// <summary>A text is routed when at least this share of its letters is in another script.</summary>
+    public const double RoutedShare = 0.3;
+
+    // Sentence endings that make a Japanese question more or less polite without changing it (longest first).
+    private static readonly string[] PoliteEndings =
+        ["でしょうか", "ますでしょうか", "ですか", "ますか", "でしたか", "ましたか", "ください", "下さい", "です", "ます", "だろうか", "のか", "か", "よ", "ね"];
+
+    public static bool IsRouted(string text)
+    {
+        int letters = 0, other = 0;
+        foreach (var c in text)
+        {
+            if (!char.IsLetter(c))
+                continue;
+            letters++;
+            if (c > '\u04ff')
+                other++;
+        }
+        return letters > 0 && other >= RoutedShare * letters;
+    }
+
+    /// <summary>What a routed pair is compared on: <see cref="HitFeatures.Letters"/> without a polite ending.</summary>
+    public static string Key(string text)
+    {
+        var letters = HitFeatures.Letters(text);
+        foreach (var ending in PoliteEndings)
+        {
+            if (letters.Length > ending.Length + 1 && letters.EndsWith(ending, StringComparison.Ordinal))
+                return letters[..^ending.Length];
+        }
+        return letters;
+    }
+
+    /// <summary>
+    /// Whether a routed pair is the same question: equal keys, or character-bigram Dice ≥ <paramref name="minBigramDice"/>
+    /// (null: equal keys only) with the same numbers and negation parity.
+    /// </summary>
+    public static bool Allows(string asked, string stored, double? minBigramDice)
+    {
+        var a = Key(asked);
+        var b = Key(stored);
+        if (a.Length == 0 || b.Length == 0)
+            return false;
+        if (a == b)
+            return true;
+        if (minBigramDice is not { } bar || HitFeatures.Dice(a, b, 2) < bar)
+            return false;
+        var x = LookAlikeGuard.Analyse(asked);
+        var y = LookAlikeGuard.Analyse(stored);
+        return x.Numbers.SequenceEqual(y.Numbers) && x.Negations % 2 == y.Negations % 2;
+    }
+}

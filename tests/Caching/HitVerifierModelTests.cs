@@ -1,0 +1,62 @@
+using System.Numerics.Tensors;
+using LlmGateway.Caching;
+using LlmGateway.Embeddings.Onnx;
+using LlmGateway.Embeddings.Packaged;
+using LlmGateway.Tests.Embeddings;
+using Xunit.Abstractions;
+
+namespace LlmGateway.Tests.Caching;
+
+/// <summary>The shipped MiniLM decision on cosines the built-in model really gives (rewordings written here, not from the data).</summary>
+[Collection(NonParallelCollection.Name)] // loads the built-in model (~200 MB, a core for a second)
+public sealed class HitVerifierModelTests(ITestOutputHelper output)
+{
+    // Rewordings the look-alike guard refuses (a content word on one side: "what"/"what's", "make"/"earn", "fast"/"quickly").
+    private static readonly (string Asked, string Stored)[] Rewordings =
+    [
+        ("What's the capital of France?", "What is the capital of France?"),
+        ("How can I earn money online?", "How do I make money online?"),
+        ("How do I lose weight fast?", "How can I lose weight quickly?"),
+        ("What is the best way to learn Python?", "How do I learn Python?"),
+        ("How do I fix a slow laptop?", "How can I speed up my slow laptop?"),
+        ("Why is the sky blue?", "What makes the sky blue?"),
+    ];
+
+    private static readonly (string Asked, string Stored)[] Traps =
+    [
+        ("Is 7 prime?", "Is 9 prime?"),
+        ("Can I run this on Windows?", "Can't I run this on Windows?"),
+        ("Why did Alice leave Bob?", "Why did Bob leave Alice?"),
+        ("How do I learn C?", "How do I learn C++?"),
+        ("What does a = b mean in Python?", "What does a == b mean in Python?"),
+        ("What is the best way to learn dentistry?", "What is the best way to learn journalism?"),
+    ];
+
+    [Fact]
+    public void Rewordings_the_guard_refuses_are_served_and_traps_are_not()
+    {
+        using var embedder = OnnxEmbedder.LoadPackaged(PackagedModel.MiniLm, null, 256);
+        var shipped = HitDecisions.For(embedder.ModelId);
+        Assert.NotNull(shipped);
+        var decision = HitDecision.For(shipped, useVerifier: true);
+        (bool AboveBar, bool Served) Decide((string Asked, string Stored) pair, string kind)
+        {
+            var v = embedder.EmbedBatch([pair.Asked, pair.Stored], CancellationToken.None);
+            var cosine = TensorPrimitives.Dot(v[0], v[1]);
+            var above = cosine >= shipped.Threshold;
+            var served = above && decision.Allows(pair.Asked, pair.Stored, cosine);
+            output.WriteLine($"{kind} cosine {cosine:0.000} guard {LookAlikeGuard.Allows(pair.Asked, pair.Stored)} served {served}: {pair.Asked} | {pair.Stored}");
+            return (above, served);
+        }
+
+        var rewordings = Rewordings.Select(r => Decide(r, "rewording")).ToList();
+        var traps = Traps.Select(t => Decide(t, "trap")).ToList();
+
+        Assert.All(Rewordings, r => Assert.False(LookAlikeGuard.Allows(r.Asked, r.Stored)));
+        Assert.DoesNotContain(traps, t => t.Served);
+        // The cosine bar (0.95 for MiniLM) keeps most freer rewordings out (MiniLM gives them 0.88-0.93): the verifier
+        // decides only above it, and there it must serve what the guard refused.
+        Assert.Contains(rewordings, r => r.AboveBar);
+        Assert.All(rewordings.Where(r => r.AboveBar), r => Assert.True(r.Served));
+    }
+}

@@ -1,0 +1,30 @@
+using LlmGateway.Caching;
+
+namespace LlmGateway.Tests.Caching;
+
+/// <summary>
+/// The look-alike guard on fixed pairs, without the labelled data sets (the cache-quality bench measures it on those):
+/// questions that differ in a number, a negation, a meaningful symbol, a name, a content word or the order of their
+/// words are refused; rewordings that keep all of them are allowed.
+/// </summary>
+public sealed class LookAlikeGuardTests
+{
+    [Theory]
+    [InlineData("How do I reset my password?", "how do I reset my password")]            // case and punctuation
+    [InlineData("What is the capital of France?", "What is the capital of France ?")]
+    [InlineData("Can I reset my password?", "Can I reset my password!")]
+    public void Rewordings_that_keep_what_matters_are_allowed(string a, string b) =>
+        Assert.True(LookAlikeGuard.Allows(a, b));
+
+    [Theory]
+    [InlineData("What was the inflation rate in 2023?", "What was the inflation rate in 2024?")]   // number
+    [InlineData("Can I cancel my order?", "Can't I cancel my order?")]                            // negation
+    [InlineData("Is C++ hard to learn?", "Is C# hard to learn?")]                                // symbol
+    [InlineData("How do I convert Celsius to Fahrenheit?", "How do I convert Fahrenheit to Celsius?")] // word order
+    [InlineData("How do I reset my password?", "How do I reset my router password?")]            // a content word on one side only
+    public void Look_alikes_that_can_mean_something_else_are_refused(string a, string b)
+    {
+        Assert.False(LookAlikeGuard.Allows(a, b));
+        Assert.False(LookAlikeGuard.Allows(b, a));
+    }
+}
