@@ -39,7 +39,8 @@ public static class GatewayApp
         services.AddHostedService<DemoUpstreamService>();
         services.AddGatewayMetrics();
         services.AddGuard();
-        if (builder.Configuration.GetSection("Gateway:Storage").Get<Storage.StorageOptions>()?.IsPostgres == true)
+        // Read straight from configuration (validated with the rest of the Gateway section below).
+        if (string.Equals(builder.Configuration["Gateway:Storage:Provider"], Storage.StorageOptions.Postgres, StringComparison.OrdinalIgnoreCase))
             services.AddPostgresStorage();
         services.AddBudgets();
         services.AddEmbeddings(builder.Configuration);

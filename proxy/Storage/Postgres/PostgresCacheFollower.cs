@@ -15,6 +15,8 @@ internal sealed class PostgresCacheFollower(
 {
     private static readonly TimeSpan QuietCatchUp = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan Reconnect = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan PruneEvery = TimeSpan.FromHours(1);
+    private long _lastPrune = Environment.TickCount64;
     private SemanticCache? _cache;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
@@ -37,6 +39,7 @@ internal sealed class PostgresCacheFollower(
                 while (!stoppingToken.IsCancellationRequested)
                 {
                     await CatchUpAsync(stoppingToken);
+                    await PruneAsync(stoppingToken);
                     await connection.WaitAsync(QuietCatchUp, stoppingToken);
                 }
             }
@@ -53,6 +56,20 @@ internal sealed class PostgresCacheFollower(
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Deletes tombstones older than a day, once an hour (any replica; idempotent). A replica cut off for longer than
+    /// that misses those deletions and keeps the entries until they expire. Real time on purpose: this paces housekeeping.
+    /// </summary>
+    private async Task PruneAsync(CancellationToken cancellationToken)
+    {
+        if (Environment.TickCount64 - _lastPrune < (long)PruneEvery.TotalMilliseconds)
+            return;
+        _lastPrune = Environment.TickCount64;
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("DELETE FROM cache_entries WHERE value IS NULL AND updated_at < now() - interval '1 day'", connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Applies every change after the last one seen, in order.</summary>

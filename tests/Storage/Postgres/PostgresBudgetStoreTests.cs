@@ -11,23 +11,29 @@ namespace LlmGateway.Tests.Storage.Postgres;
 
 /// <summary>The budget store contract on PostgreSQL (a fresh database per test), plus what only a shared store has: expiry of a dead replica's reservations.</summary>
 [Collection(PostgresCollection.Name)]
-public sealed class PostgresBudgetStoreTests(PostgresServer server) : BudgetStoreContract
+public class PostgresBudgetStoreTests(PostgresServer server) : BudgetStoreContract
 {
     private PostgresDatabase? _database;
 
+    private protected PostgresDatabase Database => _database!;
+
     private protected override async Task<IBudgetStore> CreateStoreAsync()
     {
-        var (store, database) = await CreateAsync(server, "00:15:00");
+        var (store, database) = await CreateAsync(server, "00:15:00", AsyncCommits);
         _database = database;
         return store;
     }
 
-    internal static async Task<(PostgresBudgetStore, PostgresDatabase)> CreateAsync(PostgresServer server, string reservationTimeout)
+    /// <summary>Gateway:Storage:AsyncBudgetCommits (the subclass below runs the same contract with it).</summary>
+    private protected virtual bool AsyncCommits => false;
+
+    internal static async Task<(PostgresBudgetStore, PostgresDatabase)> CreateAsync(PostgresServer server, string reservationTimeout, bool asyncCommits = false)
     {
         var settings = GatewayHost.BasicSettings("http://127.0.0.1:1");
         settings["Gateway:Storage:Provider"] = "postgres";
         settings["Gateway:Storage:ConnectionString"] = await server.CreateDatabaseAsync();
         settings["Gateway:Storage:ReservationTimeout"] = reservationTimeout;
+        settings["Gateway:Storage:AsyncBudgetCommits"] = asyncCommits ? "true" : "false";
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var config = new GatewayConfigStore(configuration, NullLogger<GatewayConfigStore>.Instance);
         var database = new PostgresDatabase(config, new FakeTimeProvider(), NullLogger<PostgresDatabase>.Instance);
@@ -75,5 +81,24 @@ public sealed class PostgresBudgetStoreTests(PostgresServer server) : BudgetStor
         await check.OpenAsync();
         await using var count = new Npgsql.NpgsqlCommand("SELECT count(*) FROM gateway_schema_migrations", check);
         Assert.Equal((long)PostgresMigrations.All.Count, (long)(await count.ExecuteScalarAsync())!);
+    }
+}
+
+/// <summary>The budget store contract on PostgreSQL with budget statements committed asynchronously: the same answers, sooner.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresAsyncCommitBudgetStoreTests(PostgresServer server) : PostgresBudgetStoreTests(server)
+{
+    private protected override bool AsyncCommits => true;
+
+    [Fact]
+    public async Task Only_budget_statements_skip_the_wal_flush()
+    {
+        async Task<string> SynchronousCommit(Npgsql.NpgsqlDataSource source)
+        {
+            await using var command = source.CreateCommand("SHOW synchronous_commit");
+            return (string)(await command.ExecuteScalarAsync())!;
+        }
+        Assert.Equal("off", await SynchronousCommit(Database.BudgetDataSource));
+        Assert.Equal("on", await SynchronousCommit(Database.DataSource)); // usage records wait for it
     }
 }

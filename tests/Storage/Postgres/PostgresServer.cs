@@ -13,7 +13,8 @@ namespace LlmGateway.Tests.Storage.Postgres;
 public sealed class PostgresServer : IAsyncLifetime
 {
     public const string User = "gateway";
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "llmgw-pg-" + Guid.NewGuid().ToString("N"));
+    // As root the server runs as 'postgres', which must reach the folder: /tmp rather than a TMPDIR that may sit under /root.
+    private readonly string _folder = Path.Combine(Environment.IsPrivilegedProcess ? "/tmp" : Path.GetTempPath(), "llmgw-pg-" + Guid.NewGuid().ToString("N"));
     private string _bin = "";
 
     public int Port { get; private set; }
@@ -37,8 +38,10 @@ public sealed class PostgresServer : IAsyncLifetime
                 await StartAsync();
                 return;
             }
-            catch (InvalidOperationException) when (attempt < 4)
+            catch (InvalidOperationException ex)
             {
+                if (attempt >= 4)
+                    throw new InvalidOperationException($"{ex.Message}\nserver.log: {ServerLog()}", ex);
             }
         }
     }
@@ -82,6 +85,12 @@ public sealed class PostgresServer : IAsyncLifetime
         {
             Directory.Delete(_folder, recursive: true);
         }
+    }
+
+    private string ServerLog()
+    {
+        var log = Path.Combine(_folder, "server.log");
+        return File.Exists(log) ? string.Join('\n', File.ReadLines(log).TakeLast(20)) : "(none)";
     }
 
     private static string? FindBinaries() =>
