@@ -49,8 +49,9 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
             }
             metrics.Bypassed(reason);
             exchange.SetCacheOutcome(CacheOutcome.Bypass);
-            context.Response.Headers[CacheHeader] = "BYPASS";
-            context.Response.Headers[ReasonHeader] = reason;
+            // On start, like MISS: a fallback clears the response, and a bypassed answer keeps saying so.
+            exchange.HeadersOnStart[CacheHeader] = "BYPASS";
+            exchange.HeadersOnStart[ReasonHeader] = reason;
             await next(context);
             return;
         }

@@ -9,9 +9,10 @@ namespace LlmGateway.Capture;
 /// the cache stores from it) and the metrics read it through <see cref="ICapturedResponse"/> after the forward returns.
 /// </summary>
 internal sealed class CapturedResponse(long maxBytes, long startedTimestamp,
-    Func<ReadOnlyMemory<byte>, bool>? holdBackEvent = null, IStreamCutoff? cutoff = null) : ICapturedResponse
+    Func<ReadOnlyMemory<byte>, bool>? holdBackEvent = null, IStreamCutoff? cutoff = null) : ICapturedResponse, IProviderTimeWriter
 {
     private readonly ArrayBufferWriter<byte> _body = new(4096);
+    private long _providerTicks;
 
     /// <summary>Timestamp (TimeProvider) when the forward started.</summary>
     public long StartedTimestamp { get; } = startedTimestamp;
@@ -21,6 +22,11 @@ internal sealed class CapturedResponse(long maxBytes, long startedTimestamp,
 
     /// <summary>Timestamp when the forward returned.</summary>
     public long? EndedTimestamp { get; internal set; }
+
+    /// <summary>Time spent at the provider, over every attempt: from the socket handler to the end of its body (<see cref="ProviderTimingHandler"/>).</summary>
+    public TimeSpan ProviderTime => TimeSpan.FromTicks(Interlocked.Read(ref _providerTicks));
+
+    void IProviderTimeWriter.AddProviderTime(TimeSpan elapsed) => Interlocked.Add(ref _providerTicks, elapsed.Ticks);
 
     public int StatusCode { get; internal set; }
 

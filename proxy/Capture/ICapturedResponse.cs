@@ -12,6 +12,9 @@ internal interface ICapturedResponse
     /// <summary>Timestamp when the forward returned.</summary>
     long? EndedTimestamp { get; }
 
+    /// <summary>Time spent at the provider, over every attempt: from the socket handler to the end of its body.</summary>
+    TimeSpan ProviderTime { get; }
+
     int StatusCode { get; }
 
     string? ContentType { get; }

@@ -14,6 +14,8 @@ internal sealed class ResponseCaptureMiddleware(RequestDelegate next, GatewayCon
     {
         // Upstream time and time to first token start here, after everything the gateway did before the forward.
         var capture = context.Features.GetRequiredFeature<ICaptureExchange>().StartCapture(config.Current.Options.Limits.MaxCaptureBytes, time.GetTimestamp());
+        // The forwarder's outbound handler adds the provider's own time to it (ProviderTimingHandler).
+        context.Features.Set<IProviderTimeWriter>(capture);
         var original = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
         var tee = new CapturingBodyFeature(original, context.Response, capture, time);
         context.Features.Set<IHttpResponseBodyFeature>(tee);

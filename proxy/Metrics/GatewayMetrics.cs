@@ -85,8 +85,9 @@ internal sealed class GatewayMetrics : IDisposable
         }
         if (_overhead.Enabled)
         {
-            var upstream = capture?.EndedTimestamp is { } ended ? _time.GetElapsedTime(capture.StartedTimestamp, ended) : TimeSpan.Zero;
-            _overhead.Record(Math.Max(0, (elapsed - upstream).TotalSeconds), new KeyValuePair<string, object?>("cache", cache));
+            // The provider's own time, timed in the forwarder's client: the forwarder's work around it is the gateway's.
+            var provider = capture?.ProviderTime ?? TimeSpan.Zero;
+            _overhead.Record(Math.Max(0, (elapsed - provider).TotalSeconds), new KeyValuePair<string, object?>("cache", cache));
         }
         if (attempt is not null && capture is not null)
         {

@@ -1,6 +1,7 @@
 using LlmGateway.Capture;
 using LlmGateway.Gateway;
 using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.Transforms;
 
@@ -25,10 +26,13 @@ internal static class RoutingServiceCollectionExtensions
             // Client IPs and hosts are not the provider's business.
             builder.UseDefaultForwarders = false;
             builder.AddRequestTransform(ProviderTransforms.ApplyRequest);
+            builder.AddRequestTransform(ProviderTimingHandler.Attach);
             builder.AddResponseTransform(ProviderTransforms.ApplyResponse);
             // After ApplyResponse, which may suppress the body: a stream the budgets cut off must abort the provider's call.
             builder.AddResponseTransform(CuttableUpstreamContent.Attach);
         });
+        // The provider's own time is measured in the forwarder's client, right above the socket handler.
+        services.AddSingleton<IForwarderHttpClientFactory, ProviderTimingClientFactory>();
         return services;
     }
 }

@@ -6,6 +6,8 @@ using LlmGateway.Tests.Infrastructure;
 using LlmGateway.Tests.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Yarp.ReverseProxy.Transforms;
+using Yarp.ReverseProxy.Transforms.Builder;
 
 namespace LlmGateway.Tests.Gateway;
 
@@ -58,6 +60,54 @@ public sealed class OverheadTimingTests
         Assert.True(ttft <= waited + Rounding, $"time to first token {ttft} s includes the gateway's {EmbeddingTime.TotalSeconds} s lookup");
         // The embedding before the forward is the gateway's own time.
         Assert.True(overhead >= EmbeddingTime.TotalSeconds - Rounding, $"overhead {overhead} s misses the {EmbeddingTime.TotalSeconds} s lookup (accounting {accounting})");
+    }
+
+    /// <summary>
+    /// The forwarder's own work (its transforms, request and response plumbing) is the gateway's, not the provider's:
+    /// upstream time for the overhead figure is measured where the provider is, in the forwarder's HTTP client.
+    /// Regression: it used to run from the capture step to the forward's return, so this work counted as upstream.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Forwarder_work_before_the_provider_is_overhead(bool stream)
+    {
+        var forwarderWork = TimeSpan.FromMilliseconds(400);
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 7, 0, 0, TimeSpan.Zero));
+        var upstreamClock = new FastForwardClock(clock);
+        await using var upstream = await FakeUpstream.StartAsync(new FakeUpstreamOptions(), time: upstreamClock);
+        await using var gateway = await GatewayHost.StartAsync(GatewayHost.BasicSettings(upstream.BaseUrl), builder =>
+        {
+            builder.Services.AddSingleton<TimeProvider>(clock);
+            builder.Services.AddSingleton<ITransformProvider>(new SlowTransform(clock, forwarderWork));
+        });
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Json.Chat("mini", "where does the time go", stream: stream) };
+        request.Headers.Add("x-fake-latency-ms", "300");
+        using (var response = await gateway.Client().SendAsync(request))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            await response.Content.ReadAsStringAsync();
+        }
+
+        var m = await MetricsScrape.WhenAsync(gateway, m => m.Sum("llm_gateway_overhead_seconds_count") >= 1);
+
+        Assert.True(upstreamClock.Waited > TimeSpan.Zero, "the upstream did not wait");
+        // Only the transform and the upstream's waits move the clock: the overhead is exactly the transform's time.
+        Assert.Equal(forwarderWork.TotalSeconds, m.Sum("llm_gateway_overhead_seconds_sum"), 6);
+    }
+
+    /// <summary>A request transform of the forwarder that moves the gateway's fake clock as if it took <paramref name="cost"/>.</summary>
+    private sealed class SlowTransform(FakeTimeProvider clock, TimeSpan cost) : ITransformProvider
+    {
+        public void ValidateRoute(TransformRouteValidationContext context) { }
+
+        public void ValidateCluster(TransformClusterValidationContext context) { }
+
+        public void Apply(TransformBuilderContext context) => context.AddRequestTransform(_ =>
+        {
+            clock.Advance(cost);
+            return ValueTask.CompletedTask;
+        });
     }
 
     /// <summary>Embeds like <paramref name="inner"/> and moves the gateway's fake clock as if embedding took <paramref name="cost"/>.</summary>

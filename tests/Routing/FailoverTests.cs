@@ -49,6 +49,23 @@ public sealed class FailoverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_bypassed_request_that_falls_back_still_says_it_bypassed_the_cache()
+    {
+        // The failover clears the failed attempt's response: the cache's headers must be set when the answer starts.
+        await using var failing = await FakeUpstream.StartAsync(new FakeUpstreamOptions { FailStatus = 503 });
+        await using var gateway = await StartGatewayAsync(failing.BaseUrl);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Json.Chat("primary", "hello") };
+        request.Headers.CacheControl = new System.Net.Http.Headers.CacheControlHeaderValue { NoStore = true };
+
+        using var response = await gateway.Client().SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Single(_fallback.Requests);
+        Assert.Equal("BYPASS", Assert.Single(response.Headers.GetValues("x-cache")));
+        Assert.Equal("no_store", Assert.Single(response.Headers.GetValues("x-cache-reason")));
+    }
+
+    [Fact]
     public async Task A_timeout_falls_back_to_the_next_model()
     {
         // Its clock never moves, so it never answers: only the gateway's timeout can end the request, however slow the machine.
