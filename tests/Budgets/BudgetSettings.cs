@@ -24,7 +24,7 @@ internal static class BudgetSettings
 
     public static string TempStorage()
     {
-        var path = Path.Combine(Path.GetTempPath(), "llmgw-budgets-" + Guid.NewGuid().ToString("N"));
+        var path = TestTemp.NewPath("budgets");
         Directory.CreateDirectory(path);
         return path;
     }

@@ -41,7 +41,7 @@ public sealed class CommitInFlightTests
             await Eventually.ReadAsync(() => served.Count, n => n >= before + 20);
             await StorageVolume.VanishAsync(storage, away);
             await Eventually.ReadAsync(() => keeper.Fault, f => f is not null);
-            StorageVolume.Return(storage, away);
+            await StorageVolume.ReturnAsync(storage, away);
             var fault = await Eventually.ReadAsync(() => keeper.Fault, f => f is null);
             Assert.True(fault is null, $"still failing: {fault}\n{string.Join('\n', gateway.Logs.Lines.Where(l => l.Contains("Ledger")))}");
         }

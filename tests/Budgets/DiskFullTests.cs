@@ -46,7 +46,18 @@ public sealed class DiskFullTests(ITestOutputHelper output)
         var filler = Path.Combine(volume, "filler");
         var filled = Fill(filler);
         output.WriteLine($"filled the tmpfs with {filled} bytes");
-        Assert.Contains(await SendAsync(http, "first-when-full", served), new[] { HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable });
+        // The gateway's other writers (the cache's checkpoints delete older ones) can free a few pages the next ledger
+        // commit then takes: keep the filesystem topped up and keep sending billed requests until a commit fails.
+        var attempt = 0;
+        await Eventually.ReadAsync(async () =>
+        {
+            filled += Fill(filler);
+            var status = await SendAsync(http, $"when-full-{attempt++}", served);
+            Assert.Contains(status, new[] { HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable });
+            using var readiness = await http.GetAsync("/readyz");
+            return readiness.StatusCode;
+        }, status => status == HttpStatusCode.ServiceUnavailable);
+        output.WriteLine($"filled {filled} bytes in all; {attempt} billed requests sent while full");
         var ready = await Readiness.WaitForAsync(gateway.Url, HttpStatusCode.ServiceUnavailable, context: () => gateway.Output);
         Assert.Contains("ledger: Unhealthy", ready);
         using (var refused = await PostAsync(http, "refused"))
@@ -70,11 +81,11 @@ public sealed class DiskFullTests(ITestOutputHelper output)
         Assert.True(await gateway.WaitForExitAsync(TimeSpan.FromSeconds(30)), gateway.Output);
     }
 
-    /// <summary>Writes until the filesystem refuses (ENOSPC), in large then small pieces so that nothing is left.</summary>
+    /// <summary>Writes (appends) until the filesystem refuses (ENOSPC), in large then small pieces so that nothing is left.</summary>
     private static long Fill(string path)
     {
         long written = 0;
-        using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.WriteThrough);
+        using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.None, 1, FileOptions.WriteThrough);
         foreach (var size in new[] { 1 << 20, 4096, 512 })
         {
             var chunk = new byte[size];

@@ -54,7 +54,7 @@ public sealed class StorageRemovedTests
         }
 
         // Storage returns: the held record is written, requests are served again.
-        StorageVolume.Return(storage, away);
+        await StorageVolume.ReturnAsync(storage, away);
         await Readiness.WaitForAsync(gateway.Url, HttpStatusCode.OK, context: () => gateway.Output);
         Assert.Equal(HttpStatusCode.OK, await SendAsync(http, "after-return", served));
         // A JSON answer reaches the client before its record's commit ends: wait until nothing is held, then pull storage again.
@@ -72,7 +72,7 @@ public sealed class StorageRemovedTests
         Assert.Equal(2, gateway.Output.Split('\n').Count(l => l.Contains("Ledger storage at") && l.Contains("failed;"))); // one per episode
 
         // Every record served before the second removal is in the ledger; the one served during it was reported lost.
-        StorageVolume.Return(storage, away);
+        await StorageVolume.ReturnAsync(storage, away);
         using var ledger = UsageLedger.Open(LedgerKeeper.LedgerDirectory(storage), readOnly: true);
         var recorded = ledger.Read().Select(r => r.Record!.RequestId).ToHashSet();
         Assert.All(served.Where(id => id != "second-removal"), id => Assert.Contains(id, recorded));

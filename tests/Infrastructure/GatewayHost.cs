@@ -87,7 +87,7 @@ public sealed class GatewayHost : IAsyncDisposable
     /// </summary>
     public static Action<WebApplicationBuilder> WithClock(TimeProvider clock) => builder => builder.Services.AddSingleton(clock);
 
-    public static string NewStoragePath() => Path.Combine(Path.GetTempPath(), "llmgw-test-" + Guid.NewGuid().ToString("N"));
+    public static string NewStoragePath() => TestTemp.NewPath("gateway");
 
     /// <param name="key">The team key sent as Bearer (none when null).</param>
     /// <param name="abortOnDispose">Close the connection when a response is disposed unread (no draining), as a client that goes away does.</param>

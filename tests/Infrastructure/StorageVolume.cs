@@ -27,9 +27,23 @@ public static class StorageVolume
         }
     }
 
-    public static void Return(string storage, string away)
+    public static async Task ReturnAsync(string storage, string away)
     {
-        File.Delete(storage);
-        Directory.Move(away, storage);
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                if (Directory.Exists(storage))
+                    Directory.Delete(storage, recursive: true); // a commit recreated it between the delete and the move
+                else
+                    File.Delete(storage);
+                Directory.Move(away, storage);
+                return;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && attempt < 50)
+            {
+                await Task.Delay(20); // a retry of a racing write, not a wait for a result
+            }
+        }
     }
 }

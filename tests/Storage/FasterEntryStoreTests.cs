@@ -1,11 +1,12 @@
 using System.Text;
 using LlmGateway.Storage;
+using LlmGateway.Tests.Infrastructure;
 
 namespace LlmGateway.Tests.Storage;
 
 public sealed class FasterEntryStoreTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "llmgw-faster-" + Guid.NewGuid().ToString("N"));
+    private readonly string _folder = TestTemp.NewPath("faster");
 
     public void Dispose()
     {
@@ -70,7 +71,7 @@ public sealed class FasterEntryStoreTests : IDisposable
 
 public sealed class FasterEntryStoreDeleteTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "llmgw-faster-" + Guid.NewGuid().ToString("N"));
+    private readonly string _folder = TestTemp.NewPath("faster");
 
     public void Dispose()
     {
