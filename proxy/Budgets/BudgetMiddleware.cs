@@ -71,8 +71,8 @@ internal sealed class BudgetMiddleware(
             if (reservation is null)
             {
                 limiter.Settle(team.Team, limits, decision?.TokensTaken ?? 0, 0);
-                Reject(team, RejectionReason.Budget);
-                await BudgetErrors.BudgetAsync(context, rejection!, now);
+                Reject(team, rejection!.StorageUnavailable ? RejectionReason.LedgerUnavailable : RejectionReason.Budget);
+                await BudgetErrors.BudgetAsync(context, rejection, now);
                 return;
             }
         }
