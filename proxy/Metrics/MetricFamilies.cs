@@ -30,6 +30,10 @@ internal static class MetricFamilies
     public const string LedgerRecordsLost = "llm_gateway_ledger_records_lost_total";
     public const string LedgerFaults = "llm_gateway_ledger_faults_total";
 
+    // Recorded by the PostgreSQL storage provider (Storage/Postgres).
+    public const string StorageFaulted = "llm_gateway_storage_faulted";
+    public const string StorageRecordsLost = "llm_gateway_storage_records_lost_total";
+
     // Recorded by the caching and embeddings capabilities.
     public const string CacheLookups = "llm_gateway_cache_lookups_total";
     public const string CacheEntries = "llm_gateway_cache_entries";

@@ -36,6 +36,8 @@ public sealed class PrometheusNamingTests
         { "llm_gateway.ledger.unrecorded", "{record}", Kind.Gauge, MetricFamilies.LedgerUnrecorded },
         { "llm_gateway.ledger.records_lost", "{record}", Kind.Counter, MetricFamilies.LedgerRecordsLost },
         { "llm_gateway.ledger.faults", "{fault}", Kind.Counter, MetricFamilies.LedgerFaults },
+        { "llm_gateway.storage.faulted", null, Kind.Gauge, MetricFamilies.StorageFaulted },
+        { "llm_gateway.storage.records_lost", "{record}", Kind.Counter, MetricFamilies.StorageRecordsLost },
         { "llm_gateway.cache.lookups", "{lookup}", Kind.Counter, MetricFamilies.CacheLookups },
         { "llm_gateway.cache.entries", "{entry}", Kind.Gauge, MetricFamilies.CacheEntries },
         { "llm_gateway.cache.entries", "{entry}", Kind.UpDownCounter, MetricFamilies.CacheEntries },

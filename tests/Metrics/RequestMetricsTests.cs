@@ -74,7 +74,8 @@ public sealed class RequestMetricsTests : IAsyncLifetime
         using (var response = await gateway.Client().SendAsync(request))
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
-        var m = await MetricsScrape.ParsedAsync(gateway);
+        // The request is measured as the pipeline returns, just after the client has the stream's end.
+        var m = await MetricsScrape.WhenAsync(gateway, m => m.Sum("llm_gateway_request_duration_seconds_count") >= 1);
 
         var total = m.Sum("llm_gateway_request_duration_seconds_sum");
         var upstreamTime = m.Sum("llm_gateway_upstream_duration_seconds_sum");
@@ -159,6 +160,8 @@ public sealed class RequestMetricsTests : IAsyncLifetime
     {
         await using var gateway = await GatewayHost.StartAsync(GatewayHost.BasicSettings(_upstream.BaseUrl));
         using (var r = await gateway.Client().PostAsync("/v1/chat/completions", Json.Chat("mini", "hi"))) Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        // The request is counted as the pipeline returns, just after the client has its answer.
+        await MetricsScrape.WhenAsync(gateway, m => m.Sum("llm_gateway_requests_total") >= 1);
         using var client = gateway.Client(key: null);
         using var scrape = new HttpRequestMessage(HttpMethod.Get, "/metrics");
         // What Prometheus 2.x sends.
