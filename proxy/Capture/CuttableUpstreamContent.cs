@@ -57,7 +57,7 @@ internal sealed class CuttableUpstreamContent : HttpContent
         base.Dispose(disposing);
     }
 
-    private sealed class Body(Stream inner, ICapturedResponse capture) : Stream
+    private sealed class Body(Stream inner, ICapturedResponse capture) : ReadOnlyStream
     {
         // Reads of what the provider had already sent before a pending read can be cancelled (16 KiB each).
         private const int MaxDiscardedReads = 64;
@@ -124,15 +124,5 @@ internal sealed class CuttableUpstreamContent : HttpContent
             await inner.DisposeAsync();
             await base.DisposeAsync();
         }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

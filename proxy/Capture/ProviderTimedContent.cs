@@ -57,7 +57,7 @@ internal sealed class ProviderTimedContent : HttpContent
         base.Dispose(disposing);
     }
 
-    private sealed class Body(Stream inner, ProviderTimedContent content) : Stream
+    private sealed class Body(Stream inner, ProviderTimedContent content) : ReadOnlyStream
     {
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
@@ -94,15 +94,5 @@ internal sealed class ProviderTimedContent : HttpContent
             await inner.DisposeAsync();
             await base.DisposeAsync();
         }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

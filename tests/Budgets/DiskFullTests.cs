@@ -41,7 +41,7 @@ public sealed class DiskFullTests(ITestOutputHelper output)
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", GatewayHost.TeamKey);
         var served = new List<string>();
         for (var i = 0; i < 2; i++)
-            Assert.Equal(HttpStatusCode.OK, await SendAsync(http, $"before-{i}", served));
+            Assert.Equal(HttpStatusCode.OK, await BilledRequests.SendAsync(http, $"before-{i}", served));
 
         var filler = Path.Combine(volume, "filler");
         var filled = Fill(filler);
@@ -52,7 +52,7 @@ public sealed class DiskFullTests(ITestOutputHelper output)
         await Eventually.ReadAsync(async () =>
         {
             filled += Fill(filler);
-            var status = await SendAsync(http, $"when-full-{attempt++}", served);
+            var status = await BilledRequests.SendAsync(http, $"when-full-{attempt++}", served);
             Assert.Contains(status, new[] { HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable });
             using var readiness = await http.GetAsync("/readyz");
             return readiness.StatusCode;
@@ -60,7 +60,7 @@ public sealed class DiskFullTests(ITestOutputHelper output)
         output.WriteLine($"filled {filled} bytes in all; {attempt} billed requests sent while full");
         var ready = await Readiness.WaitForAsync(gateway.Url, HttpStatusCode.ServiceUnavailable, context: () => gateway.Output);
         Assert.Contains("ledger: Unhealthy", ready);
-        using (var refused = await PostAsync(http, "refused"))
+        using (var refused = await BilledRequests.PostAsync(http, "refused"))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
             Assert.NotNull(refused.Headers.RetryAfter);
@@ -69,7 +69,7 @@ public sealed class DiskFullTests(ITestOutputHelper output)
 
         File.Delete(filler);
         Assert.Equal("Healthy", await Readiness.WaitForAsync(gateway.Url, HttpStatusCode.OK, context: () => gateway.Output));
-        Assert.Equal(HttpStatusCode.OK, await SendAsync(http, "after-space", served));
+        Assert.Equal(HttpStatusCode.OK, await BilledRequests.SendAsync(http, "after-space", served));
         var recorded = await Eventually.ReadAsync(() => Recorded(volume), ids => served.All(ids.Contains));
         Assert.All(served, id => Assert.Contains(id, recorded));
         Assert.DoesNotContain("refused", recorded);
@@ -108,22 +108,6 @@ public sealed class DiskFullTests(ITestOutputHelper output)
     {
         using var ledger = UsageLedger.Open(LedgerKeeper.LedgerDirectory(volume), readOnly: true);
         return ledger.Read().Select(r => r.Record!.RequestId).ToHashSet();
-    }
-
-    private static async Task<HttpStatusCode> SendAsync(HttpClient http, string id, List<string> served)
-    {
-        using var response = await PostAsync(http, id);
-        await response.Content.ReadAsStringAsync();
-        if (response.StatusCode == HttpStatusCode.OK)
-            served.Add(id);
-        return response.StatusCode;
-    }
-
-    private static Task<HttpResponseMessage> PostAsync(HttpClient http, string id)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Json.Chat("mini", $"question {id}") };
-        request.Headers.Add("x-request-id", id);
-        return http.SendAsync(request);
     }
 
     private static async Task<bool> CanMountTmpfsAsync()

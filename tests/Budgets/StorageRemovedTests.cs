@@ -37,16 +37,16 @@ public sealed class StorageRemovedTests
         using var http = new HttpClient { BaseAddress = new Uri(gateway.Url), Timeout = TimeSpan.FromSeconds(30) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", GatewayHost.TeamKey);
         for (var i = 0; i < 3; i++)
-            Assert.Equal(HttpStatusCode.OK, await SendAsync(http, $"before-{i}", served));
+            Assert.Equal(HttpStatusCode.OK, await BilledRequests.SendAsync(http, $"before-{i}", served));
 
         // Only records already committed count as "before" (see the closing note: one in flight at the move was once lost).
         await WaitUntilNothingHeldAsync(http, gateway);
         // Storage vanishes. The first request after it is served (its record held) or, if a commit failed already, refused.
         await StorageVolume.VanishAsync(storage, away);
-        Assert.Contains(await SendAsync(http, "first-after-removal", served), new[] { HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable });
+        Assert.Contains(await BilledRequests.SendAsync(http, "first-after-removal", served), new[] { HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable });
         var ready = await Readiness.WaitForAsync(gateway.Url, HttpStatusCode.ServiceUnavailable, context: () => gateway.Output);
         Assert.Contains("ledger: Unhealthy", ready);
-        using (var refused = await PostAsync(http, "refused"))
+        using (var refused = await BilledRequests.PostAsync(http, "refused"))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
             Assert.NotNull(refused.Headers.RetryAfter);
@@ -56,14 +56,14 @@ public sealed class StorageRemovedTests
         // Storage returns: the held record is written, requests are served again.
         await StorageVolume.ReturnAsync(storage, away);
         await Readiness.WaitForAsync(gateway.Url, HttpStatusCode.OK, context: () => gateway.Output);
-        Assert.Equal(HttpStatusCode.OK, await SendAsync(http, "after-return", served));
+        Assert.Equal(HttpStatusCode.OK, await BilledRequests.SendAsync(http, "after-return", served));
         // A JSON answer reaches the client before its record's commit ends: wait until nothing is held, then pull storage again.
         await WaitUntilNothingHeldAsync(http, gateway);
 
 
         // Gone again, and the gateway is asked to stop while it is gone.
         await StorageVolume.VanishAsync(storage, away);
-        Assert.Contains(await SendAsync(http, "second-removal", served), new[] { HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable });
+        Assert.Contains(await BilledRequests.SendAsync(http, "second-removal", served), new[] { HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable });
         await Readiness.WaitForAsync(gateway.Url, HttpStatusCode.ServiceUnavailable, context: () => gateway.Output);
         gateway.Terminate();
         Assert.True(await gateway.WaitForExitAsync(ExitDeadline), $"SIGTERM did not stop the gateway:\n{gateway.Output}");
@@ -77,22 +77,6 @@ public sealed class StorageRemovedTests
         var recorded = ledger.Read().Select(r => r.Record!.RequestId).ToHashSet();
         Assert.All(served.Where(id => id != "second-removal"), id => Assert.Contains(id, recorded));
         Assert.DoesNotContain("refused", recorded);
-    }
-
-    private static async Task<HttpStatusCode> SendAsync(HttpClient http, string id, List<string> served)
-    {
-        using var response = await PostAsync(http, id);
-        await response.Content.ReadAsStringAsync();
-        if (response.StatusCode == HttpStatusCode.OK)
-            served.Add(id);
-        return response.StatusCode;
-    }
-
-    private static Task<HttpResponseMessage> PostAsync(HttpClient http, string id)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Json.Chat("mini", $"question {id}") };
-        request.Headers.Add("x-request-id", id);
-        return http.SendAsync(request);
     }
 
     private static async Task WaitUntilNothingHeldAsync(HttpClient http, GatewayProcess gateway)
