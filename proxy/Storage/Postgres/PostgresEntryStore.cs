@@ -46,12 +46,15 @@ internal sealed class PostgresEntryStore : IEntryStore
         var hex = Convert.ToHexString(key);
         var bytes = value.ToArray();
         // The same bytes already here: the cache is applying a change that came from the table (or repeating one).
-        if (_entries.TryGetValue(hex, out var current) && current.AsSpan().SequenceEqual(value))
+        var exists = _entries.TryGetValue(hex, out var current);
+        if (exists && current!.AsSpan().SequenceEqual(value))
         {
             _remote.TryRemove(hex, out _);
             return;
         }
-        Put(key.ToArray(), bytes);
+        // A rewrite of an entry this copy holds (e.g. its vector added) must not undo a deletion another replica made
+        // meanwhile: it changes the table only where the entry still is; the deletion then reaches this copy as usual.
+        Put(key.ToArray(), bytes, rewrite: exists);
         _entries[hex] = bytes;
     }
 
@@ -69,7 +72,7 @@ internal sealed class PostgresEntryStore : IEntryStore
         }
         if (!_entries.TryRemove(hex, out _))
             return;
-        Put(key.ToArray(), null);
+        Put(key.ToArray(), null, rewrite: false);
     }
 
     public IEnumerable<(byte[] Key, byte[] Value)> Scan() => _entries.Select(e => (Convert.FromHexString(e.Key), e.Value)).ToList();
@@ -91,10 +94,10 @@ internal sealed class PostgresEntryStore : IEntryStore
         return true;
     }
 
-    private void Put(byte[] key, byte[]? value)
+    private void Put(byte[] key, byte[]? value, bool rewrite)
     {
         using var connection = _dataSource.OpenConnection();
-        using var command = new NpgsqlCommand("SELECT cache_put($1, $2)", connection);
+        using var command = new NpgsqlCommand(rewrite ? "SELECT cache_rewrite($1, $2)" : "SELECT cache_put($1, $2)", connection);
         command.Parameters.Add(new NpgsqlParameter { Value = key, NpgsqlDbType = NpgsqlDbType.Bytea });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bytea });
         // Our own change comes back through the follower like any other; this copy then already has it (ExpectRemote: false).

@@ -105,6 +105,22 @@ internal static class PostgresMigrations
                 RETURN s;
             END $$;
             """),
+        (3, "cache rewrites never resurrect a deleted entry", """
+            -- A replica rewrites an entry it holds (its vector added by its background indexing): that must not undo a
+            -- deletion (a purge) another replica committed meanwhile, so a rewrite changes only a row that still has a value.
+            CREATE FUNCTION cache_rewrite(k bytea, v bytea) RETURNS bigint LANGUAGE plpgsql AS $$
+            DECLARE s bigint;
+            BEGIN
+                PERFORM pg_advisory_xact_lock(5071455);
+                IF NOT EXISTS (SELECT 1 FROM cache_entries WHERE key = k AND value IS NOT NULL) THEN
+                    RETURN NULL;
+                END IF;
+                s := nextval('cache_entries_seq');
+                UPDATE cache_entries SET value = v, seq = s, updated_at = now() WHERE key = k;
+                PERFORM pg_notify('llmgw_cache', s::text);
+                RETURN s;
+            END $$;
+            """),
     ];
 
     /// <summary>Applies what is missing; returns the schema version and how many migrations this call applied.</summary>
