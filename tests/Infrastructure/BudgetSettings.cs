@@ -1,8 +1,7 @@
 using LlmGateway.Budgets.Ledger;
-using LlmGateway.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace LlmGateway.Tests.Budgets;
+namespace LlmGateway.Tests.Infrastructure;
 
 /// <summary>Gateway settings with prices, a private storage folder, and helpers to read the ledger of a running gateway.</summary>
 internal static class BudgetSettings
