@@ -24,7 +24,7 @@ public sealed class KillTests
         var storage = Path.Combine(folder, "data");
         var config = Path.Combine(folder, "gateway.json");
         var settings = BudgetSettings.With(upstream.BaseUrl, storage);
-        settings["Gateway:Admin:KeySha256:0"] = Auth.TeamKeys.Sha256Hex(AdminKey);
+        settings["Gateway:Admin:KeySha256:0"] = LlmGateway.Auth.TeamKeys.Sha256Hex(AdminKey);
         settings["Gateway:Cache:Enabled"] = "true"; // as deployed: every request here is a cache miss, stored after the response
         await GatewayProcess.WriteConfigAsync(config, settings);
 

@@ -16,7 +16,7 @@ public sealed class ReplayTests
         await using var upstream = await FakeUpstream.StartAsync(new FakeUpstreamOptions());
         var storage = BudgetSettings.TempStorage();
         var settings = BudgetSettings.With(upstream.BaseUrl, storage);
-        settings["Gateway:Admin:KeySha256:0"] = Auth.TeamKeys.Sha256Hex(AdminKey);
+        settings["Gateway:Admin:KeySha256:0"] = LlmGateway.Auth.TeamKeys.Sha256Hex(AdminKey);
         settings["Gateway:Teams:team-a:Budget:MonthlyUsd"] = "5";
         settings["Gateway:Teams:team-a:Budget:TimeZone"] = "Europe/Berlin";
 

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using LlmGateway.Budgets.Ledger;
 using LlmGateway.Caching;
 using LlmGateway.Gateway;
+using LlmGateway.Tests.Infrastructure;
 
 namespace LlmGateway.Tests.Budgets;
 

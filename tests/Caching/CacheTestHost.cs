@@ -33,7 +33,7 @@ internal sealed class CacheTestHost : IAsyncDisposable
         values["Gateway:Storage:Path"] = storage;
         values["Gateway:Teams:team-b:Models:0"] = "gpt-4o-mini";
         values["Gateway:Models:other-model:Provider"] = "main";
-        values["Gateway:Teams:team-c:KeySha256:0"] = Auth.TeamKeys.Sha256Hex(ThirdTeamKey);
+        values["Gateway:Teams:team-c:KeySha256:0"] = LlmGateway.Auth.TeamKeys.Sha256Hex(ThirdTeamKey);
         settings?.Invoke(values);
         var gateway = await GatewayHost.StartAsync(values, configure);
         return new CacheTestHost(upstream, gateway, storage);

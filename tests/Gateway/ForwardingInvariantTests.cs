@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using System.Text;
 using LlmGateway.Budgets.Ledger;
 using LlmGateway.Demo;
-using LlmGateway.Tests.Budgets;
 using LlmGateway.Tests.Infrastructure;
 
 namespace LlmGateway.Tests.Gateway;

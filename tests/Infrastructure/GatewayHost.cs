@@ -76,8 +76,8 @@ public sealed class GatewayHost : IAsyncDisposable
         ["Gateway:Models:gpt-4o-mini:UpstreamModel"] = "fake-model",
         ["Gateway:Models:gpt-4o-mini:Aliases:0"] = "mini",
         ["Gateway:Models:text-embedding-3-small:Provider"] = "main",
-        ["Gateway:Teams:team-a:KeySha256:0"] = Auth.TeamKeys.Sha256Hex(TeamKey),
-        ["Gateway:Teams:team-b:KeySha256:0"] = Auth.TeamKeys.Sha256Hex(OtherTeamKey),
+        ["Gateway:Teams:team-a:KeySha256:0"] = LlmGateway.Auth.TeamKeys.Sha256Hex(TeamKey),
+        ["Gateway:Teams:team-b:KeySha256:0"] = LlmGateway.Auth.TeamKeys.Sha256Hex(OtherTeamKey),
         ["Gateway:Teams:team-b:Models:0"] = "text-embedding-3-small",
     };
 

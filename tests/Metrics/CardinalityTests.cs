@@ -22,7 +22,7 @@ public sealed class CardinalityTests
         var requests = gateway.App.Services.GetRequiredService<GatewayMetrics>();
         var time = gateway.App.Services.GetRequiredService<TimeProvider>();
         var random = new Random(42);
-        Assert.True(gateway.App.Services.GetRequiredService<GatewayConfigStore>().Current.Teams.TryFind(Auth.TeamKeys.Sha256Hex(GatewayHost.TeamKey), out var team));
+        Assert.True(gateway.App.Services.GetRequiredService<GatewayConfigStore>().Current.Teams.TryFind(LlmGateway.Auth.TeamKeys.Sha256Hex(GatewayHost.TeamKey), out var team));
         string RandomName() => "model-" + random.Next().ToString("x8") + (random.Next(3) == 0 ? "\"\\\n" : "");
 
         for (var i = 0; i < 1000; i++)

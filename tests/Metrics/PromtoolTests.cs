@@ -39,7 +39,7 @@ public sealed class PromtoolTests
         await using var upstream = await FakeUpstream.StartAsync(new FakeUpstreamOptions());
         var settings = GatewayHost.BasicSettings(upstream.BaseUrl);
         const string awkwardTeam = "ops \"night\" \\ shift é";
-        settings[$"Gateway:Teams:{awkwardTeam}:KeySha256:0"] = Auth.TeamKeys.Sha256Hex("sk-awkward");
+        settings[$"Gateway:Teams:{awkwardTeam}:KeySha256:0"] = LlmGateway.Auth.TeamKeys.Sha256Hex("sk-awkward");
         await using var gateway = await GatewayHost.StartAsync(settings);
         foreach (var key in new[] { GatewayHost.TeamKey, "sk-awkward", "sk-unknown" })
         {

@@ -20,7 +20,7 @@ public sealed class AzureOpenAiTests
             ["AZURE_KEY"] = "azure-secret",
             ["Gateway:Models:gpt-4o:Provider"] = "azure",
             ["Gateway:Models:gpt-4o:UpstreamModel"] = "my-gpt4o-deployment",
-            ["Gateway:Teams:t:KeySha256:0"] = Auth.TeamKeys.Sha256Hex(GatewayHost.TeamKey),
+            ["Gateway:Teams:t:KeySha256:0"] = LlmGateway.Auth.TeamKeys.Sha256Hex(GatewayHost.TeamKey),
         });
 
         using var response = await gateway.Client().PostAsync("/v1/chat/completions", Json.Chat("gpt-4o", "hi"));

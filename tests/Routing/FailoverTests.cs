@@ -28,7 +28,7 @@ public sealed class FailoverTests : IAsyncLifetime
         ["Gateway:Models:primary:Fallbacks:0"] = "backup",
         ["Gateway:Models:backup:Provider"] = "second",
         ["Gateway:Models:backup:UpstreamModel"] = "backup-upstream",
-        ["Gateway:Teams:t:KeySha256:0"] = Auth.TeamKeys.Sha256Hex(GatewayHost.TeamKey),
+        ["Gateway:Teams:t:KeySha256:0"] = LlmGateway.Auth.TeamKeys.Sha256Hex(GatewayHost.TeamKey),
     };
 
     [Theory]

@@ -4,7 +4,6 @@ using LlmGateway.Auth;
 using LlmGateway.Budgets.Finance;
 using LlmGateway.Demo;
 using LlmGateway.Gateway;
-using LlmGateway.Tests.Budgets;
 using LlmGateway.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using LlmGateway.Budgets.Finance;
 using LlmGateway.Demo;
-using LlmGateway.Tests.Budgets;
 using LlmGateway.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 

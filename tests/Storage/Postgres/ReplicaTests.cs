@@ -1,7 +1,6 @@
 using System.Net;
 using LlmGateway.Budgets.Finance;
 using LlmGateway.Demo;
-using LlmGateway.Tests.Budgets;
 using LlmGateway.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;

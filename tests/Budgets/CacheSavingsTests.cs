@@ -15,8 +15,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace LlmGateway.Tests.Budgets;
 
-/// <summary>The budgets step on its own, with the cache's verdict set by the next step (as the caching capability does).</summary>
-public sealed class CacheHitTests
+/// <summary>What a cache hit costs: nothing, with the saved cost of the stored answer in the ledger; through the real cache, and in the budgets step on its own with the cache's verdict set by the next step. Whether a request hits: <c>tests/Caching/CacheHitTests</c>.</summary>
+public sealed class CacheSavingsTests
 {
     [Fact]
     public async Task Through_the_real_cache_a_repeated_question_is_recorded_as_a_saving_beside_the_original_spend()

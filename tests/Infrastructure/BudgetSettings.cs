@@ -1,13 +1,12 @@
 using LlmGateway.Budgets.Ledger;
-using LlmGateway.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace LlmGateway.Tests.Budgets;
+namespace LlmGateway.Tests.Infrastructure;
 
 /// <summary>Gateway settings with prices, a private storage folder, and helpers to read the ledger of a running gateway.</summary>
 internal static class BudgetSettings
 {
-    /// <summary>gpt-4o-mini: $0.15 / $0.075 cached / $0.60 per 1M; embeddings $0.02 per 1M. The cache is off (see <c>CacheHitTests</c> for it on).</summary>
+    /// <summary>gpt-4o-mini: $0.15 / $0.075 cached / $0.60 per 1M; embeddings $0.02 per 1M. The cache is off (see <c>CacheSavingsTests</c> for it on).</summary>
     public static Dictionary<string, string?> With(string upstreamBaseUrl, string storage)
     {
         var settings = GatewayHost.BasicSettings(upstreamBaseUrl);
