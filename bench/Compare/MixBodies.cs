@@ -34,9 +34,12 @@ internal sealed record MixBodies(string File, int Count, int Distinct, double Zi
     /// The bodies, one JSON document per line: question rank k drawn with P(k) ∝ 1 / k^s (by inverting the cumulative
     /// distribution), then the pair's paraphrase or first wording, then streaming or not.
     /// </summary>
-    internal static IEnumerable<string> Draw(IReadOnlyList<LabelledPair> pairs, int count, double zipfExponent, double streamShare, double paraphraseShare, int seed)
+    internal static IEnumerable<string> Draw(IReadOnlyList<LabelledPair> pairs, int count, double zipfExponent, double streamShare, double paraphraseShare, int seed) =>
+        Draw(pairs, count, zipfExponent, streamShare, paraphraseShare, new Random(seed));
+
+    /// <param name="random">Three draws per body, in order: the rank, paraphrase or not, streaming or not.</param>
+    internal static IEnumerable<string> Draw(IReadOnlyList<LabelledPair> pairs, int count, double zipfExponent, double streamShare, double paraphraseShare, Random random)
     {
-        var random = new Random(seed);
         var cumulative = new double[pairs.Count];
         var sum = 0.0;
         for (var k = 0; k < pairs.Count; k++)

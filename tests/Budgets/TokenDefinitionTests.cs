@@ -65,16 +65,7 @@ public sealed class TokenDefinitionTests
     }
 
     /// <summary>llm_gateway_tokens_total of team-a, all kinds; recorded just after the ledger commit, so polled.</summary>
-    private static async Task<long> MetricTokensAsync(GatewayHost gateway, long expected)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (true)
-        {
-            var tokens = (long)MetricsSnapshot.Parse(await MetricsScrape.TextAsync(gateway)).Values(MetricFamilies.Tokens)
-                .Where(t => t.Label("team") == "team-a").Sum(t => t.Value);
-            if (tokens >= expected || DateTime.UtcNow > deadline)
-                return tokens;
-            await Task.Delay(20);
-        }
-    }
+    private static Task<long> MetricTokensAsync(GatewayHost gateway, long expected) =>
+        Eventually.ReadAsync(async () => (long)MetricsSnapshot.Parse(await MetricsScrape.TextAsync(gateway)).Values(MetricFamilies.Tokens)
+            .Where(t => t.Label("team") == "team-a").Sum(t => t.Value), tokens => tokens >= expected);
 }

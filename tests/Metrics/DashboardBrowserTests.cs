@@ -176,24 +176,14 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IDisposabl
         Assert.True(png.Length > 40_000, $"a page of charts compresses to more than a blank one ({png.Length} bytes)");
     }
 
-    private static async Task WaitForSampleAsync(MetricsHistory history, TimeProvider clock)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (history.LastSampleAt != clock.GetUtcNow())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the history sampler did not take a point at " + clock.GetUtcNow());
-            await Task.Delay(10);
-        }
-    }
+    private static async Task WaitForSampleAsync(MetricsHistory history, TimeProvider clock) =>
+        Assert.True(await Eventually.ReadAsync(() => history.LastSampleAt == clock.GetUtcNow(), taken => taken),
+            "the history sampler did not take a point at " + clock.GetUtcNow());
 
     private static async Task WaitForRequestsAsync(GatewayHost gateway, int count)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (MetricsSnapshot.Parse(await MetricsScrape.TextAsync(gateway)).Values(MetricFamilies.Requests).Sum(r => r.Value) < count)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{count} requests were not counted");
-            await Task.Delay(10);
-        }
+        var counted = await Eventually.ReadAsync(async () => MetricsSnapshot.Parse(await MetricsScrape.TextAsync(gateway)).Values(MetricFamilies.Requests).Sum(r => r.Value), n => n >= count);
+        Assert.True(counted >= count, $"{count} requests were not counted ({counted})");
     }
 
     /// <summary>A one-time sign-in link (each browser run spends one).</summary>

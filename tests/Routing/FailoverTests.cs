@@ -108,15 +108,10 @@ public sealed class FailoverTests : IAsyncLifetime
             await foreach (var data in Sse.ReadDataAsync(body))
                 lock (events) events.Add(data);
         });
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (events.Count == 0 && !reading.IsCompleted && DateTime.UtcNow < deadline)
-            await Task.Delay(10);
+        await Eventually.ReadAsync(() => { lock (events) return events.Count > 0 || reading.IsCompleted; }, seen => seen);
         Assert.NotEmpty(events); // bytes reached the client before anything broke
-        while (!reading.IsCompleted && DateTime.UtcNow < deadline)
-        {
-            upstreamClock.Advance(TimeSpan.FromMilliseconds(100));
-            await Task.WhenAny(reading, Task.Delay(20));
-        }
+        // Each poll moves the provider's clock one chunk on, until the reset ends the stream.
+        await Eventually.ReadAsync(() => { upstreamClock.Advance(TimeSpan.FromMilliseconds(100)); return reading.IsCompleted; }, ended => ended);
         var broken = await Record.ExceptionAsync(() => reading);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -110,21 +110,15 @@ public sealed class ForwardLimitTests : IAsyncLifetime
 
     private static async Task WaitUntilHitAsync(HttpClient client, string question)
     {
-        for (var i = 0; i < 600; i++)
+        var hit = await Eventually.ReadAsync(async () =>
         {
             using var response = await client.PostAsync("/v1/chat/completions", Json.Chat("mini", question));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            if (response.Headers.TryGetValues("x-cache", out var values) && values.Single() == "HIT")
-                return;
-            await Task.Delay(50);
-        }
-        Assert.Fail($"'{question}' was never answered from the cache");
+            return response.Headers.TryGetValues("x-cache", out var values) && values.Single() == "HIT";
+        }, hit => hit);
+        Assert.True(hit, $"'{question}' was never answered from the cache");
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        for (var i = 0; i < 600 && !condition(); i++)
-            await Task.Delay(50);
-        Assert.True(condition(), "the upstream never received the first forward");
-    }
+    private static async Task WaitUntilAsync(Func<bool> condition) =>
+        Assert.True(await Eventually.ReadAsync(condition, done => done), "the upstream never received the first forward");
 }
