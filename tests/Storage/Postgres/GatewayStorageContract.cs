@@ -56,7 +56,7 @@ public abstract class GatewayStorageContract
         Assert.True(row.CostUsd > 0);
         var admin = gateway.Client(key: null);
         admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
-        var today = DateTime.UtcNow.ToString("yyyy-MM-dd");
+        var today = row.Day.ToString("yyyy-MM-dd"); // the day the requests were recorded (not the wall clock's, which may have moved on)
         var api = await admin.GetStringAsync($"/admin/usage?from={today}&to={today}&format=csv");
         var cli = new StringWriter();
         Assert.Equal(0, await GatewayCommandLine.InvokeAsync(["usage", "--from", today, "--to", today, .. CliStorage(storage)], cli, TextWriter.Null));
