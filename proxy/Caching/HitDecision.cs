@@ -38,4 +38,22 @@ internal sealed class HitDecision
         // same question, whatever QQP's labels taught the model about overlap.
         return HitFeatures.Letters(asked) == HitFeatures.Letters(stored) || _verifier.Probability(features) >= _verifier.MinProbability;
     }
+
+    /// <summary>
+    /// The candidate's score for a lookup under an error bound (<see cref="Verified.ErrorBound"/>): higher means more likely the
+    /// same question. With a measured verifier its probability (0 where an exact rule vetoes, 1 where the letters are equal);
+    /// otherwise the cosine, or 0 where the look-alike guard refuses.
+    /// </summary>
+    public double Score(string asked, string stored, double cosine)
+    {
+        if (_verifier is null)
+            return LookAlikeGuard.Allows(asked, stored) ? cosine : 0;
+        if (OtherScripts.IsRouted(asked) || OtherScripts.IsRouted(stored))
+            return OtherScripts.Allows(asked, stored, _otherScriptBar) ? 1 : 0;
+        Span<float> features = stackalloc float[HitFeatures.Count];
+        HitFeatures.Compute(asked, stored, cosine, features);
+        if (HitFeatures.Vetoed(features))
+            return 0;
+        return HitFeatures.Letters(asked) == HitFeatures.Letters(stored) ? 1 : _verifier.Probability(features);
+    }
 }
