@@ -23,6 +23,16 @@ internal sealed class ErrorBound
         return supporting >= needed ? BoundVerdict.Serve : BoundVerdict.Explore;
     }
 
+    /// <summary>
+    /// Records one verified lookup: its score and whether the fresh answer was the same as the entry's. The only way
+    /// evidence enters the entry and the pool, so the estimator may keep whatever statistics it needs.
+    /// </summary>
+    public void Record(HitEvidence entry, EvidencePool pool, double score, bool same)
+    {
+        entry.Add(score, same);
+        pool.Add(score, same);
+    }
+
     /// <summary>The estimated error rate of hits served from <paramref name="pool"/>'s evidence (for the metric).</summary>
     public double EstimatedErrorRate(EvidencePool pool) => pool.Observations == 0 ? 0 : pool.Different / (double)pool.Observations;
 }
