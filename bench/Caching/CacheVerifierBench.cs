@@ -25,12 +25,12 @@ internal static class CacheVerifierBench
         var qqpBar = BenchArgs.With("--qqp-precision", 0.90, "Precision the operating point must reach on QQP dev.");
         var pawsBar = BenchArgs.With("--paws-precision", 0.95, "Precision the operating point must reach on PAWS-X en dev.");
         var jaBar = BenchArgs.With("--ja-precision", 0.95, "Precision a looser other-script rule than 'equal after normalisation' must reach on PAWS-X ja + JSTS dev (95 % Wilson lower bound).");
-        var cosines = BenchArgs.With("--cosines", Path.Combine(Path.GetTempPath(), "llmgw-cosines"), "Folder caching each embedder's pair cosines.");
+        var vectors = BenchArgs.With("--vectors", VectorCache.DefaultFolder, "Folder of the on-disk vector cache (by embedder id and text hash; never the repository).");
         var write = new Option<bool>("--write") { Description = "Write the decision to proxy/Caching/HitDecisions/<model>.json." };
         var seed = BenchArgs.With("--seed", 12, "Seed of training and of the simulation's draw.");
         var command = new Command("cache-verifier", "Train the cache's hit verifier, choose its operating point on dev, report held-out precision/recall.")
-            { model, maxQqp, qqpBar, pawsBar, jaBar, cosines, write, seed };
-        command.SetAction(p => RunAsync(p.GetValue(model)!, p.GetValue(maxQqp), p.GetValue(qqpBar), p.GetValue(pawsBar), p.GetValue(jaBar), p.GetValue(cosines)!, p.GetValue(write), p.GetValue(seed)));
+            { model, maxQqp, qqpBar, pawsBar, jaBar, vectors, write, seed };
+        command.SetAction(p => RunAsync(p.GetValue(model)!, p.GetValue(maxQqp), p.GetValue(qqpBar), p.GetValue(pawsBar), p.GetValue(jaBar), p.GetValue(vectors)!, p.GetValue(write), p.GetValue(seed)));
         return command;
     }
 
@@ -41,7 +41,7 @@ internal static class CacheVerifierBench
         public override string ToString() => $"{F(Precision)} / {F(Recall)} ({Hits} hits, {FalseHits} false)";
     }
 
-    private static async Task<int> RunAsync(string model, int maxQqp, double qqpBar, double pawsBar, double jaBar, string cosineFolder, bool write, int seed)
+    private static async Task<int> RunAsync(string model, int maxQqp, double qqpBar, double pawsBar, double jaBar, string vectorFolder, bool write, int seed)
     {
         var folder = QualityData.Folder();
         if (folder is null)
@@ -50,14 +50,14 @@ internal static class CacheVerifierBench
             return 1;
         }
         var started = Stopwatch.StartNew();
-        using var embedder = CacheQualityBench.CreateEmbedder(model, 512, null);
+        using var embedder = new VectorCache(CacheQualityBench.CreateEmbedder(model, 512, null), vectorFolder);
         Console.WriteLine($"# cache verifier, embedder {embedder.ModelId}, data {folder}");
         // Only QQP is trained on; the smaller sets are split in halves to choose on (dev) and to report (held-out).
-        var qqp = await VerifierSample.LoadAsync("qqp", QualityData.Qqp(folder, maxQqp), embedder, cosineFolder, train: true);
-        var pawsEn = await VerifierSample.LoadAsync("paws-en", QualityData.Paws(folder, "en"), embedder, cosineFolder, train: false);
-        var pawsJa = await VerifierSample.LoadAsync("paws-ja", QualityData.Paws(folder, "ja"), embedder, cosineFolder, train: false);
-        var jsts = await VerifierSample.LoadAsync("jsts", QualityData.Jsts(folder), embedder, cosineFolder, train: false);
-        Console.WriteLine($"scored in {started.Elapsed.TotalSeconds:0} s");
+        var qqp = await VerifierSample.LoadAsync("qqp", QualityData.Qqp(folder, maxQqp), embedder, train: true);
+        var pawsEn = await VerifierSample.LoadAsync("paws-en", QualityData.Paws(folder, "en"), embedder, train: false);
+        var pawsJa = await VerifierSample.LoadAsync("paws-ja", QualityData.Paws(folder, "ja"), embedder, train: false);
+        var jsts = await VerifierSample.LoadAsync("jsts", QualityData.Jsts(folder), embedder, train: false);
+        Console.WriteLine($"scored in {started.Elapsed.TotalSeconds:0} s ({embedder.Loaded} vectors read from {vectorFolder}, {embedder.Embedded} embedded)");
         Console.WriteLine();
         Console.WriteLine("| set | pairs (duplicates): train | dev | held-out | routed to the other-script rule |");
         Console.WriteLine("|---|---|---|---|---|");
