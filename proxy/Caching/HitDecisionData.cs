@@ -34,7 +34,9 @@ internal sealed record HitDecisionData
 
     public Dictionary<string, string>? HeldOut { get; init; }
 
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        // The figures are for people: "≥", "µs" and quotes as they are, not \u escapes (the file is data, never HTML).
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static HitDecisionData Parse(string json) => JsonSerializer.Deserialize<HitDecisionData>(json, Json) ?? throw new JsonException("empty hit decision");
 
