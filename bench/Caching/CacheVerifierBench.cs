@@ -27,7 +27,7 @@ internal static class CacheVerifierBench
         var jaBar = BenchArgs.With("--ja-precision", 0.95, "Precision a looser other-script rule than 'equal after normalisation' must reach on PAWS-X ja + JSTS dev (95 % Wilson lower bound).");
         var vectors = BenchArgs.With("--vectors", VectorCache.DefaultFolder, "Folder of the on-disk vector cache (by embedder id and text hash; never the repository).");
         var learner = BenchArgs.With("--learner", "auto", "linear (logistic regression), trees (FastTree) or auto (the one that meets more of the issue's goals on dev).");
-        var margin = BenchArgs.With("--choose-z", 1.0, "Choose the operating point where the Wilson lower bound of dev precision at this z clears the bars (0: the plain dev precision, which picks points that clear a bar by the draw's luck); the goals are still judged on the plain dev figures.");
+        var margin = BenchArgs.With("--choose-z", 1.0, "Choose the operating point where the Wilson lower bound of QQP dev precision at this z clears the QQP bar (0: the plain dev precision, which picks points that clear it by the draw's luck: 0.902 on dev, 0.846 held-out); PAWS-X en (24-40 hits) is held to its plain dev precision; the goals are judged on the plain dev figures.");
         var trees = BenchArgs.With("--trees", VerifierTrainer.Trees, "FastTree: trees.");
         var leaves = BenchArgs.With("--leaves", VerifierTrainer.Leaves, "FastTree: leaves per tree.");
         var minLeaf = BenchArgs.With("--min-leaf", VerifierTrainer.MinLeaf, "FastTree: fewest training pairs in a leaf.");
@@ -106,7 +106,7 @@ internal static class CacheVerifierBench
                 continue;
             }
             results.Add(candidate);
-            Console.WriteLine($"operating point (dev: QQP precision >= {qqpBar}, PAWS-X en >= {pawsBar}{(chooseZ == 0 ? "" : $" (Wilson lower bound, z {chooseZ})")}, most QQP recall): cosine >= {candidate.Threshold:0.000}, probability >= {candidate.Verifier.MinProbability:0.00}; other-script rule: {(candidate.ScriptBar is { } sb ? $"bigram Dice >= {sb:0.00}" : "equal after normalisation only")}");
+            Console.WriteLine($"operating point (dev: QQP precision >= {qqpBar}, PAWS-X en >= {pawsBar}{(chooseZ == 0 ? "" : $" (QQP: Wilson lower bound, z {chooseZ})")}, most QQP recall): cosine >= {candidate.Threshold:0.000}, probability >= {candidate.Verifier.MinProbability:0.00}; other-script rule: {(candidate.ScriptBar is { } sb ? $"bigram Dice >= {sb:0.00}" : "equal after normalisation only")}");
             Console.WriteLine("| goal (dev split) | measured | met |");
             Console.WriteLine("|---|---|---|");
             foreach (var goal in candidate.Goals)
@@ -244,7 +244,7 @@ internal static class CacheVerifierBench
             {
                 var q = Evaluate(qqpDevPairs, s => VerifierHit(s, t, p, null));
                 var e = Evaluate(pawsDevPairs, s => VerifierHit(s, t, p, null));
-                if (Clears(q, qqpBar, chooseZ) && Clears(e, pawsBar, chooseZ) && q.Recall > devRecall)
+                if (Clears(q, qqpBar, chooseZ) && e.Precision >= pawsBar && q.Recall > devRecall)
                     (threshold, minProbability, devRecall) = (t, p, q.Recall);
             }
         }
