@@ -46,7 +46,9 @@ public sealed class VerifierTrainerTests
         var decision = new HitDecisionData { EmbedderId = "test", Threshold = 0.9, Verifier = verifier };
         var json = decision.ToJson();
         Assert.InRange(json.Length, 1, 200 * 1024);
-        var read = HitDecisionData.Parse(json).Verifier!;
+        var parsed = HitDecisionData.Parse(json);
+        Assert.True(HitDecision.For(parsed, useVerifier: true).UsesVerifier); // the gateway loads either kind
+        var read = parsed.Verifier!;
         Assert.True(read.MatchesFeatures);
         Assert.Equal(learner, read.Learner);
         foreach (var (features, _) in rows.Take(500))
