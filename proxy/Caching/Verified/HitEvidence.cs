@@ -34,6 +34,19 @@ internal sealed class HitEvidence
         }
     }
 
+    /// <summary>Whether this entry was ever found different at <paramref name="score"/> or above: then a hit at it is not served.</summary>
+    public bool Contradicts(double score)
+    {
+        lock (_lock)
+        {
+            foreach (var o in _observations)
+            {
+                if (!o.Same && o.Score >= score) return true;
+            }
+            return false;
+        }
+    }
+
     public Observation[] Snapshot()
     {
         lock (_lock) return [.. _observations];
