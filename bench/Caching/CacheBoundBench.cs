@@ -26,21 +26,22 @@ internal static class CacheBoundBench
         var questions = BenchArgs.With("--questions", 3000, "Distinct questions per set and split part at most (each is embedded once; vectors cached under --vectors).");
         var requests = BenchArgs.With("--requests", 30000, "Requests per stream.");
         var streams = BenchArgs.With("--streams", 2, "Streams (seeds) per set and part; figures are summed over them.");
-        var exponent = BenchArgs.With("--zipf", 1.0, "Zipf exponent of the question popularity.");
+        var exponent = BenchArgs.With("--zipf", 1.0, "Zipf exponent of the popularity of answers (clusters of duplicate questions).");
         var deltas = BenchArgs.With("--deltas", "0.01,0.02,0.05", "Error bounds δ (error among served hits).");
         var confidence = BenchArgs.With("--confidence", 0.95, "Confidence of the bound (split over the score bands).");
         var epsilon = BenchArgs.With("--epsilon", 0.05, "Exploration share in served bands.");
         var vectors = BenchArgs.With("--vectors", Path.Combine(Path.GetTempPath(), "llmgw-bound-vectors"), "Folder caching the questions' vectors.");
         var json = BenchArgs.With("--json", Path.Combine(Path.GetTempPath(), "llmgw-cache-bound.json"), "Where the JSON results go.");
+        var only = BenchArgs.With("--sets", "qqp,paws-en,paws-ja", "Sets to run.");
         var seed = BenchArgs.With("--seed", 18, "Seed of the question draw, the streams and the exploration draws.");
         var command = new Command("cache-bound", "The verified cache's error bound on simulated Zipf streams (QQP, PAWS-X en/ja; dev and held-out) against static thresholds.")
-            { model, questions, requests, streams, exponent, deltas, confidence, epsilon, vectors, json, seed };
+            { model, questions, requests, streams, exponent, deltas, confidence, epsilon, vectors, json, only, seed };
         command.SetAction(p => RunAsync(new Settings(p.GetValue(model)!, p.GetValue(questions), p.GetValue(requests), p.GetValue(streams), p.GetValue(exponent),
-            [.. p.GetValue(deltas)!.Split(',').Select(d => double.Parse(d, CultureInfo.InvariantCulture))], p.GetValue(confidence), p.GetValue(epsilon), p.GetValue(vectors)!, p.GetValue(json)!, p.GetValue(seed))));
+            [.. p.GetValue(deltas)!.Split(',').Select(d => double.Parse(d, CultureInfo.InvariantCulture))], p.GetValue(confidence), p.GetValue(epsilon), p.GetValue(vectors)!, p.GetValue(json)!, p.GetValue(only)!.Split(','), p.GetValue(seed))));
         return command;
     }
 
-    private sealed record Settings(string Model, int Questions, int Requests, int Streams, double Zipf, double[] Deltas, double Confidence, double Epsilon, string Vectors, string Json, int Seed);
+    private sealed record Settings(string Model, int Questions, int Requests, int Streams, double Zipf, double[] Deltas, double Confidence, double Epsilon, string Vectors, string Json, string[] Sets, int Seed);
 
     private sealed record Row(string Set, string Part, double Delta, int Questions, int Requests, BoundSimulation.Result Bound,
         double? StaticThreshold, BoundSimulation.Result? Static, double? StaticAtDeltaThreshold, BoundSimulation.Result? StaticAtDelta,
@@ -67,12 +68,15 @@ internal static class CacheBoundBench
             ("paws-ja", QualityData.Paws(folder, "ja"), false),
         };
         var rows = new List<Row>();
-        foreach (var (name, pairs, trained) in sets)
+        foreach (var (name, pairs, trained) in sets.Where(x => s.Sets.Contains(x.Name)))
         {
             var parts = QualitySplit.Assign(pairs, trained);
             var dev = await BoundSet.BuildAsync($"{name}/dev", [.. pairs.Where((_, i) => parts[i] == QualitySplit.Part.Dev)], s.Questions, s.Seed, embedder, decision, s.Vectors);
             var heldOut = await BoundSet.BuildAsync($"{name}/held-out", [.. pairs.Where((_, i) => parts[i] == QualitySplit.Part.HeldOut)], s.Questions, s.Seed, embedder, decision, s.Vectors);
             Console.WriteLine($"{name}: dev {dev.Questions.Length} questions ({dev.Cluster.Distinct().Count()} clusters, {dev.Pairs} pairs), held-out {heldOut.Questions.Length} ({heldOut.Cluster.Distinct().Count()} clusters, {heldOut.Pairs} pairs); {started.Elapsed.TotalSeconds:0} s");
+            var histogram = dev.Nearest.Select((n, q) => n.Take(8).MaxBy(x => x.Score) is var best ? (Bin: Math.Floor(best.Score * 40) / 40, Same: dev.Same(q, best.Question)) : default)
+                .GroupBy(x => x.Bin).OrderBy(g => g.Key).Select(g => $"{g.Key:0.000}:{g.Count(x => !x.Same)}/{g.Count()}");
+            Console.WriteLine($"  dev best-candidate score histogram (bin: different/all): {string.Join(" ", histogram)}");
             var devStreams = Streams(dev, s);
             var heldStreams = Streams(heldOut, s);
             foreach (var delta in s.Deltas)
@@ -88,12 +92,12 @@ internal static class CacheBoundBench
         Console.WriteLine();
         Console.WriteLine("δ = the error rate among served (semantic) hits. Rates per request. Static thresholds are on the same score; \"hindsight\" = chosen on the very stream reported.");
         Console.WriteLine();
-        Console.WriteLine("| set | part | δ | bound: served-hit error (wrong/hits) | hit rate | explored | extra upstream | error among all | final t | best static, hindsight, error ≤ bound's: t, hit rate, error | bound / static hits | static ≤ δ hindsight: t, hit rate | cosine-only ≤ δ hindsight: t, hit rate | dev-tuned static on held-out: t, error, hit rate |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        Console.WriteLine("| set | part | δ | lookups | bound: served-hit error (wrong/hits) | hit rate | explored | extra upstream | error among all | final t | best static, hindsight, error ≤ bound's: t, hit rate, error | bound / static hits | static ≤ δ hindsight: t, hit rate | cosine-only ≤ δ hindsight: t, hit rate | dev-tuned static on held-out: t, error, hit rate |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in rows)
         {
             var b = r.Bound;
-            Console.WriteLine($"| {r.Set} | {r.Part} | {r.Delta:0.00} | {P(b.ServedError)} ({b.WrongHits}/{b.Hits}){(b.ServedError > r.Delta ? " **over**" : "")} | {P(b.HitRate)} | {P(b.ExplorationRate)} | {P(b.ExtraUpstream)} | {P(b.ErrorAmongAll)} | {T(b.FinalThreshold)} | "
+            Console.WriteLine($"| {r.Set} | {r.Part} | {r.Delta:0.00} | {P(b.Lookups / (double)b.Requests)} | {P(b.ServedError)} ({b.WrongHits}/{b.Hits}){(b.ServedError > r.Delta ? " **over**" : "")} | {P(b.HitRate)} | {P(b.ExplorationRate)} | {P(b.ExtraUpstream)} | {P(b.ErrorAmongAll)} | {T(b.FinalThreshold)} | "
                 + $"{(r.Static is { } st ? $"{T(r.StaticThreshold)}, {P(st.HitRate)}, {P(st.ServedError)}" : "none")} | {(r.Static is { Hits: > 0 } st2 ? $"{b.Hits / (double)st2.Hits:0.00}x" : b.Hits > 0 ? "∞" : "–")} | "
                 + $"{(r.StaticAtDelta is { } sd ? $"{T(r.StaticAtDeltaThreshold)}, {P(sd.HitRate)}" : "none")} | {(r.Cosine is { } c ? $"{T(r.CosineThreshold)}, {P(c.HitRate)}" : "none")} | "
                 + $"{(r.DevTuned is { } d ? $"{T(r.DevTunedThreshold)}, {P(d.ServedError)}{(d.ServedError > r.Delta ? " **over**" : "")}, {P(d.HitRate)}" : r.Part == "held-out" ? "none on dev" : "")} |");
@@ -112,6 +116,7 @@ internal static class CacheBoundBench
         {
             var results = streams.Select((st, i) => BoundSimulation.Bound(set, st, bound, delta, s.Seed + 1000 + i)).ToList();
             var total = Sum(results);
+            Console.WriteLine($"  {set.Name} δ {delta}: evidence per band (edge: different/observations/lookups) {results[0].Evidence}");
             // Per stream: the static threshold with the most hits whose realised error is no more than the bound's on that stream.
             var statics = new List<(double T, BoundSimulation.Result R)>();
             var atDelta = new List<(double T, BoundSimulation.Result R)>();
@@ -138,7 +143,7 @@ internal static class CacheBoundBench
     private static double? Mean(List<(double T, BoundSimulation.Result R)> chosen) => chosen.Count == 0 ? null : chosen.Average(x => x.T);
 
     private static List<int[]> Streams(BoundSet set, Settings s) =>
-        [.. Enumerable.Range(0, s.Streams).Select(i => BoundSimulation.ZipfStream(set.Questions.Length, s.Requests, s.Zipf, s.Seed + i))];
+        [.. Enumerable.Range(0, s.Streams).Select(i => BoundSimulation.ZipfStream(set, s.Requests, s.Zipf, s.Seed + i))];
 
     private static BoundSimulation.Result Sum(IEnumerable<BoundSimulation.Result> results) => results.Aggregate((a, b) => new BoundSimulation.Result(
         a.Requests + b.Requests, a.ExactHits + b.ExactHits, a.Lookups + b.Lookups, a.Hits + b.Hits, a.WrongHits + b.WrongHits,

@@ -1,10 +1,12 @@
 namespace LlmGateway.Caching.Verified;
 
 /// <summary>
-/// Evidence pooled over all entries of one team scope and model, kept per score band (<see cref="ScoreBands"/>): how many
-/// lookups fell in the band (the weights of the served-hit error, counted by <see cref="ErrorBound.Decide"/>) and how many
-/// of them were verified and found different. Rebuilt at startup from the entries' evidence through <see cref="Add"/>
-/// (lookup counts are not stored: until new lookups arrive a band weighs as many lookups as it has observations).
+/// Evidence pooled over all entries of one team scope and model, kept per group: a score band (<see cref="ScoreBands"/>)
+/// × whether the candidate entry was already confirmed at that score (<see cref="HitEvidence.Confirms"/>). Per group: how
+/// many lookups fell in it (the weights of the served-hit error, counted by <see cref="ErrorBound.Decide"/>), how many
+/// of them were verified and how many of those were different. Rebuilt at startup from the entries' evidence through
+/// <see cref="Rebuild"/> (lookup counts are not stored: until new lookups arrive a group weighs as many lookups as it has
+/// observations).
 /// </summary>
 internal sealed class EvidencePool
 {
@@ -21,32 +23,60 @@ internal sealed class EvidencePool
     public EvidencePool(ScoreBands bands)
     {
         Bands = bands;
-        _lookups = new long[bands.Count];
-        _observations = new long[bands.Count];
-        _different = new long[bands.Count];
+        _lookups = new long[Groups];
+        _observations = new long[Groups];
+        _different = new long[Groups];
     }
 
     public ScoreBands Bands { get; }
+
+    /// <summary>Bands × {not confirmed, confirmed}: group <c>band</c> or <c>band + Bands.Count</c>.</summary>
+    public int Groups => 2 * Bands.Count;
 
     public long Observations => Total(_observations);
 
     public long Different => Total(_different);
 
-    /// <summary>The band from which the last decision served (-1: none), for the estimated-error metric.</summary>
+    /// <summary>The lowest band the last decision served from without confirmation (-1: none), for the estimated-error metric.</summary>
     public int ServedFrom
     {
         get => Volatile.Read(ref _servedFrom);
         internal set => Volatile.Write(ref _servedFrom, value);
     }
 
-    /// <summary>One verified lookup (<see cref="ErrorBound.Record"/>, or an entry's stored evidence at startup).</summary>
-    public void Add(double score, bool same)
+    public int Group(int band, bool confirmed) => confirmed ? band + Bands.Count : band;
+
+    /// <summary>One verified lookup of an entry not confirmed at its score (the group <see cref="ErrorBound.Record"/> uses otherwise).</summary>
+    public void Add(double score, bool same) => Add(score, same, confirmed: false);
+
+    public void Add(double score, bool same, bool confirmed)
     {
         var band = Bands.Of(score);
         if (band < 0) return;
-        Interlocked.Increment(ref _observations[band]);
+        var group = Group(band, confirmed);
+        Interlocked.Increment(ref _observations[group]);
         if (!same)
-            Interlocked.Increment(ref _different[band]);
+            Interlocked.Increment(ref _different[group]);
+    }
+
+    /// <summary>At startup: adds one entry's stored observations, each in the group it had when it was made (replayed in order).</summary>
+    public void Rebuild(HitEvidence entry)
+    {
+        var replay = new HitEvidence();
+        foreach (var o in entry.Snapshot())
+        {
+            Add(o.Score, o.Same, replay.Confirms(o.Score));
+            replay.Add(o.Score, o.Same);
+        }
+    }
+
+    internal void CountLookup(int group) => Interlocked.Increment(ref _lookups[group]);
+
+    /// <summary>A consistent-enough copy of one group's counts (each counter is read atomically).</summary>
+    internal GroupCounts Counts(int group)
+    {
+        var observations = Interlocked.Read(ref _observations[group]);
+        return new GroupCounts(Math.Max(Interlocked.Read(ref _lookups[group]), observations), observations, Math.Min(Interlocked.Read(ref _different[group]), observations));
     }
 
     private static long Total(long[] counts)
@@ -57,15 +87,6 @@ internal sealed class EvidencePool
         return total;
     }
 
-    internal void CountLookup(int band) => Interlocked.Increment(ref _lookups[band]);
-
-    /// <summary>A consistent-enough copy of one band's counts (each counter is read atomically).</summary>
-    internal BandCounts Counts(int band)
-    {
-        var observations = Interlocked.Read(ref _observations[band]);
-        return new BandCounts(Math.Max(Interlocked.Read(ref _lookups[band]), observations), observations, Math.Min(Interlocked.Read(ref _different[band]), observations));
-    }
-
-    /// <summary>Lookups that fell in a band (never fewer than its observations), observations and those that were different.</summary>
-    internal readonly record struct BandCounts(long Lookups, long Observations, long Different);
+    /// <summary>Lookups that fell in a group (never fewer than its observations), observations and those that were different.</summary>
+    internal readonly record struct GroupCounts(long Lookups, long Observations, long Different);
 }

@@ -9,10 +9,11 @@ namespace LlmGateway.Caching.Verified;
 internal sealed class ScoreBands
 {
     /// <summary>
-    /// For <see cref="HitDecision.Score"/> with a measured verifier (a calibrated probability; 1 = the same letters).
-    /// Without one the score is the cosine, which this grid also covers (more coarsely).
+    /// For <see cref="HitDecision.Score"/> with a measured verifier: a calibrated probability that rarely passes 0.95
+    /// (1 = the same letters); QQP dev's candidates spread over 0.5–0.95. Without a verifier the score is the cosine,
+    /// which this grid covers only coarsely.
     /// </summary>
-    public static ScoreBands Default { get; } = new([0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.995, 1.0]);
+    public static ScoreBands Default { get; } = new([0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 1.0]);
 
     private readonly double[] _edges;
 
