@@ -164,14 +164,13 @@ internal sealed class LedgerKeeper : ILedgerStore, IHostedService, IDisposable
     /// <summary>Group commit: one commit (one fsync) per interval for all records appended meanwhile; while failing, a reopen per retry interval.</summary>
     private async Task RunAsync(CancellationToken stopping)
     {
-        var accounting = _budgets.Current.Accounting;
-        var interval = TimeSpan.FromMilliseconds(accounting.CommitIntervalMs);
-        var retry = TimeSpan.FromMilliseconds(accounting.LedgerRetryMs);
         try
         {
             while (true)
             {
-                await Task.Delay(_fault is null ? interval : retry, stopping);
+                // Read each round, so a reload of CommitIntervalMs or LedgerRetryMs applies without a restart (as in PostgresLedger).
+                var accounting = _budgets.Current.Accounting;
+                await Task.Delay(TimeSpan.FromMilliseconds(_fault is null ? accounting.CommitIntervalMs : accounting.LedgerRetryMs), stopping);
                 if (_fault is null)
                     await CommitAsync(stopping);
                 else
