@@ -13,7 +13,7 @@ namespace LlmGateway.Budgets.Ledger;
 /// </summary>
 internal sealed class LedgerKeeper : ILedgerStore, IHostedService, IDisposable
 {
-    private readonly GatewayConfigStore _config;
+    private readonly string _directory; // Gateway:Storage:Path is read at startup: a reload does not move the ledger
     private readonly BudgetsConfigProvider _budgets;
     private readonly AccountBook _book;
     private readonly TimeProvider _time;
@@ -34,7 +34,7 @@ internal sealed class LedgerKeeper : ILedgerStore, IHostedService, IDisposable
     public LedgerKeeper(GatewayConfigStore config, BudgetsConfigProvider budgets, AccountBook book, IMeterFactory meters, TimeProvider time,
         ILogger<LedgerKeeper> logger, LedgerDeviceHook? hook = null)
     {
-        _config = config;
+        _directory = LedgerDirectory(config.Current.Options.Storage.Path);
         _budgets = budgets;
         _book = book;
         _time = time;
@@ -146,7 +146,7 @@ internal sealed class LedgerKeeper : ILedgerStore, IHostedService, IDisposable
         {
             if (_ledger is { } opened)
                 return opened;
-            var ledger = UsageLedger.Open(LedgerDirectory(_config.Current.Options.Storage.Path), wrapDevice: _hook?.Wrap);
+            var ledger = UsageLedger.Open(_directory, wrapDevice: _hook?.Wrap);
             var snapshot = LedgerSnapshot.Load(ledger.Directory);
             if (snapshot is null && File.Exists(Path.Combine(ledger.Directory, LedgerSnapshot.FileName)))
                 BudgetsLog.SnapshotRebuilt(_logger, ledger.Directory, "it is unreadable");
@@ -228,7 +228,7 @@ internal sealed class LedgerKeeper : ILedgerStore, IHostedService, IDisposable
     /// </summary>
     private async Task TryReopenAsync(CancellationToken cancellationToken)
     {
-        var directory = LedgerDirectory(_config.Current.Options.Storage.Path);
+        var directory = _directory;
         var failed = _ledger;
         UsageLedger? fresh = null;
         try
