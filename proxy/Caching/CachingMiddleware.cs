@@ -1,5 +1,4 @@
 using System.Globalization;
-using LlmGateway.Auth;
 using LlmGateway.Caching.Policies;
 using LlmGateway.Capture;
 using LlmGateway.Gateway;
@@ -13,7 +12,7 @@ namespace LlmGateway.Caching;
 /// request through and stores the captured answer when it may be stored. Sets the exchange's <see cref="CacheOutcome"/>
 /// and <c>X-Cache: HIT|MISS|BYPASS</c>.
 /// </summary>
-internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cache, IOptions<CacheOptions> options, CacheMetrics metrics,
+internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cache, IOptions<CacheOptions> options, GatewayConfigStore config, CacheMetrics metrics,
     ShadowSampler shadow, TimeProvider time, ILogger<CachingMiddleware> logger)
 {
     public const string CacheHeader = "x-cache";
@@ -27,6 +26,8 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
         var request = exchange.Request;
         var team = exchange.Team;
         var settings = options.Value;
+        // The team's own cache settings reload with the configuration; Gateway:Cache is read once at startup.
+        var teamCache = config.Current.Cache.For(team.Team);
 
         var (directives, problem, header) = CacheDirectives.From(context.Request.Headers, settings.MaxTtl);
         if (directives is null)
@@ -34,9 +35,9 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
             await OpenAiError.WriteAsync(context, StatusCodes.Status400BadRequest, problem!, OpenAiError.InvalidRequest, header);
             return;
         }
-        var scope = team.Options.Cache?.Scope is { Length: > 0 } shared ? "scope:" + shared : "team:" + team.Team;
-        var queryHeader = team.Options.Cache?.AllowQueryHeader == false ? null : directives.QueryOverride;
-        var policy = CacheRequestPolicies.Evaluate(new CacheRequestContext(request, team, settings, directives, cache.Fault is not null));
+        var scope = teamCache?.Scope is { Length: > 0 } shared ? "scope:" + shared : "team:" + team.Team;
+        var queryHeader = teamCache?.AllowQueryHeader == false ? null : directives.QueryOverride;
+        var policy = CacheRequestPolicies.Evaluate(new CacheRequestContext(request, teamCache, settings, directives, cache.Fault is not null));
         var key = policy.AllowStore ? CacheKeyBuilder.Build(request, scope, cache.EmbedderId, queryHeader) : null;
         if (key is null)
         {
@@ -59,7 +60,7 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
         CacheLookup lookup = new(null, null, false);
         if (policy.AllowLookup)
         {
-            var threshold = CacheThresholds.For(settings, team, key.Model, cache.EmbedderId, directives.MinThreshold);
+            var threshold = CacheThresholds.For(settings, teamCache, key.Model, cache.EmbedderId, directives.MinThreshold);
             lookup = await cache.LookupAsync(key, threshold, settings.LookAlikeGuard, context.RequestAborted);
             if (lookup.Hit is { } hit)
             {
@@ -88,7 +89,7 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
             if (stored)
                 return;
             stored = true;
-            Store(exchange, request, key, directives, lookup, team, completed);
+            Store(exchange, request, key, directives, lookup, teamCache, completed);
         }
         var original = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
         // Before the last byte of an answer with a Content-Length: the provider's answer is whole when every byte came
@@ -128,7 +129,7 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
         return buffer.WrittenSpan.ToArray();
     }
 
-    private void Store(IGatewayExchange exchange, GatewayRequest request, CacheKey key, CacheDirectives directives, CacheLookup lookup, TeamIdentity team, bool completed)
+    private void Store(IGatewayExchange exchange, GatewayRequest request, CacheKey key, CacheDirectives directives, CacheLookup lookup, TeamCacheOptions? teamCache, bool completed)
     {
         var settings = options.Value;
         // Every miss goes through the capture step, right after this one.
@@ -144,7 +145,7 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
             // The lookup's query vector when it computed one; otherwise the cache embeds the question in the background.
             var vector = lookup.QueryVector;
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-            var ttl = directives.Ttl ?? team.Options.Cache?.Ttl ?? settings.Ttl;
+            var ttl = directives.Ttl ?? teamCache?.Ttl ?? settings.Ttl;
             var stored = StoredAnswer(answer);
             var written = cache.Store(new CacheEntry
             {
@@ -160,7 +161,7 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
                 ExpiresUnixMs = now + (long)ttl.TotalMilliseconds,
                 Usage = Budgets.Usage.UsageParser.FromJson(stored) ?? TokenUsage.None,
                 Answer = stored,
-            }, team.Options.Cache?.MaxEntries);
+            }, teamCache?.MaxEntries);
             if (!written)
                 metrics.NotStored("storage_fault");
         }
