@@ -25,6 +25,11 @@ internal sealed class CacheEntryMeta
     public bool InIndex => Volatile.Read(ref IndexState) == CacheIndexState.Indexed;
 
     public int HitCount;
+
+    /// <summary>The stored question, analysed for the hit decision the first time the entry is a candidate (<see cref="HitText"/>).</summary>
+    public HitText? StoredText;
+
+    public HitText? QueryHitText => QueryText is null ? null : StoredText ??= new HitText(QueryText);
     public long LastAccessUnixMs;
 
     public static CacheEntryMeta From(CacheEntry entry, int bytes, bool inIndex) => new()

@@ -24,12 +24,18 @@ internal sealed class HitDecision
 
     public bool UsesVerifier => _verifier is not null;
 
-    public bool Allows(string asked, string stored, double cosine)
+    public bool Allows(string asked, string stored, double cosine) => Allows(new HitText(asked), new HitText(stored), cosine);
+
+    /// <summary>
+    /// <see cref="Allows(string, string, double)"/> on texts analysed once: the lookup analyses the asked question once for
+    /// all its candidates, and each entry keeps its stored question's analysis.
+    /// </summary>
+    public bool Allows(HitText asked, HitText stored, double cosine)
     {
         if (_verifier is null)
-            return LookAlikeGuard.Allows(asked, stored);
-        if (OtherScripts.IsRouted(asked) || OtherScripts.IsRouted(stored))
-            return OtherScripts.Allows(asked, stored, _otherScriptBar);
+            return LookAlikeGuard.Allows(asked.Analysis, stored.Analysis);
+        if (asked.IsRouted || stored.IsRouted)
+            return OtherScripts.Allows(asked.Text, stored.Text, _otherScriptBar);
         Span<float> features = stackalloc float[HitFeatures.Count];
         var sameLetters = HitFeatures.ComputeSameLetters(asked, stored, cosine, features);
         if (HitFeatures.Vetoed(features))
@@ -44,12 +50,15 @@ internal sealed class HitDecision
     /// same question. With a measured verifier its probability (0 where an exact rule vetoes, 1 where the letters are equal);
     /// otherwise the cosine, or 0 where the look-alike guard refuses.
     /// </summary>
-    public double Score(string asked, string stored, double cosine)
+    public double Score(string asked, string stored, double cosine) => Score(new HitText(asked), new HitText(stored), cosine);
+
+    /// <summary><see cref="Score(string, string, double)"/> on texts analysed once (<see cref="HitText"/>).</summary>
+    public double Score(HitText asked, HitText stored, double cosine)
     {
         if (_verifier is null)
-            return LookAlikeGuard.Allows(asked, stored) ? cosine : 0;
-        if (OtherScripts.IsRouted(asked) || OtherScripts.IsRouted(stored))
-            return OtherScripts.Allows(asked, stored, _otherScriptBar) ? 1 : 0;
+            return LookAlikeGuard.Allows(asked.Analysis, stored.Analysis) ? cosine : 0;
+        if (asked.IsRouted || stored.IsRouted)
+            return OtherScripts.Allows(asked.Text, stored.Text, _otherScriptBar) ? 1 : 0;
         Span<float> features = stackalloc float[HitFeatures.Count];
         var sameLetters = HitFeatures.ComputeSameLetters(asked, stored, cosine, features);
         if (HitFeatures.Vetoed(features))

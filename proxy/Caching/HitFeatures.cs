@@ -33,10 +33,14 @@ internal static class HitFeatures
     /// <see cref="Compute"/>, and whether the two texts are equal in letters and digits (<see cref="Letters"/>), which the
     /// trigram feature computes anyway: the hit decision's "same letters" rule reuses it instead of normalising again.
     /// </summary>
-    public static bool ComputeSameLetters(string asked, string stored, double cosine, Span<float> features)
+    public static bool ComputeSameLetters(string asked, string stored, double cosine, Span<float> features) =>
+        ComputeSameLetters(new HitText(asked), new HitText(stored), cosine, features);
+
+    /// <summary><see cref="ComputeSameLetters(string, string, double, Span{float})"/> on texts analysed once (<see cref="HitText"/>).</summary>
+    internal static bool ComputeSameLetters(HitText asked, HitText stored, double cosine, Span<float> features)
     {
-        var x = LookAlikeGuard.Analyse(asked);
-        var y = LookAlikeGuard.Analyse(stored);
+        var x = asked.Analysis;
+        var y = stored.Analysis;
         var oneSideX = LookAlikeGuard.UnsharedContentWords(x.Words, y.Words);
         var oneSideY = LookAlikeGuard.UnsharedContentWords(y.Words, x.Words);
         var shared = LookAlikeGuard.SharedCount(x.Words, y.Words);
@@ -54,8 +58,8 @@ internal static class HitFeatures
         features[7] = Math.Min(4, moved);
         features[8] = longer == 0 ? 1 : Math.Min(x.Words.Count, y.Words.Count) / (float)longer;
         features[9] = union == 0 ? 1 : shared / (float)union;
-        var lettersX = Letters(asked);
-        var lettersY = Letters(stored);
+        var lettersX = asked.Letters;
+        var lettersY = stored.Letters;
         features[10] = Dice(lettersX, lettersY, 3);
         features[11] = QuestionWord(x.Words) == QuestionWord(y.Words) ? 0 : 1;
         features[12] = (float)cosine * features[5];

@@ -27,10 +27,11 @@ internal static class LookAlikeGuard
     /// <summary>Moving this many shared words (or more) is a reordering that refuses the hit.</summary>
     private const int ReorderedWords = 2;
 
-    public static bool Allows(string a, string b)
+    public static bool Allows(string a, string b) => Allows(Analyse(a), Analyse(b));
+
+    /// <summary><see cref="Allows(string, string)"/> on texts analysed already (<see cref="HitText"/>).</summary>
+    internal static bool Allows(Analysis x, Analysis y)
     {
-        var x = Analyse(a);
-        var y = Analyse(b);
         if (!x.Numbers.SequenceEqual(y.Numbers))
             return false;
         if (x.Negations % 2 != y.Negations % 2)

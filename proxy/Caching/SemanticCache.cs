@@ -99,6 +99,7 @@ internal sealed partial class SemanticCache : IDisposable
         if (await EmbedQueryAsync(key.QueryText!, cancellationToken) is not { } vector)
             return new CacheLookup(null, null, true);
 
+        HitText? asked = null; // analysed once, for the first candidate the guard checks
         foreach (var match in _index.Search(key.PartitionId, vector, SemanticCandidates, (float)threshold.Value))
         {
             if (!_entries.TryGetValue(match.Id, out var candidate)
@@ -106,7 +107,7 @@ internal sealed partial class SemanticCache : IDisposable
                 || candidate.EmbedderId != _embedder.ModelId
                 || candidate.ExpiresUnixMs <= now)
                 continue;
-            if (guard && candidate.QueryText is not null && !_hitDecision.Allows(key.QueryText!, candidate.QueryText, match.Similarity))
+            if (guard && candidate.QueryHitText is { } stored && !_hitDecision.Allows(asked ??= new HitText(key.QueryText!), stored, match.Similarity))
             {
                 _metrics.GuardRefused();
                 continue;
