@@ -36,6 +36,7 @@ internal sealed partial class SemanticCache
                 otherEmbedder++;
             var meta = CacheEntryMeta.From(entry, value.Length, indexed);
             _entries[meta.Id] = meta;
+            RestoreEvidence(meta, previous: null);
             _scopeCounts.AddOrUpdate(meta.Scope, 1, (_, n) => n + 1);
             _bytes += meta.Bytes;
         }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using LlmGateway.Caching.Verified;
 using LlmGateway.Embeddings;
 using LlmGateway.Gateway;
 using LlmGateway.Storage;
@@ -42,8 +43,12 @@ internal sealed partial class SemanticCache : IDisposable
     private long _committedVersion = -1;
 
     public SemanticCache(IOptions<CacheOptions> options, IOptions<VectorIndexOptions> indexOptions, GatewayConfigStore config, ITextEmbedder embedder,
-        TimeProvider time, ILogger<SemanticCache> logger, CacheMetrics metrics, CacheDeviceHook? hook = null, IEntryStoreProvider? stores = null)
+        TimeProvider time, ILogger<SemanticCache> logger, CacheMetrics metrics, ErrorBound bound, ExplorationRandom random, BoundMetrics boundMetrics,
+        CacheDeviceHook? hook = null, IEntryStoreProvider? stores = null)
     {
+        _bound = bound;
+        _random = random;
+        _boundMetrics = boundMetrics;
         _hook = hook;
         _stores = stores;
         _options = options.Value;
@@ -81,8 +86,12 @@ internal sealed partial class SemanticCache : IDisposable
 
     private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    /// <summary>Exact tier, then semantic tier (when the key allows it).</summary>
-    public async ValueTask<CacheLookup> LookupAsync(CacheKey key, double? threshold, bool guard, CancellationToken cancellationToken)
+    /// <summary>
+    /// Exact tier, then semantic tier (when the key allows it). With <paramref name="bound"/> (δ set for the request),
+    /// each semantic candidate is decided by <see cref="ErrorBound"/> from its verified evidence: served, skipped, or
+    /// explored (the lookup then returns no hit and the <see cref="Exploration"/> to verify once the fresh answer is in).
+    /// </summary>
+    public async ValueTask<CacheLookup> LookupAsync(CacheKey key, double? threshold, bool guard, CancellationToken cancellationToken, BoundContext? bound = null)
     {
         if (_fault is not null)
             return new CacheLookup(null, null, false);
@@ -106,6 +115,19 @@ internal sealed partial class SemanticCache : IDisposable
                 || candidate.EmbedderId != _embedder.ModelId
                 || candidate.ExpiresUnixMs <= now)
                 continue;
+            if (bound is not null)
+            {
+                var score = guard && candidate.QueryText is not null ? _hitDecision.Score(key.QueryText!, candidate.QueryText, match.Similarity) : match.Similarity;
+                var verdict = Decide(candidate, score, bound);
+                if (verdict == BoundVerdict.Skip)
+                    continue;
+                if (Read(candidate) is not { } decided)
+                    continue;
+                if (verdict == BoundVerdict.Explore)
+                    return new CacheLookup(null, vector, false) { Exploration = new Exploration(candidate, decided.Answer, score, bound) };
+                Touch(candidate, now);
+                return new CacheLookup(new CacheHit(decided, "semantic", match.Similarity) { Bound = bound }, vector, false);
+            }
             if (guard && candidate.QueryText is not null && !_hitDecision.Allows(key.QueryText!, candidate.QueryText, match.Similarity))
             {
                 _metrics.GuardRefused();
@@ -160,7 +182,8 @@ internal sealed partial class SemanticCache : IDisposable
         {
             if (_fault is not null)
                 return false;
-            if (_entries.TryGetValue(entry.Id, out var previous))
+            var previous = _entries.GetValueOrDefault(entry.Id);
+            if (previous is not null)
                 RemoveLocked(previous);
             try
             {
@@ -175,6 +198,7 @@ internal sealed partial class SemanticCache : IDisposable
             if (entry.QueryText is { Length: > 0 })
                 meta.IndexState = CacheIndexState.Pending;
             AddLocked(meta);
+            RestoreEvidence(meta, previous);
             EvictLocked(entry.Scope, scopeQuota);
         }
         if (meta.IndexState == CacheIndexState.Pending)

@@ -11,6 +11,9 @@ public sealed record TeamCacheOptions
 
     public TimeSpan? Ttl { get; init; }
 
+    /// <summary>The team's δ (overrides the global and per-model <c>MaxErrorRate</c>; see <see cref="CacheOptions.MaxErrorRate"/>).</summary>
+    public double? MaxErrorRate { get; init; }
+
     /// <summary>A named scope shared with the other teams that name it; by default a team's entries are its own.</summary>
     public string? Scope { get; init; }
 

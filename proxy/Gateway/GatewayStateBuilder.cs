@@ -49,6 +49,7 @@ internal static class GatewayStateBuilder
             errors.Add("Gateway:ShutdownTimeout: must not be negative.");
         Budgets.BudgetsValidator.Validate(options, configuration, errors);
         Guard.GuardValidator.Validate(options, errors);
+        Caching.Verified.MaxErrorRates.ValidateTeams(options, errors);
         var routing = RoutingTable.TryBuild(options, configuration, errors);
         var teams = TeamDirectory.Build(options, errors);
         return errors.Count == 0 && routing is not null ? new GatewayState(options, routing, teams, generation) : null;

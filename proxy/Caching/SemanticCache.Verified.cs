@@ -1,0 +1,86 @@
+using LlmGateway.Caching.Verified;
+
+namespace LlmGateway.Caching;
+
+/// <summary>
+/// The verified cache's state in the semantic cache: each entry's evidence lives on its <see cref="CacheEntryMeta"/>
+/// and in its stored bytes (so it survives restarts and reaches other replicas through the PostgreSQL provider); the
+/// pooled evidence per team scope and model is rebuilt from the entries at startup, never re-recorded.
+/// </summary>
+internal sealed partial class SemanticCache
+{
+    private readonly ErrorBound _bound;
+    private readonly ExplorationRandom _random;
+    private readonly BoundMetrics _boundMetrics;
+    private readonly EvidencePools _pools = new();
+
+    public EvidencePools EvidencePools => _pools;
+
+    private BoundVerdict Decide(CacheEntryMeta candidate, double score, BoundContext bound)
+    {
+        var verdict = _bound.Decide(candidate.Evidence, _pools.For(candidate.Scope, candidate.Model), score, bound.MaxErrorRate, _random.NextDouble());
+        // Below the floor a verification would be wasted on a candidate that is almost surely another question.
+        if (verdict == BoundVerdict.Explore && score < _options.ExploreFloor)
+            verdict = BoundVerdict.Skip;
+        _boundMetrics.Verdict(bound, verdict);
+        return verdict;
+    }
+
+    /// <summary>
+    /// Records a verified lookup for <paramref name="meta"/> and writes the evidence into its stored entry. False (nothing
+    /// recorded) when the entry was replaced or removed since the lookup, or the store is failing.
+    /// </summary>
+    public bool RecordEvidence(CacheEntryMeta meta, double score, bool same)
+    {
+        lock (_writeLock)
+        {
+            if (_fault is not null || !_entries.TryGetValue(meta.Id, out var current) || !ReferenceEquals(current, meta))
+                return false;
+            byte[] bytes;
+            var recorded = false;
+            try
+            {
+                if (_store.Read(meta.ExactKey) is not { } stored)
+                    return false;
+                var entry = CacheEntry.Deserialize(stored);
+                _bound.Record(meta.Evidence, _pools.For(meta.Scope, meta.Model), score, same);
+                meta.EvidenceTotal++;
+                recorded = true;
+                bytes = (entry with { Evidence = meta.Evidence, EvidenceTotal = meta.EvidenceTotal }).Serialize();
+                _store.Upsert(meta.ExactKey, bytes);
+            }
+            catch (InvalidDataException)
+            {
+                return false;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                NoteFault(ex);
+                return recorded; // in memory only; the store's fault is handled as any other
+            }
+            Interlocked.Add(ref _bytes, bytes.Length - meta.Bytes);
+            meta.Bytes = bytes.Length;
+            Interlocked.Increment(ref _indexVersion);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Adds to the pools what an entry's evidence holds that they have not counted: all of it for an entry loaded at
+    /// startup, only the newer observations when another replica's change replaces an entry we already held.
+    /// </summary>
+    private void RestoreEvidence(CacheEntryMeta meta, CacheEntryMeta? previous)
+    {
+        var observations = meta.Evidence.Snapshot();
+        if (observations.Length == 0)
+            return;
+        var known = previous is not null && previous.CreatedUnixMs == meta.CreatedUnixMs ? previous.EvidenceTotal : 0;
+        var fresh = (int)Math.Clamp(meta.EvidenceTotal - known, 0, observations.Length);
+        if (meta.EvidenceTotal == 0)
+            fresh = observations.Length; // written without a total: count what is there
+        _bound.Restore(_pools.For(meta.Scope, meta.Model), observations[^fresh..]);
+    }
+
+    /// <summary>Test hook: the evidence of the entry with this id, or null.</summary>
+    internal HitEvidence.Observation[]? EvidenceOf(long id) => _entries.TryGetValue(id, out var meta) ? meta.Evidence.Snapshot() : null;
+}
