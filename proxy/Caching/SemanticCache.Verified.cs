@@ -81,6 +81,7 @@ internal sealed partial class SemanticCache
         _bound.Restore(_pools.For(meta.Scope, meta.Model), observations[^fresh..]);
     }
 
-    /// <summary>Test hook: the evidence of the entry with this id, or null.</summary>
-    internal HitEvidence.Observation[]? EvidenceOf(long id) => _entries.TryGetValue(id, out var meta) ? meta.Evidence.Snapshot() : null;
+    /// <summary>Test hook: the evidence of the live entries whose question is <paramref name="queryText"/>.</summary>
+    internal HitEvidence.Observation[] EvidenceFor(string queryText) =>
+        [.. _entries.Values.Where(m => m.QueryText == queryText).SelectMany(m => m.Evidence.Snapshot())];
 }
