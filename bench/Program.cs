@@ -27,6 +27,7 @@ var root = new RootCommand("LlmGateway benchmarks: dotnet run -c Release --proje
     CacheLatencyBench.Command(),
     CacheQualityBench.Command(),
     CacheVerifierBench.Command(),
+    CacheBoundBench.Command(),
     MetricsBench.Command(),
     GuardBench.Command(),
     StorageBench.Command(),

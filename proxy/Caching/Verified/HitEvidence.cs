@@ -34,6 +34,39 @@ internal sealed class HitEvidence
         }
     }
 
+    /// <summary>Whether this entry was ever found different at <paramref name="score"/> or above: then a hit at it is not served.</summary>
+    public bool Contradicts(double score)
+    {
+        var at = (float)score;
+        lock (_lock)
+        {
+            foreach (var o in _observations)
+            {
+                if (!o.Same && o.Score >= at) return true;
+            }
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Whether a lookup at <paramref name="score"/> is confirmed by this entry's own evidence: verified the same at this
+    /// score or below, and never found different at this score or above.
+    /// </summary>
+    public bool Confirms(double score)
+    {
+        var at = (float)score;
+        var same = false;
+        lock (_lock)
+        {
+            foreach (var o in _observations)
+            {
+                if (!o.Same && o.Score >= at) return false;
+                if (o.Same && o.Score <= at) same = true;
+            }
+        }
+        return same;
+    }
+
     public Observation[] Snapshot()
     {
         lock (_lock) return [.. _observations];
