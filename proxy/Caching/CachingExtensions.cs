@@ -12,7 +12,7 @@ internal static class CachingExtensions
         services.AddSingleton<IValidateOptions<CacheOptions>, CacheOptionsValidator>();
         services.AddVectorIndexOptions(configuration);
         services.AddSingleton<CacheMetrics>();
-        services.AddSingleton<Verified.ErrorBound>();
+        services.AddSingleton(_ => new Verified.ErrorBound());
         services.AddSingleton(_ => new Verified.ExplorationRandom());
         services.AddSingleton<Verified.BoundMetrics>();
         services.AddSingleton<SemanticCache>();

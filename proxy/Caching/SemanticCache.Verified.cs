@@ -19,9 +19,6 @@ internal sealed partial class SemanticCache
     private BoundVerdict Decide(CacheEntryMeta candidate, double score, BoundContext bound)
     {
         var verdict = _bound.Decide(candidate.Evidence, _pools.For(candidate.Scope, candidate.Model), score, bound.MaxErrorRate, _random.NextDouble());
-        // Below the floor a verification would be wasted on a candidate that is almost surely another question.
-        if (verdict == BoundVerdict.Explore && score < _options.ExploreFloor)
-            verdict = BoundVerdict.Skip;
         _boundMetrics.Verdict(bound, verdict);
         return verdict;
     }
@@ -71,14 +68,14 @@ internal sealed partial class SemanticCache
     /// </summary>
     private void RestoreEvidence(CacheEntryMeta meta, CacheEntryMeta? previous)
     {
-        var observations = meta.Evidence.Snapshot();
-        if (observations.Length == 0)
+        var count = meta.Evidence.Count;
+        if (count == 0)
             return;
         var known = previous is not null && previous.CreatedUnixMs == meta.CreatedUnixMs ? previous.EvidenceTotal : 0;
-        var fresh = (int)Math.Clamp(meta.EvidenceTotal - known, 0, observations.Length);
+        var fresh = (int)Math.Clamp(meta.EvidenceTotal - known, 0, count);
         if (meta.EvidenceTotal == 0)
-            fresh = observations.Length; // written without a total: count what is there
-        _bound.Restore(_pools.For(meta.Scope, meta.Model), observations[^fresh..]);
+            fresh = count; // written without a total: count what is there
+        _bound.Restore(_pools.For(meta.Scope, meta.Model), meta.Evidence, fresh);
     }
 
     /// <summary>Test hook: the evidence of the live entries whose question is <paramref name="queryText"/>.</summary>

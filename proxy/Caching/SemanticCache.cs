@@ -118,15 +118,20 @@ internal sealed partial class SemanticCache : IDisposable
             if (bound is not null)
             {
                 var score = guard && candidate.QueryText is not null ? _hitDecision.Score(key.QueryText!, candidate.QueryText, match.Similarity) : match.Similarity;
-                var verdict = Decide(candidate, score, bound);
-                if (verdict == BoundVerdict.Skip)
+                // Below the floor a verification would be wasted on a candidate that is almost surely another question.
+                if (score < _options.ExploreFloor || Read(candidate) is not { } decided)
                     continue;
-                if (Read(candidate) is not { } decided)
-                    continue;
-                if (verdict == BoundVerdict.Explore)
-                    return new CacheLookup(null, vector, false) { Exploration = new Exploration(candidate, decided.Answer, score, bound) };
-                Touch(candidate, now);
-                return new CacheLookup(new CacheHit(decided, "semantic", match.Similarity) { Bound = bound }, vector, false);
+                // One decision per lookup, for the candidate it would serve (the estimator weighs its groups by lookups).
+                switch (Decide(candidate, score, bound))
+                {
+                    case BoundVerdict.Explore:
+                        return new CacheLookup(null, vector, false) { Exploration = new Exploration(candidate, decided.Answer, score, bound) };
+                    case BoundVerdict.Serve:
+                        Touch(candidate, now);
+                        return new CacheLookup(new CacheHit(decided, "semantic", match.Similarity) { Bound = bound }, vector, false);
+                    default:
+                        return new CacheLookup(null, vector, false);
+                }
             }
             if (guard && candidate.QueryText is not null && !_hitDecision.Allows(key.QueryText!, candidate.QueryText, match.Similarity))
             {

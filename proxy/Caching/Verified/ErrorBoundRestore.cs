@@ -2,15 +2,31 @@ namespace LlmGateway.Caching.Verified;
 
 /// <summary>
 /// Rebuilding the pooled evidence from entries that already hold theirs (at startup, or an entry another replica
-/// changed): the pool gets the observations again, the entry does not (it has them). <see cref="ErrorBound.Record"/>
-/// would count them twice in the entry. Whatever the pool keeps for <see cref="ErrorBound"/>, it must keep here too.
+/// changed): the pool gets the observations again, the entry does not (it has them); <see cref="ErrorBound.Record"/>
+/// would count them twice in the entry.
 /// </summary>
 internal static class ErrorBoundRestore
 {
-    public static void Restore(this ErrorBound bound, EvidencePool pool, IEnumerable<HitEvidence.Observation> observations)
+    /// <summary>
+    /// Adds the newest <paramref name="newest"/> of <paramref name="entry"/>'s observations to <paramref name="pool"/>, each in
+    /// the group it had when it was recorded (the entry's evidence replayed in order, as <see cref="EvidencePool.Rebuild"/> does).
+    /// </summary>
+    public static void Restore(this ErrorBound bound, EvidencePool pool, HitEvidence entry, int newest)
     {
         _ = bound;
-        foreach (var o in observations)
-            pool.Add(o.Score, o.Same);
+        var observations = entry.Snapshot();
+        if (newest >= observations.Length)
+        {
+            pool.Rebuild(entry);
+            return;
+        }
+        var replay = new HitEvidence();
+        for (var i = 0; i < observations.Length; i++)
+        {
+            var o = observations[i];
+            if (i >= observations.Length - newest)
+                pool.Add(o.Score, o.Same, replay.Confirms(o.Score));
+            replay.Add(o.Score, o.Same);
+        }
     }
 }
