@@ -20,14 +20,14 @@ public sealed class ErrorBoundTests
     {
         var bound = new ErrorBound();
         var pool = new EvidencePool();
-        // 95 % over 8 bands: α = 0.00625 per band; with no failure the bound is 1 − α^(1/n) ≤ 0.02 from n = 252.
-        Observe(bound, pool, 0.999, same: 250, different: 0);
-        Assert.Equal(BoundVerdict.Explore, bound.Decide(new HitEvidence(), pool, 0.999, Delta, NoExploration));
-        Observe(bound, pool, 0.999, same: 2, different: 0);
-        Assert.Equal(BoundVerdict.Serve, bound.Decide(new HitEvidence(), pool, 0.999, Delta, NoExploration));
-        Assert.Equal(0.995, bound.Threshold(pool, Delta));
+        // 95 % over 16 groups: α = 0.003125 per group; with no failure the bound is 1 − α^(1/n) ≤ 0.02 from n = 286.
+        Observe(bound, pool, 0.95, same: 285, different: 0);
+        Assert.Equal(BoundVerdict.Explore, bound.Decide(new HitEvidence(), pool, 0.95, Delta, NoExploration));
+        Observe(bound, pool, 0.95, same: 1, different: 0);
+        Assert.Equal(BoundVerdict.Serve, bound.Decide(new HitEvidence(), pool, 0.95, Delta, NoExploration));
+        Assert.Equal(0.9, bound.Threshold(pool, Delta));
         // Below the threshold nothing is known yet: every lookup there is verified.
-        Assert.Equal(BoundVerdict.Explore, bound.Decide(new HitEvidence(), pool, 0.9, Delta, NoExploration));
+        Assert.Equal(BoundVerdict.Explore, bound.Decide(new HitEvidence(), pool, 0.82, Delta, NoExploration));
         Assert.Equal(BoundVerdict.Skip, bound.Decide(new HitEvidence(), pool, 0.3, Delta, 0.0));
     }
 
@@ -39,10 +39,10 @@ public sealed class ErrorBoundTests
         var bound = new ErrorBound();
         var pool = new EvidencePool();
         var different = (int)(5000 * errorRate);
-        Observe(bound, pool, 0.999, same: 5000 - different, different);
+        Observe(bound, pool, 0.95, same: 5000 - different, different);
         Assert.Null(bound.Threshold(pool, Delta));
         for (var i = 0; i < 100; i++)
-            Assert.NotEqual(BoundVerdict.Serve, bound.Decide(new HitEvidence(), pool, 0.999, Delta, i / 100.0));
+            Assert.NotEqual(BoundVerdict.Serve, bound.Decide(new HitEvidence(), pool, 0.95, Delta, i / 100.0));
     }
 
     [Fact]
@@ -50,15 +50,15 @@ public sealed class ErrorBoundTests
     {
         var bound = new ErrorBound();
         var pool = new EvidencePool();
-        Observe(bound, pool, 0.999, same: 2000, different: 0);
+        Observe(bound, pool, 0.95, same: 2000, different: 0);
         var entry = new HitEvidence();
-        bound.Record(entry, pool, 0.998, same: false);
-        Assert.Equal(BoundVerdict.Skip, bound.Decide(entry, pool, 0.998, Delta, NoExploration));
-        Assert.Equal(BoundVerdict.Skip, bound.Decide(entry, pool, 0.996, Delta, NoExploration));
-        Assert.Equal(BoundVerdict.Serve, bound.Decide(entry, pool, 0.9995, Delta, NoExploration));
-        Assert.Equal(BoundVerdict.Serve, bound.Decide(new HitEvidence(), pool, 0.998, Delta, NoExploration));
-        // The blocked entry is still explored at the band's rate, so the band's sample stays uniform.
-        Assert.Equal(BoundVerdict.Explore, bound.Decide(entry, pool, 0.998, Delta, 0.0));
+        bound.Record(entry, pool, 0.93, same: false);
+        Assert.Equal(BoundVerdict.Skip, bound.Decide(entry, pool, 0.93, Delta, NoExploration));
+        Assert.Equal(BoundVerdict.Skip, bound.Decide(entry, pool, 0.91, Delta, NoExploration));
+        Assert.Equal(BoundVerdict.Serve, bound.Decide(entry, pool, 0.97, Delta, NoExploration));
+        Assert.Equal(BoundVerdict.Serve, bound.Decide(new HitEvidence(), pool, 0.93, Delta, NoExploration));
+        // The blocked entry is still explored at the group's rate, so the group's sample stays uniform.
+        Assert.Equal(BoundVerdict.Explore, bound.Decide(entry, pool, 0.93, Delta, 0.0));
     }
 
     [Fact]
@@ -74,14 +74,14 @@ public sealed class ErrorBoundTests
             return explored / 1000.0;
         }
         // Not served (a band with 10 % errors): all verified while evidence is short, then fewer, never under the floor.
-        Assert.Equal(1.0, Share(0.85));
-        Observe(bound, pool, 0.85, same: 1800, different: 200);
-        Assert.Equal(0.5, Share(0.85), 2);
-        Observe(bound, pool, 0.85, same: 7200, different: 800);
-        Assert.Equal(0.2, Share(0.85), 2);
+        Assert.Equal(1.0, Share(0.82));
+        Observe(bound, pool, 0.82, same: 1800, different: 200);
+        Assert.Equal(0.5, Share(0.82), 2);
+        Observe(bound, pool, 0.82, same: 7200, different: 800);
+        Assert.Equal(0.2, Share(0.82), 2);
         // Served: ε only.
-        Observe(bound, pool, 0.999, same: 3000, different: 0);
-        Assert.Equal(0.05, Share(0.999), 2);
+        Observe(bound, pool, 0.95, same: 3000, different: 0);
+        Assert.Equal(0.05, Share(0.95), 2);
     }
 
     [Theory]
@@ -90,8 +90,8 @@ public sealed class ErrorBoundTests
     [InlineData(3, 0.05)]
     public void The_bound_holds_on_a_synthetic_stream_with_known_error_rates(int seed, double delta)
     {
-        // Scores uniform in [0.5, 1); a hit at score s is wrong with probability 0.4·(1 − s)/0.5 (40 % at 0.5, 0 at 1).
-        static double ErrorAt(double score) => 0.8 * (1 - score);
+        // Scores uniform in [0.5, 1); a hit is wrong with probability 0.5 % above 0.9, 3 % in [0.8, 0.9), 20 % below.
+        static double ErrorAt(double score) => score >= 0.9 ? 0.005 : score >= 0.8 ? 0.03 : 0.2;
         var random = new Random(seed);
         var bound = new ErrorBound();
         var pool = new EvidencePool();
@@ -112,11 +112,36 @@ public sealed class ErrorBoundTests
                     break;
             }
         }
-        Assert.True(hits > 200, $"{hits} hits");
+        Assert.True(hits > 500, $"{hits} hits");
         Assert.True(wrong <= delta * hits, $"{wrong} wrong of {hits}");
         // The final threshold's true served error (uniform scores: the mean of ErrorAt over [t, 1)) is within δ too.
         var t = bound.Threshold(pool, delta)!.Value;
-        Assert.True(0.4 * (1 - t) <= delta, $"threshold {t}");
+        var trueError = Enumerable.Range(0, 10_000).Select(k => ErrorAt(t + ((1 - t) * (k + 0.5) / 10_000))).Average();
+        Assert.True(trueError <= delta, $"threshold {t}: true error {trueError}");
+    }
+
+    [Fact]
+    public void An_entry_confirmed_at_a_score_serves_where_unconfirmed_ones_do_not()
+    {
+        var bound = new ErrorBound();
+        var pool = new EvidencePool();
+        // Unconfirmed lookups at 0.82 are wrong 10 % of the time; lookups of entries already verified the same at or
+        // below their score never were.
+        Observe(bound, pool, 0.82, same: 900, different: 100);
+        for (var i = 0; i < 400; i++)
+        {
+            var seen = new HitEvidence();
+            seen.Add(0.81, same: true);
+            bound.Record(seen, pool, 0.82, same: true);
+        }
+        Assert.Null(bound.Threshold(pool, Delta));
+        Assert.Equal(0.8, bound.ConfirmedThreshold(pool, Delta));
+        var confirmed = new HitEvidence();
+        bound.Record(confirmed, pool, 0.80, same: true);
+        Assert.Equal(BoundVerdict.Serve, bound.Decide(confirmed, pool, 0.82, Delta, NoExploration));
+        Assert.NotEqual(BoundVerdict.Serve, bound.Decide(new HitEvidence(), pool, 0.82, Delta, NoExploration));
+        // Confirmation needs a "same" at or below the score.
+        Assert.NotEqual(BoundVerdict.Serve, bound.Decide(confirmed, pool, 0.79, Delta, NoExploration));
     }
 
     [Fact]
@@ -126,20 +151,20 @@ public sealed class ErrorBoundTests
         var pool = new EvidencePool();
         var entries = Enumerable.Range(0, 10).Select(_ => new HitEvidence()).ToArray();
         for (var i = 0; i < 600; i++)
-            bound.Record(entries[i % entries.Length], pool, 0.996 + (i % 4 * 0.001), same: true);
+            bound.Record(entries[i % entries.Length], pool, 0.85 + (i % 7 * 0.02), same: i % 50 != 0);
         var rebuilt = new EvidencePool();
         foreach (var e in entries)
         {
             using var bytes = new MemoryStream();
             e.Write(new BinaryWriter(bytes));
             bytes.Position = 0;
-            foreach (var o in HitEvidence.Read(new BinaryReader(bytes)).Snapshot())
-                rebuilt.Add(o.Score, o.Same);
+            rebuilt.Rebuild(HitEvidence.Read(new BinaryReader(bytes)));
         }
         // Entries keep their last 64 observations: each holds its 60.
         Assert.Equal(pool.Observations, rebuilt.Observations);
-        Assert.Equal(bound.Threshold(pool, Delta), bound.Threshold(rebuilt, Delta));
-        Assert.Equal(BoundVerdict.Serve, bound.Decide(new HitEvidence(), rebuilt, 0.999, Delta, NoExploration));
+        for (var g = 0; g < pool.Groups; g++)
+            Assert.Equal(pool.Counts(g), rebuilt.Counts(g));
+        Assert.Equal(bound.Served(pool, 0.05), bound.Served(rebuilt, 0.05));
     }
 
     [Theory]
