@@ -55,9 +55,9 @@ public sealed class VerifiedCacheTests
     }
 
     [Fact]
-    public async Task After_enough_verified_sameness_the_paraphrase_is_served_as_a_hit()
+    public async Task After_enough_verified_sameness_the_paraphrase_is_served_as_a_hit_and_the_dashboard_shows_the_bound()
     {
-        await using var host = await VerifiedCacheHost.StartAsync();
+        await using var host = await VerifiedCacheHost.StartAsync(s => s["Gateway:Admin:KeySha256:0"] = LlmGateway.Auth.TeamKeys.Sha256Hex(DashboardTests.AdminKey));
         await host.AskAsync(CacheTestHost.Chat(Question), headers: SameAnswer);
 
         var explorations = 0;
@@ -82,6 +82,9 @@ public sealed class VerifiedCacheTests
         Assert.All(host.Cache.EvidenceFor(Question), o => Assert.True(o.Same));
         await MetricsScrape.WhenAsync(host.Gateway, m => m.Sum("llm_gateway_cache_bound_hits_total", ("team", "team-a")) == 1);
         hit.Dispose();
+        var dashboard = await host.Gateway.Client(DashboardTests.AdminKey).GetStringAsync("/admin/dashboard");
+        Assert.Contains("id=\"verified-cache\"", dashboard);
+        Assert.Contains("<td>team-a</td><td>gpt-4o-mini</td>", dashboard);
     }
 
     [Fact]
