@@ -1,4 +1,5 @@
 using LlmGateway.Caching.Verified;
+using LlmGateway.Storage;
 
 namespace LlmGateway.Caching;
 
@@ -33,6 +34,8 @@ internal sealed partial class SemanticCache
         {
             if (_fault is not null || !_entries.TryGetValue(meta.Id, out var current) || !ReferenceEquals(current, meta))
                 return false;
+            if (_store is IAppendLogStore shared)
+                return AppendEvidence(shared, meta, score, same);
             byte[] bytes;
             var recorded = false;
             try
@@ -60,6 +63,60 @@ internal sealed partial class SemanticCache
             Interlocked.Increment(ref _indexVersion);
             return true;
         }
+    }
+
+    /// <summary>A store shared by replicas appends the observation beside the entry in one statement: none is lost to a concurrent one.</summary>
+    private bool AppendEvidence(IAppendLogStore shared, CacheEntryMeta meta, double score, bool same)
+    {
+        try
+        {
+            if (shared.Append(meta.ExactKey, EvidenceLog.Encode(score, same), EvidenceLog.KeepBytes) is null)
+                return false; // deleted by another replica meanwhile
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            NoteFault(ex);
+            return false;
+        }
+        _bound.Record(meta.Evidence, _pools.For(meta.Scope, meta.Model), score, same);
+        meta.EvidenceTotal++;
+        return true;
+    }
+
+    /// <summary>
+    /// Another replica appended evidence for an entry (<see cref="IAppendLogStore"/>): records here the observations this
+    /// copy has not counted (the newest <c>total − ours</c> of the log). Two replicas appending at the same moment may
+    /// each count the other's record as their own here; the table itself loses nothing, and a restart counts it exactly.
+    /// </summary>
+    public void ApplyRemoteEvidence(byte[] key, byte[] log, long total)
+    {
+        lock (_writeLock)
+        {
+            if (!_entries.TryGetValue(BitConverter.ToInt64(key, 0), out var meta) || !meta.ExactKey.AsSpan().SequenceEqual(key))
+                return;
+            var fresh = total - meta.EvidenceTotal;
+            if (fresh <= 0)
+                return;
+            var observations = EvidenceLog.Decode(log);
+            var pool = _pools.For(meta.Scope, meta.Model);
+            foreach (var o in observations[^(int)Math.Min(fresh, observations.Length)..])
+                _bound.Record(meta.Evidence, pool, o.Score, o.Same);
+            meta.EvidenceTotal = total;
+        }
+    }
+
+    /// <summary>The entry as loaded, with the evidence its store keeps beside it (when it does) instead of in its bytes.</summary>
+    private CacheEntry WithStoredEvidence(CacheEntry entry, CacheEntryMeta? previous)
+    {
+        if (_store is not IAppendLogStore shared || entry.EvidenceTotal > 0)
+            return entry;
+        // Another replica rewrote the entry (its vector): the evidence this copy holds stays with it.
+        if (previous is not null && previous.CreatedUnixMs == entry.CreatedUnixMs)
+            return entry with { Evidence = previous.Evidence, EvidenceTotal = previous.EvidenceTotal };
+        if (previous is not null)
+            return entry;
+        var (log, total) = shared.ReadLog(entry.ExactKey);
+        return total == 0 ? entry : entry with { Evidence = _bound.Evidence(EvidenceLog.Decode(log)), EvidenceTotal = total };
     }
 
     /// <summary>

@@ -199,7 +199,7 @@ internal sealed partial class SemanticCache : IDisposable
                 NoteFault(ex);
                 return false;
             }
-            meta = CacheEntryMeta.From(entry, bytes.Length, inIndex: false);
+            meta = CacheEntryMeta.From(WithStoredEvidence(entry, previous), bytes.Length, inIndex: false);
             if (entry.QueryText is { Length: > 0 })
                 meta.IndexState = CacheIndexState.Pending;
             AddLocked(meta);

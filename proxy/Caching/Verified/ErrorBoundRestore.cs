@@ -29,4 +29,14 @@ internal static class ErrorBoundRestore
             replay.Add(o.Score, o.Same);
         }
     }
+
+    /// <summary>An entry's evidence as it was stored elsewhere (a log beside the entry), observations oldest first.</summary>
+    public static HitEvidence Evidence(this ErrorBound bound, IEnumerable<HitEvidence.Observation> observations)
+    {
+        _ = bound;
+        var evidence = new HitEvidence();
+        foreach (var o in observations)
+            evidence.Add(o.Score, o.Same);
+        return evidence;
+    }
 }
