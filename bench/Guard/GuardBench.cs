@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using LlmGateway.Auth;
 using LlmGateway.Bench.Caching;
 using LlmGateway.Bench.Common;
 using LlmGateway.Guard;
@@ -47,8 +46,8 @@ internal static class GuardBench
     {
         var policies = new GuardPolicies();
         // Every built-in category plus a team pattern and keywords: the most the step can do.
-        var on = new TeamOptions { Guard = new TeamGuardOptions { Default = "redact", Keywords = ["Project Falcon", "Blue Harbor"], Patterns = { ["code"] = @"\bPRJ-\d{4}\b" } } };
-        var off = new TeamOptions { Guard = new TeamGuardOptions { Default = "off" } };
+        var on = new TeamGuardOptions { Default = "redact", Keywords = ["Project Falcon", "Blue Harbor"], Patterns = { ["code"] = @"\bPRJ-\d{4}\b" } };
+        var off = new TeamGuardOptions { Default = "off" };
         const string Dirty = " Mail hanako.sato@example.co.jp or call 090-1234-5678, card 4111 1111 1111 1111, key AKIAIOSFODNN7EXAMPLE, 〒100-0001 東京都千代田区千代田1-1.";
         Console.WriteLine("| prompt | KB | step off p50 µs | step on p50 µs | on p50 µs/KB | on p90 µs/KB |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|");

@@ -1,6 +1,10 @@
 namespace LlmGateway.Auth;
 
-/// <summary>A team, bound from <c>Gateway:Teams:{name}</c>. Capabilities add their own sub-sections (Budget, RateLimit, Cache, Guard).</summary>
+/// <summary>
+/// A team, bound from <c>Gateway:Teams:{name}</c>: who it is (its keys) and what it may call (its models). Each capability
+/// binds and validates its own sub-section of the team (<c>Budget</c>, <c>RateLimit</c>, <c>Cache</c>, <c>Guard</c>) through
+/// <c>Gateway/TeamSections</c>, so Auth knows none of them.
+/// </summary>
 public sealed record TeamOptions
 {
     /// <summary>SHA-256 hex digests of the team's keys (create one with <c>LlmGateway keys new</c>).</summary>
@@ -8,12 +12,4 @@ public sealed record TeamOptions
 
     /// <summary>Models the team may use; empty means all.</summary>
     public List<string> Models { get; init; } = [];
-
-    public Budgets.BudgetOptions? Budget { get; init; }
-
-    public Budgets.RateLimitOptions? RateLimit { get; init; }
-
-    public Caching.TeamCacheOptions? Cache { get; init; }
-
-    public Guard.TeamGuardOptions? Guard { get; init; }
 }

@@ -38,7 +38,7 @@ internal sealed class BudgetMiddleware(
             await BudgetErrors.LedgerUnavailableAsync(context, TimeSpan.FromMilliseconds(config.Accounting.LedgerRetryMs));
             return;
         }
-        var limits = team.Options.RateLimit;
+        var limits = config.RateLimitFor(team.Team);
         var estimate = request.Model is null || (!config.Active && limits is null) ? default : EstimateFor(request, context.Request.ContentLength, config, out _);
 
         var decision = limiter.Admit(team.Team, limits, request.Model is null ? 0 : estimate.RateLimitTokens(request.Body));

@@ -27,9 +27,7 @@ internal sealed class BudgetsConfigProvider(GatewayConfigStore store, IConfigura
     public static BudgetsConfig Build(GatewayState state, IConfiguration configuration)
     {
         var accounting = configuration.GetSection(AccountingOptions.Section).Get<AccountingOptions>() ?? new AccountingOptions();
-        var policies = state.Options.Teams
-            .Where(t => t.Value.Budget is not null)
-            .ToFrozenDictionary(t => t.Key, t => BudgetPolicy.From(t.Value.Budget), StringComparer.OrdinalIgnoreCase);
-        return new BudgetsConfig(state.Generation, PriceTable.Build(state.Options, state.Routing), accounting, policies);
+        var policies = state.Budgets.Budgets.ToFrozenDictionary(t => t.Key, t => BudgetPolicy.From(t.Value), StringComparer.OrdinalIgnoreCase);
+        return new BudgetsConfig(state.Generation, PriceTable.Build(state.Options, state.Routing), accounting, policies, state.Budgets);
     }
 }

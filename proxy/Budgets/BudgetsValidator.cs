@@ -3,7 +3,10 @@ using LlmGateway.Gateway;
 
 namespace LlmGateway.Budgets;
 
-/// <summary>Validates prices, team budgets and rate limits, and <c>Gateway:Accounting</c>; adds one error per problem, naming its key.</summary>
+/// <summary>
+/// Validates what budgets owns: prices and <c>Gateway:Accounting</c> here, each team's budget and rate limits when
+/// <see cref="BudgetsSettings"/> binds them. Adds one error per problem, naming its key.
+/// </summary>
 internal static class BudgetsValidator
 {
     public static void Validate(GatewayOptions options, IConfiguration configuration, List<string> errors)
@@ -18,16 +21,6 @@ internal static class BudgetsValidator
             if (price.MaxOutputTokens <= 0) errors.Add($"{key}:MaxOutputTokens: must be positive.");
             if (!TokenizerKinds.TryParse(price.Tokenizer, out _))
                 errors.Add($"{key}:Tokenizer: '{price.Tokenizer}' is not one of {TokenizerKinds.Names}.");
-        }
-        foreach (var (team, t) in options.Teams)
-        {
-            if (t.Budget is { } budget)
-                ValidateBudget($"Gateway:Teams:{team}:Budget", budget, errors);
-            if (t.RateLimit is { } rate)
-            {
-                if (rate.Rpm <= 0) errors.Add($"Gateway:Teams:{team}:RateLimit:Rpm: must be positive.");
-                if (rate.Tpm <= 0) errors.Add($"Gateway:Teams:{team}:RateLimit:Tpm: must be positive.");
-            }
         }
         AccountingOptions? accounting = null;
         try
@@ -50,7 +43,13 @@ internal static class BudgetsValidator
         }
     }
 
-    private static void ValidateBudget(string key, BudgetOptions budget, List<string> errors)
+    public static void ValidateRateLimit(string key, RateLimitOptions rate, List<string> errors)
+    {
+        if (rate.Rpm <= 0) errors.Add($"{key}:Rpm: must be positive.");
+        if (rate.Tpm <= 0) errors.Add($"{key}:Tpm: must be positive.");
+    }
+
+    public static void ValidateBudget(string key, BudgetOptions budget, List<string> errors)
     {
         if (budget.DailyUsd < 0) errors.Add($"{key}:DailyUsd: must not be negative.");
         if (budget.WeeklyUsd < 0) errors.Add($"{key}:WeeklyUsd: must not be negative.");

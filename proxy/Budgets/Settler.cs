@@ -36,7 +36,7 @@ internal sealed class Settler(
         try
         {
             var record = BuildRecord(context, exchange, config);
-            limiter.Settle(team.Team, team.Options.RateLimit, decision?.TokensTaken ?? 0, record?.BilledTokens ?? 0);
+            limiter.Settle(team.Team, config.RateLimitFor(team.Team), decision?.TokensTaken ?? 0, record?.BilledTokens ?? 0);
             if (record is null || !config.Active)
             {
                 settled = true;

@@ -1,5 +1,3 @@
-using LlmGateway.Auth;
-
 namespace LlmGateway.Caching;
 
 /// <summary>Which similarity threshold applies: team, else model, else global, else the embedder's measured default.</summary>
@@ -21,10 +19,10 @@ internal static class CacheThresholds
             : null;
     }
 
-    /// <summary>The threshold for a lookup, or null when the semantic tier is off.</summary>
-    public static double? For(CacheOptions options, TeamIdentity team, string model, string embedderId, double? requested)
+    /// <summary>The threshold for a lookup, or null when the semantic tier is off. <paramref name="team"/>: the team's <c>Cache</c> section, if any.</summary>
+    public static double? For(CacheOptions options, TeamCacheOptions? team, string model, string embedderId, double? requested)
     {
-        var threshold = team.Options.Cache?.Threshold
+        var threshold = team?.Threshold
             ?? (options.ModelThresholds.TryGetValue(model, out var byModel) ? byModel : options.Threshold)
             ?? EmbedderDefault(embedderId, options);
         if (threshold is null)

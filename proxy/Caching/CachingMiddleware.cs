@@ -1,5 +1,4 @@
 using System.Globalization;
-using LlmGateway.Auth;
 using LlmGateway.Caching.Policies;
 using LlmGateway.Caching.Verified;
 using LlmGateway.Capture;
@@ -14,7 +13,7 @@ namespace LlmGateway.Caching;
 /// request through and stores the captured answer when it may be stored. Sets the exchange's <see cref="CacheOutcome"/>
 /// and <c>X-Cache: HIT|MISS|BYPASS</c>.
 /// </summary>
-internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cache, IOptions<CacheOptions> options, CacheMetrics metrics,
+internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cache, IOptions<CacheOptions> options, GatewayConfigStore config, CacheMetrics metrics,
     ShadowSampler shadow, TimeProvider time, ILogger<CachingMiddleware> logger, BoundMetrics boundMetrics, ExplorationVerifier verifier,
     Metrics.MetricLabels labels, Budgets.BudgetsConfigProvider budgets)
 {
@@ -32,6 +31,8 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
         var request = exchange.Request;
         var team = exchange.Team;
         var settings = options.Value;
+        // The team's own cache settings reload with the configuration; Gateway:Cache is read once at startup.
+        var teamCache = config.Current.Cache.For(team.Team);
 
         var (directives, problem, header) = CacheDirectives.From(context.Request.Headers, settings.MaxTtl);
         if (directives is null)
@@ -39,9 +40,9 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
             await OpenAiError.WriteAsync(context, StatusCodes.Status400BadRequest, problem!, OpenAiError.InvalidRequest, header);
             return;
         }
-        var scope = team.Options.Cache?.Scope is { Length: > 0 } shared ? "scope:" + shared : "team:" + team.Team;
-        var queryHeader = team.Options.Cache?.AllowQueryHeader == false ? null : directives.QueryOverride;
-        var policy = CacheRequestPolicies.Evaluate(new CacheRequestContext(request, team, settings, directives, cache.Fault is not null));
+        var scope = teamCache?.Scope is { Length: > 0 } shared ? "scope:" + shared : "team:" + team.Team;
+        var queryHeader = teamCache?.AllowQueryHeader == false ? null : directives.QueryOverride;
+        var policy = CacheRequestPolicies.Evaluate(new CacheRequestContext(request, teamCache, settings, directives, cache.Fault is not null));
         var key = policy.AllowStore ? CacheKeyBuilder.Build(request, scope, cache.EmbedderId, queryHeader) : null;
         if (key is null)
         {
@@ -64,8 +65,8 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
         CacheLookup lookup = new(null, null, false);
         if (policy.AllowLookup)
         {
-            var threshold = CacheThresholds.For(settings, team, key.Model, cache.EmbedderId, directives.MinThreshold);
-            var bound = MaxErrorRates.For(settings, team, key.Model) is { } delta ? new BoundContext(delta, labels.Team(team.Team), labels.Model(key.Model)) : null;
+            var threshold = CacheThresholds.For(settings, teamCache, key.Model, cache.EmbedderId, directives.MinThreshold);
+            var bound = MaxErrorRates.For(settings, teamCache, key.Model) is { } delta ? new BoundContext(delta, labels.Team(team.Team), labels.Model(key.Model)) : null;
             lookup = await cache.LookupAsync(key, threshold, settings.LookAlikeGuard, context.RequestAborted, bound);
             if (lookup.Hit is { } hit)
             {
@@ -98,7 +99,7 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
             if (stored)
                 return;
             stored = true;
-            Store(exchange, request, key, directives, lookup, team, completed);
+            Store(exchange, request, key, directives, lookup, teamCache, completed);
         }
         var original = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
         // Before the last byte of an answer with a Content-Length: the provider's answer is whole when every byte came
@@ -116,9 +117,9 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
         StoreOnce(exchange.Capture?.Completed == true);
     }
 
-    private void StoreEntry(CacheEntry entry, TeamIdentity team)
+    private void StoreEntry(CacheEntry entry, TeamCacheOptions? teamCache)
     {
-        if (!cache.Store(entry, team.Options.Cache?.MaxEntries))
+        if (!cache.Store(entry, teamCache?.MaxEntries))
             metrics.NotStored("storage_fault");
     }
 
@@ -151,7 +152,7 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
         return buffer.WrittenSpan.ToArray();
     }
 
-    private void Store(IGatewayExchange exchange, GatewayRequest request, CacheKey key, CacheDirectives directives, CacheLookup lookup, TeamIdentity team, bool completed)
+    private void Store(IGatewayExchange exchange, GatewayRequest request, CacheKey key, CacheDirectives directives, CacheLookup lookup, TeamCacheOptions? teamCache, bool completed)
     {
         var settings = options.Value;
         // Every miss goes through the capture step, right after this one.
@@ -167,7 +168,7 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
             // The lookup's query vector when it computed one; otherwise the cache embeds the question in the background.
             var vector = lookup.QueryVector;
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-            var ttl = directives.Ttl ?? team.Options.Cache?.Ttl ?? settings.Ttl;
+            var ttl = directives.Ttl ?? teamCache?.Ttl ?? settings.Ttl;
             var stored = StoredAnswer(answer);
             var entry = new CacheEntry
             {
@@ -188,10 +189,10 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
             {
                 // Verified first: stored only if it differs from the candidate's (which otherwise already answers it).
                 ExplorationCost(exploration.Bound, exchange, entry.Usage);
-                verifier.Enqueue(exploration, stored, () => StoreEntry(entry, team));
+                verifier.Enqueue(exploration, stored, () => StoreEntry(entry, teamCache));
                 return;
             }
-            StoreEntry(entry, team);
+            StoreEntry(entry, teamCache);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

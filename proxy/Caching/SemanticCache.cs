@@ -108,6 +108,7 @@ internal sealed partial class SemanticCache : IDisposable
         if (await EmbedQueryAsync(key.QueryText!, cancellationToken) is not { } vector)
             return new CacheLookup(null, null, true);
 
+        (CacheEntryMeta Candidate, double Score, double Similarity)? best = null;
         foreach (var match in _index.Search(key.PartitionId, vector, SemanticCandidates, (float)threshold.Value))
         {
             if (!_entries.TryGetValue(match.Id, out var candidate)
@@ -119,19 +120,9 @@ internal sealed partial class SemanticCache : IDisposable
             {
                 var score = guard && candidate.QueryText is not null ? _hitDecision.Score(key.QueryText!, candidate.QueryText, match.Similarity) : match.Similarity;
                 // Below the floor a verification would be wasted on a candidate that is almost surely another question.
-                if (score < _options.ExploreFloor || Read(candidate) is not { } decided)
-                    continue;
-                // One decision per lookup, for the candidate it would serve (the estimator weighs its groups by lookups).
-                switch (Decide(candidate, score, bound))
-                {
-                    case BoundVerdict.Explore:
-                        return new CacheLookup(null, vector, false) { Exploration = new Exploration(candidate, decided.Answer, score, bound) };
-                    case BoundVerdict.Serve:
-                        Touch(candidate, now);
-                        return new CacheLookup(new CacheHit(decided, "semantic", match.Similarity) { Bound = bound }, vector, false);
-                    default:
-                        return new CacheLookup(null, vector, false);
-                }
+                if (score >= _options.ExploreFloor && (best is null || score > best.Value.Score))
+                    best = (candidate, score, match.Similarity);
+                continue;
             }
             if (guard && candidate.QueryText is not null && !_hitDecision.Allows(key.QueryText!, candidate.QueryText, match.Similarity))
             {
@@ -143,7 +134,29 @@ internal sealed partial class SemanticCache : IDisposable
             Touch(candidate, now);
             return new CacheLookup(new CacheHit(entry, "semantic", match.Similarity), vector, false);
         }
+        if (bound is not null && best is { } chosen)
+            return Decide(chosen.Candidate, chosen.Score, chosen.Similarity, bound, vector, now);
         return new CacheLookup(null, vector, false);
+    }
+
+    /// <summary>
+    /// One decision per lookup, for the candidate it would serve (the highest score): the estimator weighs its groups by
+    /// lookups, so deciding several candidates of one lookup would skew them.
+    /// </summary>
+    private CacheLookup Decide(CacheEntryMeta candidate, double score, double similarity, BoundContext bound, float[] vector, long now)
+    {
+        if (Read(candidate) is not { } entry)
+            return new CacheLookup(null, vector, false);
+        switch (Decide(candidate, score, bound))
+        {
+            case BoundVerdict.Explore:
+                return new CacheLookup(null, vector, false) { Exploration = new Exploration(candidate, entry.Answer, score, bound) };
+            case BoundVerdict.Serve:
+                Touch(candidate, now);
+                return new CacheLookup(new CacheHit(entry, "semantic", similarity) { Bound = bound }, vector, false);
+            default:
+                return new CacheLookup(null, vector, false);
+        }
     }
 
     /// <summary>Embeds a query within <see cref="CacheOptions.EmbeddingTimeout"/>; null (counted, logged) when it cannot be embedded in time.</summary>

@@ -1,6 +1,6 @@
 namespace LlmGateway.Caching;
 
-/// <summary><c>Gateway:Teams:{name}:Cache</c>: per-team cache overrides.</summary>
+/// <summary><c>Gateway:Teams:{name}:Cache</c>: per-team cache overrides, bound by <see cref="TeamCacheSettings"/>; they reload without a restart.</summary>
 public sealed record TeamCacheOptions
 {
     /// <summary>False turns the cache off for the team.</summary>
@@ -26,4 +26,13 @@ public sealed record TeamCacheOptions
     /// is matched on its last user message.
     /// </summary>
     public bool AllowQueryHeader { get; init; } = true;
+
+    /// <summary>The problems of this team's section, one line each naming its key (<paramref name="section"/> is the section's path).</summary>
+    internal IEnumerable<string> Validate(string section)
+    {
+        if (Threshold is < 0 or > 1) yield return $"{section}:Threshold: must be between 0 and 1.";
+        if (Ttl <= TimeSpan.Zero) yield return $"{section}:Ttl: must be positive.";
+        if (MaxEntries <= 0) yield return $"{section}:MaxEntries: must be positive.";
+        if (MaxErrorRate is { } delta && !Verified.MaxErrorRates.IsValid(delta)) yield return $"{section}:MaxErrorRate: must be above 0 and at most 0.5.";
+    }
 }

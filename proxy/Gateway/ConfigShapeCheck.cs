@@ -27,6 +27,9 @@ internal static class ConfigShapeCheck
             Walk(configuration.GetSection(path), type, errors);
     }
 
+    /// <summary>Checks one section against its options type (the per-team sub-sections a capability binds, <see cref="TeamSections"/>).</summary>
+    public static void Check(IConfigurationSection section, Type type, List<string> errors) => Walk(section, type, errors);
+
     private static void Walk(IConfigurationSection section, Type type, List<string> errors)
     {
         var children = section.GetChildren().ToList();

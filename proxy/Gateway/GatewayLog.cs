@@ -1,6 +1,6 @@
 namespace LlmGateway.Gateway;
 
-/// <summary>Log messages of the request path and configuration (event ids 1000-1099). Never keys or prompt text.</summary>
+/// <summary>Log messages of the request path and configuration (event ids 1000-1099, and 11200-11299 for configuration reloads). Never keys or prompt text.</summary>
 internal static partial class GatewayLog
 {
     [LoggerMessage(1000, LogLevel.Information, "Configuration reloaded: generation {Generation}, {Providers} providers, {Models} models", EventName = "ConfigReloaded")]
@@ -24,4 +24,7 @@ internal static partial class GatewayLog
 
     [LoggerMessage(1011, LogLevel.Error, "Demo upstream could not listen on {Url}: {Reason} (set Gateway:DemoUpstream:Url and the demo provider's BaseUrl to a free port)", EventName = "DemoUpstreamFailed")]
     public static partial void DemoUpstreamFailed(ILogger logger, string url, string reason);
+
+    [LoggerMessage(11200, LogLevel.Warning, "Configuration reload changed keys that are read only at startup; the gateway keeps their startup values until it restarts: {Keys}", EventName = "StartupOnlyKeysChanged")]
+    public static partial void StartupOnlyKeysChanged(ILogger logger, string keys);
 }

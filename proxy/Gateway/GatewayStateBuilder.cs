@@ -3,7 +3,11 @@ using LlmGateway.Routing;
 
 namespace LlmGateway.Gateway;
 
-/// <summary>Binds the <c>Gateway</c> section and validates all of it, collecting every error instead of stopping at the first.</summary>
+/// <summary>
+/// Binds the <c>Gateway</c> section and has each owner validate its part (and bind its per-team settings), collecting
+/// every error instead of stopping at the first. The one place a configuration generation is built: at startup and on
+/// every reload.
+/// </summary>
 internal static class GatewayStateBuilder
 {
     public static GatewayState? TryBuild(IConfiguration configuration, long generation, List<string> errors)
@@ -26,33 +30,21 @@ internal static class GatewayStateBuilder
         ReportDroppedEntries(configuration, "Models", options.Models, errors);
         ReportDroppedEntries(configuration, "Teams", options.Teams, errors);
         ReportDroppedEntries(configuration, "Prices", options.Prices, errors);
-        if (options.Limits.MaxBodyBytes <= 0)
-            errors.Add("Gateway:Limits:MaxBodyBytes: must be positive.");
-        for (var i = 0; i < options.Admin.KeySha256.Count; i++)
-        {
-            if (options.Admin.KeySha256[i] is not { Length: 64 } digest || !digest.All(Uri.IsHexDigit))
-                errors.Add($"Gateway:Admin:KeySha256:{i}: not a SHA-256 hex digest (64 hex digits).");
-        }
+        // Each owner validates its part; every error is collected before anything is applied.
+        errors.AddRange(options.Limits.Validate());
+        errors.AddRange(options.Admin.Validate());
         Storage.StorageValidator.Validate(options.Storage, errors);
-        if (string.IsNullOrWhiteSpace(options.Storage.Path))
-            errors.Add("Gateway:Storage:Path: a folder is needed.");
-        if (options.Limits.MaxBufferedBodyBytes < options.Limits.MaxBodyBytes)
-            errors.Add("Gateway:Limits:MaxBufferedBodyBytes: must be at least Gateway:Limits:MaxBodyBytes.");
         ForwardingRules.Validate(options.PassThroughPaths, errors);
-        if (options.Limits.MaxCaptureBytes <= 0)
-            errors.Add("Gateway:Limits:MaxCaptureBytes: must be positive.");
-        if (options.Limits.MaxConcurrentForwards <= 0)
-            errors.Add("Gateway:Limits:MaxConcurrentForwards: must be positive.");
-        if (options.Limits.MaxQueuedForwards < 0)
-            errors.Add("Gateway:Limits:MaxQueuedForwards: must not be negative.");
         if (options.ShutdownTimeout < TimeSpan.Zero)
             errors.Add("Gateway:ShutdownTimeout: must not be negative.");
         Budgets.BudgetsValidator.Validate(options, configuration, errors);
-        Guard.GuardValidator.Validate(options, errors);
-        Caching.Verified.MaxErrorRates.ValidateTeams(options, errors);
+        var teamSections = new TeamSections(configuration);
+        var budgets = Budgets.BudgetsSettings.Bind(teamSections, errors);
+        var cache = Caching.TeamCacheSettings.Bind(teamSections, errors);
+        var guard = Guard.TeamGuardSettings.Bind(teamSections, options, errors);
         var routing = RoutingTable.TryBuild(options, configuration, errors);
         var teams = TeamDirectory.Build(options, errors);
-        return errors.Count == 0 && routing is not null ? new GatewayState(options, routing, teams, generation) : null;
+        return errors.Count == 0 && routing is not null ? new GatewayState(options, routing, teams, budgets, cache, guard, generation) : null;
     }
 
     private static void ReportDroppedEntries<T>(IConfiguration configuration, string section, Dictionary<string, T> bound, List<string> errors)

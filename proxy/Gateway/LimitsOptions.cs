@@ -26,4 +26,14 @@ public sealed record LimitsOptions
     /// gateway answers 503 with <c>Retry-After</c> at once. 0 sheds as soon as all slots are busy. Read at startup. Default 1000.
     /// </summary>
     public int MaxQueuedForwards { get; init; } = 1000;
+
+    /// <summary>The problems of <c>Gateway:Limits</c>, one line each naming its key.</summary>
+    internal IEnumerable<string> Validate()
+    {
+        if (MaxBodyBytes <= 0) yield return "Gateway:Limits:MaxBodyBytes: must be positive.";
+        if (MaxBufferedBodyBytes < MaxBodyBytes) yield return "Gateway:Limits:MaxBufferedBodyBytes: must be at least Gateway:Limits:MaxBodyBytes.";
+        if (MaxCaptureBytes <= 0) yield return "Gateway:Limits:MaxCaptureBytes: must be positive.";
+        if (MaxConcurrentForwards <= 0) yield return "Gateway:Limits:MaxConcurrentForwards: must be positive.";
+        if (MaxQueuedForwards < 0) yield return "Gateway:Limits:MaxQueuedForwards: must not be negative.";
+    }
 }

@@ -8,7 +8,7 @@ namespace LlmGateway.Guard;
 /// provider sees placeholders), or only counts, per the team's policy for the model. With restore on, the client's
 /// response body is wrapped so placeholders become values again on the way out.
 /// </summary>
-internal sealed class GuardMiddleware(RequestDelegate next, GuardPolicies policies, GuardMetrics metrics, ILogger<GuardMiddleware> logger)
+internal sealed class GuardMiddleware(RequestDelegate next, GuardPolicies policies, GatewayConfigStore config, GuardMetrics metrics, ILogger<GuardMiddleware> logger)
 {
     public const string BlockedCode = "confidential_data";
 
@@ -18,7 +18,7 @@ internal sealed class GuardMiddleware(RequestDelegate next, GuardPolicies polici
         var request = exchange.Request;
         var team = exchange.Team;
         // The "off" path: one dictionary lookup, no scan.
-        if (request.Body is null || policies.For(team.Options, request.Model) is not { } policy)
+        if (request.Body is null || policies.For(config.Current.Guard.For(team.Team), request.Model) is not { } policy)
         {
             await next(context);
             return;

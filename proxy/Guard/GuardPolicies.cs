@@ -1,12 +1,11 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
-using LlmGateway.Auth;
 using LlmGateway.Routing;
 
 namespace LlmGateway.Guard;
 
 /// <summary>
-/// Resolves a team's <see cref="GuardPolicy"/> for a model. Compiled policies hang off the team's options object,
+/// Resolves a team's <see cref="GuardPolicy"/> for a model. Compiled policies hang off the team's <see cref="TeamGuardOptions"/> object,
 /// which a configuration reload replaces whole, so a reload drops them with no bookkeeping.
 /// </summary>
 internal sealed class GuardPolicies
@@ -14,9 +13,10 @@ internal sealed class GuardPolicies
     private readonly ConditionalWeakTable<TeamGuardOptions, Compiled> _compiled = new();
 
     /// <returns>Null when the team has no guard or every category is off for this model.</returns>
-    public GuardPolicy? For(TeamOptions team, ModelRoute? model)
+    /// <param name="options">The team's <c>Guard</c> section (<see cref="TeamGuardSettings.For"/>); null when it has none.</param>
+    public GuardPolicy? For(TeamGuardOptions? options, ModelRoute? model)
     {
-        if (team.Guard is not { } options)
+        if (options is null)
             return null;
         var compiled = _compiled.GetValue(options, static o => new Compiled(o));
         var policy = compiled.ForModel(model?.Name ?? "");

@@ -3,44 +3,39 @@ using LlmGateway.Gateway;
 
 namespace LlmGateway.Guard;
 
-/// <summary>Validates every team's <c>Guard</c> section at startup and on reload; one error per problem, naming its key.</summary>
+/// <summary>Validates a team's <c>Guard</c> section at startup and on reload (<see cref="TeamGuardSettings"/>); one error per problem, naming its key.</summary>
 internal static class GuardValidator
 {
-    public static void Validate(GatewayOptions options, List<string> errors)
+    /// <param name="prefix">The section's key, <c>Gateway:Teams:{team}:Guard</c>.</param>
+    public static void Validate(string prefix, TeamGuardOptions guard, GatewayOptions options, List<string> errors)
     {
-        foreach (var (team, teamOptions) in options.Teams)
+        ValidateActions(prefix, guard.Default, guard.Categories, errors);
+        foreach (var (model, modelOptions) in guard.Models)
         {
-            if (teamOptions.Guard is not { } guard)
+            if (!options.Models.ContainsKey(model))
+                errors.Add($"{prefix}:Models:{model}: no such model in Gateway:Models (name it as configured there, not by an alias).");
+            ValidateActions($"{prefix}:Models:{model}", modelOptions.Default, modelOptions.Categories, errors);
+        }
+        foreach (var (name, pattern) in guard.Patterns)
+        {
+            if (string.IsNullOrEmpty(pattern))
+            {
+                errors.Add($"{prefix}:Patterns:{name}: empty pattern.");
                 continue;
-            var prefix = $"Gateway:Teams:{team}:Guard";
-            ValidateActions(prefix, guard.Default, guard.Categories, errors);
-            foreach (var (model, modelOptions) in guard.Models)
-            {
-                if (!options.Models.ContainsKey(model))
-                    errors.Add($"{prefix}:Models:{model}: no such model in Gateway:Models (name it as configured there, not by an alias).");
-                ValidateActions($"{prefix}:Models:{model}", modelOptions.Default, modelOptions.Categories, errors);
             }
-            foreach (var (name, pattern) in guard.Patterns)
+            try
             {
-                if (string.IsNullOrEmpty(pattern))
-                {
-                    errors.Add($"{prefix}:Patterns:{name}: empty pattern.");
-                    continue;
-                }
-                try
-                {
-                    _ = new Regex(pattern, CustomDetector.PatternOptions, CustomDetector.PatternTimeout);
-                }
-                catch (ArgumentException ex)
-                {
-                    errors.Add($"{prefix}:Patterns:{name}: not a valid regular expression ({ex.Message}).");
-                }
+                _ = new Regex(pattern, CustomDetector.PatternOptions, CustomDetector.PatternTimeout);
             }
-            for (var i = 0; i < guard.Keywords.Count; i++)
+            catch (ArgumentException ex)
             {
-                if (string.IsNullOrWhiteSpace(guard.Keywords[i]) || guard.Keywords[i].Trim().Length < 3)
-                    errors.Add($"{prefix}:Keywords:{i}: a keyword needs at least 3 characters (shorter ones match everywhere).");
+                errors.Add($"{prefix}:Patterns:{name}: not a valid regular expression ({ex.Message}).");
             }
+        }
+        for (var i = 0; i < guard.Keywords.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(guard.Keywords[i]) || guard.Keywords[i].Trim().Length < 3)
+                errors.Add($"{prefix}:Keywords:{i}: a keyword needs at least 3 characters (shorter ones match everywhere).");
         }
     }
 

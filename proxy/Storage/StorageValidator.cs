@@ -2,11 +2,13 @@ using Npgsql;
 
 namespace LlmGateway.Storage;
 
-/// <summary>Checks <c>Gateway:Storage</c>: a known provider, and for <c>postgres</c> a connection string Npgsql can parse.</summary>
+/// <summary>Checks <c>Gateway:Storage</c>: a folder, a known provider, and for <c>postgres</c> a connection string Npgsql can parse.</summary>
 internal static class StorageValidator
 {
     public static void Validate(StorageOptions storage, List<string> errors)
     {
+        if (string.IsNullOrWhiteSpace(storage.Path))
+            errors.Add("Gateway:Storage:Path: a folder is needed.");
         if (!string.Equals(storage.Provider, StorageOptions.Faster, StringComparison.OrdinalIgnoreCase) && !storage.IsPostgres)
         {
             errors.Add($"Gateway:Storage:Provider: '{storage.Provider}' is not a storage provider (use 'faster' or 'postgres').");

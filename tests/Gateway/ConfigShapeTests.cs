@@ -73,6 +73,12 @@ public sealed class ConfigShapeTests
         var configuration = new ConfigurationBuilder().AddJsonFile(Path.Combine(Metrics.ExternalTool.RepositoryRoot(), file)).Build();
         var errors = new List<string>();
         ConfigShapeCheck.Check(configuration, errors);
+        // The teams' sub-sections are checked where their owners bind them.
+        var teams = new TeamSections(configuration);
+        var options = configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
+        LlmGateway.Budgets.BudgetsSettings.Bind(teams, errors);
+        LlmGateway.Caching.TeamCacheSettings.Bind(teams, errors);
+        LlmGateway.Guard.TeamGuardSettings.Bind(teams, options, errors);
         Assert.Empty(errors);
     }
 

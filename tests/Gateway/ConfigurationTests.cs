@@ -84,6 +84,50 @@ public sealed class ConfigurationTests
         Assert.Equal(2, store.Current.Generation);
     }
 
+    [Fact]
+    public async Task A_reload_that_changes_a_startup_only_key_applies_the_rest_and_warns_naming_the_key_not_its_value()
+    {
+        await using var upstream = await FakeUpstream.StartAsync(new FakeUpstreamOptions());
+        var reloadable = new ReloadableSource(GatewayHost.BasicSettings(upstream.BaseUrl));
+        await using var gateway = await GatewayHost.StartAsync(new Dictionary<string, string?>(), b => ((IConfigurationBuilder)b.Configuration).Add(reloadable));
+        var store = gateway.App.Services.GetRequiredService<GatewayConfigStore>();
+
+        // Only keys that reload: applied, no warning.
+        reloadable.Set(("Gateway:Models:new-model:Provider", "main"));
+        Assert.Equal(2, store.Current.Generation);
+        Assert.DoesNotContain(gateway.Logs.Lines, l => l.Contains("[11200]"));
+
+        reloadable.Set(("Gateway:Cache:Ttl", "00:05:00"), ("Gateway:Storage:ConnectionString", "Host=db;Password=hunter2"),
+            ("Gateway:Models:other-model:Provider", "main"));
+        using var response = await gateway.Client().PostAsync("/v1/chat/completions", Json.Chat("other-model", "hi"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(3, store.Current.Generation);
+        var warning = Assert.Single(gateway.Logs.Lines, l => l.Contains("[11200]"));
+        Assert.StartsWith("Warning", warning);
+        Assert.Contains("Gateway:Cache:Ttl, Gateway:Storage:ConnectionString", warning);
+        Assert.DoesNotContain("hunter2", gateway.Logs.All);
+    }
+
+    [Fact]
+    public async Task A_teams_own_settings_reload_without_a_restart_and_an_invalid_one_keeps_the_last_good_config()
+    {
+        await using var upstream = await FakeUpstream.StartAsync(new FakeUpstreamOptions());
+        var reloadable = new ReloadableSource(GatewayHost.BasicSettings(upstream.BaseUrl));
+        await using var gateway = await GatewayHost.StartAsync(new Dictionary<string, string?>(), b => ((IConfigurationBuilder)b.Configuration).Add(reloadable));
+        var store = gateway.App.Services.GetRequiredService<GatewayConfigStore>();
+
+        reloadable.Set(("Gateway:Teams:team-a:Cache:Enabled", "false"));
+        using var bypassed = await gateway.Client().PostAsync("/v1/chat/completions", Json.Chat("mini", "hi"));
+        Assert.Equal("BYPASS", bypassed.Headers.GetValues("x-cache").Single());
+        Assert.Equal("team_disabled", bypassed.Headers.GetValues("x-cache-reason").Single());
+
+        reloadable.Set(("Gateway:Teams:team-a:Cache:Threshold", "1.5"));
+        Assert.Equal(2, store.Current.Generation);
+        Assert.Contains(gateway.Logs.Lines, l => l.Contains("reload rejected") && l.Contains("Gateway:Teams:team-a:Cache:Threshold: must be between 0 and 1."));
+        Assert.DoesNotContain(gateway.Logs.Lines, l => l.Contains("[11200]"));
+    }
+
     private sealed class ReloadableSource(Dictionary<string, string?> initial) : IConfigurationSource
     {
         private readonly Provider _provider = new(initial);

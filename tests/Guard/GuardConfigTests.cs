@@ -65,7 +65,7 @@ public sealed class GuardConfigTests
     {
         var policy = GuardPolicies.Build(new TeamGuardOptions { Default = "off", Keywords = ["Falcon"] }, "");
         Assert.True(policy.Scanned.IsEmpty);
-        Assert.Null(new GuardPolicies().For(new LlmGateway.Auth.TeamOptions { Guard = new TeamGuardOptions { Default = "off" } }, null));
-        Assert.Null(new GuardPolicies().For(new LlmGateway.Auth.TeamOptions(), null));
+        Assert.Null(new GuardPolicies().For(new TeamGuardOptions { Default = "off" }, null));
+        Assert.Null(new GuardPolicies().For(null, null));
     }
 }

@@ -13,7 +13,7 @@ namespace LlmGateway.Budgets.Ledger;
 /// </summary>
 internal sealed class LedgerKeeper : ILedgerStore, IHostedService, IDisposable
 {
-    private readonly GatewayConfigStore _config;
+    private readonly string _directory; // Gateway:Storage:Path is read at startup: a reload does not move the ledger
     private readonly BudgetsConfigProvider _budgets;
     private readonly AccountBook _book;
     private readonly TimeProvider _time;
@@ -34,7 +34,7 @@ internal sealed class LedgerKeeper : ILedgerStore, IHostedService, IDisposable
     public LedgerKeeper(GatewayConfigStore config, BudgetsConfigProvider budgets, AccountBook book, IMeterFactory meters, TimeProvider time,
         ILogger<LedgerKeeper> logger, LedgerDeviceHook? hook = null)
     {
-        _config = config;
+        _directory = LedgerDirectory(config.Current.Options.Storage.Path);
         _budgets = budgets;
         _book = book;
         _time = time;
@@ -146,7 +146,7 @@ internal sealed class LedgerKeeper : ILedgerStore, IHostedService, IDisposable
         {
             if (_ledger is { } opened)
                 return opened;
-            var ledger = UsageLedger.Open(LedgerDirectory(_config.Current.Options.Storage.Path), wrapDevice: _hook?.Wrap);
+            var ledger = UsageLedger.Open(_directory, wrapDevice: _hook?.Wrap);
             var snapshot = LedgerSnapshot.Load(ledger.Directory);
             if (snapshot is null && File.Exists(Path.Combine(ledger.Directory, LedgerSnapshot.FileName)))
                 BudgetsLog.SnapshotRebuilt(_logger, ledger.Directory, "it is unreadable");
@@ -164,14 +164,13 @@ internal sealed class LedgerKeeper : ILedgerStore, IHostedService, IDisposable
     /// <summary>Group commit: one commit (one fsync) per interval for all records appended meanwhile; while failing, a reopen per retry interval.</summary>
     private async Task RunAsync(CancellationToken stopping)
     {
-        var accounting = _budgets.Current.Accounting;
-        var interval = TimeSpan.FromMilliseconds(accounting.CommitIntervalMs);
-        var retry = TimeSpan.FromMilliseconds(accounting.LedgerRetryMs);
         try
         {
             while (true)
             {
-                await Task.Delay(_fault is null ? interval : retry, stopping);
+                // Read each round, so a reload of CommitIntervalMs or LedgerRetryMs applies without a restart (as in PostgresLedger).
+                var accounting = _budgets.Current.Accounting;
+                await Task.Delay(TimeSpan.FromMilliseconds(_fault is null ? accounting.CommitIntervalMs : accounting.LedgerRetryMs), stopping);
                 if (_fault is null)
                     await CommitAsync(stopping);
                 else
@@ -229,7 +228,7 @@ internal sealed class LedgerKeeper : ILedgerStore, IHostedService, IDisposable
     /// </summary>
     private async Task TryReopenAsync(CancellationToken cancellationToken)
     {
-        var directory = LedgerDirectory(_config.Current.Options.Storage.Path);
+        var directory = _directory;
         var failed = _ledger;
         UsageLedger? fresh = null;
         try

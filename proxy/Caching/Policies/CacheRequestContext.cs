@@ -1,17 +1,17 @@
-using LlmGateway.Auth;
 using LlmGateway.Gateway;
 
 namespace LlmGateway.Caching.Policies;
 
 /// <summary>
-/// What the request rules decide on (the request, the team, the options, the client's directives, the store's health)
+/// What the request rules decide on (the request, the team's cache settings, the options, the client's directives, the store's health)
 /// and their verdict: may the cache look up, may it store, and the first refusal's reason (a bounded label, sent in
 /// <c>x-cache-reason</c> and counted in <c>llm_gateway.cache.bypasses</c>).
 /// </summary>
-internal sealed class CacheRequestContext(GatewayRequest request, TeamIdentity team, CacheOptions options, CacheDirectives directives, bool storeFaulted)
+internal sealed class CacheRequestContext(GatewayRequest request, TeamCacheOptions? team, CacheOptions options, CacheDirectives directives, bool storeFaulted)
 {
     public GatewayRequest Request { get; } = request;
-    public TeamIdentity Team { get; } = team;
+    /// <summary>The team's <c>Gateway:Teams:{team}:Cache</c> section; null when it has none.</summary>
+    public TeamCacheOptions? Team { get; } = team;
     public CacheOptions Options { get; } = options;
     public CacheDirectives Directives { get; } = directives;
     public bool StoreFaulted { get; } = storeFaulted;

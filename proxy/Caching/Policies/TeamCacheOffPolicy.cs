@@ -7,7 +7,7 @@ internal sealed class TeamCacheOffPolicy : ICacheRequestPolicy
 
     public void Apply(CacheRequestContext context)
     {
-        if (context.Team.Options.Cache?.Enabled == false)
+        if (context.Team?.Enabled == false)
             context.Bypass(Reason);
     }
 }

@@ -29,8 +29,12 @@ internal sealed class ErrorBound
     /// </summary>
     public int MinObservations { get; }
 
-    public ErrorBound(double confidence = 0.95, double servedExploration = 0.05, double minUnservedExploration = 0.2, int enoughObservations = 1000, int minObservations = 30)
+    /// <summary>Whether lookups of entries confirmed at their score form groups of their own (off: bands only, for the bench's ablation).</summary>
+    public bool UsesConfirmation { get; }
+
+    public ErrorBound(double confidence = 0.95, double servedExploration = 0.05, double minUnservedExploration = 0.2, int enoughObservations = 1000, int minObservations = 30, bool useConfirmation = true)
     {
+        UsesConfirmation = useConfirmation;
         if (!(confidence is > 0 and < 1)) throw new ArgumentOutOfRangeException(nameof(confidence));
         if (!(servedExploration is >= 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(servedExploration));
         if (!(minUnservedExploration is >= 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(minUnservedExploration));
@@ -56,7 +60,7 @@ internal sealed class ErrorBound
         var band = pool.Bands.Of(score);
         if (band < 0)
             return BoundVerdict.Skip;
-        var group = pool.Group(band, entry.Confirms(score));
+        var group = pool.Group(band, UsesConfirmation && entry.Confirms(score));
         pool.CountLookup(group);
         var served = Served(pool, maxErrorRate);
         pool.ServedFrom = served.Unconfirmed < pool.Bands.Count ? served.Unconfirmed : -1;
@@ -72,7 +76,7 @@ internal sealed class ErrorBound
     public bool WouldServe(HitEvidence entry, EvidencePool pool, double score, double maxErrorRate)
     {
         var band = pool.Bands.Of(score);
-        return band >= 0 && InServed(pool, Served(pool, maxErrorRate), pool.Group(band, entry.Confirms(score))) && !entry.Contradicts(score);
+        return band >= 0 && InServed(pool, Served(pool, maxErrorRate), pool.Group(band, UsesConfirmation && entry.Confirms(score))) && !entry.Contradicts(score);
     }
 
     /// <summary>
@@ -81,7 +85,7 @@ internal sealed class ErrorBound
     /// </summary>
     public void Record(HitEvidence entry, EvidencePool pool, double score, bool same)
     {
-        pool.Add(score, same, entry.Confirms(score));
+        pool.Add(score, same, UsesConfirmation && entry.Confirms(score));
         entry.Add(score, same);
     }
 

@@ -1,6 +1,3 @@
-using LlmGateway.Auth;
-using LlmGateway.Gateway;
-
 namespace LlmGateway.Caching.Verified;
 
 /// <summary>Which δ (<c>MaxErrorRate</c>) applies to a lookup: team, else model, else global, else none (the bound is off).</summary>
@@ -9,17 +6,8 @@ internal static class MaxErrorRates
     /// <summary>δ must leave a hit more likely right than wrong, and be above 0 (no finite evidence proves a zero rate).</summary>
     public static bool IsValid(double delta) => delta is > 0 and <= 0.5;
 
-    public static double? For(CacheOptions options, TeamIdentity team, string model) =>
-        team.Options.Cache?.MaxErrorRate
+    /// <param name="team">The team's <c>Cache</c> section, if any.</param>
+    public static double? For(CacheOptions options, TeamCacheOptions? team, string model) =>
+        team?.MaxErrorRate
         ?? (options.ModelMaxErrorRates.TryGetValue(model, out var byModel) ? byModel : options.MaxErrorRate);
-
-    /// <summary>Startup check of <c>Gateway:Teams:{team}:Cache:MaxErrorRate</c> (the global and per-model ones: <see cref="CacheOptions.Validate"/>).</summary>
-    public static void ValidateTeams(GatewayOptions options, List<string> errors)
-    {
-        foreach (var (name, team) in options.Teams)
-        {
-            if (team.Cache?.MaxErrorRate is { } delta && !IsValid(delta))
-                errors.Add($"{GatewayOptions.Section}:Teams:{name}:Cache:MaxErrorRate: must be above 0 and at most 0.5.");
-        }
-    }
 }

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using LlmGateway.Auth;
 using LlmGateway.Caching;
 using LlmGateway.Caching.Policies;
 using LlmGateway.Gateway;
@@ -22,7 +21,7 @@ public sealed class CacheRequestPolicyTests
     [InlineData(false, false)]
     public void Team_cache_off_bypasses(bool? teamEnabled, bool allowed)
     {
-        var team = new TeamOptions { Cache = teamEnabled is { } e ? new TeamCacheOptions { Enabled = e } : null };
+        var team = teamEnabled is { } e ? new TeamCacheOptions { Enabled = e } : null;
         Assert.Equal(Verdict(allowed, allowed, allowed ? null : "team_disabled"), Apply(new TeamCacheOffPolicy(), Context(team: team)));
     }
 
@@ -92,7 +91,7 @@ public sealed class CacheRequestPolicyTests
         return new GatewayRequest(endpoint, hasBody ? new JsonObject { ["model"] = "m" } : null, default, hasModel ? "m" : null, hasModel ? route : null, stream);
     }
 
-    private static CacheRequestContext Context(GatewayRequest? request = null, TeamOptions? team = null, CacheOptions? options = null,
+    private static CacheRequestContext Context(GatewayRequest? request = null, TeamCacheOptions? team = null, CacheOptions? options = null,
         CacheDirectives? directives = null, bool storeFaulted = false) =>
-        new(request ?? Request(), new TeamIdentity("team-a", "k", team ?? new TeamOptions()), options ?? new CacheOptions(), directives ?? Directives(), storeFaulted);
+        new(request ?? Request(), team, options ?? new CacheOptions(), directives ?? Directives(), storeFaulted);
 }
