@@ -87,9 +87,9 @@ internal sealed partial class SemanticCache : IDisposable
     private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
     /// <summary>
-    /// Exact tier, then semantic tier (when the key allows it). With <paramref name="bound"/> (δ set for the request),
-    /// each semantic candidate is decided by <see cref="ErrorBound"/> from its verified evidence: served, skipped, or
-    /// explored (the lookup then returns no hit and the <see cref="Exploration"/> to verify once the fresh answer is in).
+    /// Exact tier, then semantic tier (when the key allows it). With <paramref name="bound"/> (δ set for the request), the
+    /// highest-scoring candidate is decided by <see cref="ErrorBound"/> from the verified evidence: served, skipped (a miss),
+    /// or explored (no hit, and the <see cref="Exploration"/> to verify once the fresh answer is in).
     /// </summary>
     public async ValueTask<CacheLookup> LookupAsync(CacheKey key, double? threshold, bool guard, CancellationToken cancellationToken, BoundContext? bound = null)
     {
@@ -135,7 +135,7 @@ internal sealed partial class SemanticCache : IDisposable
             return new CacheLookup(new CacheHit(entry, "semantic", match.Similarity), vector, false);
         }
         if (bound is not null && best is { } chosen)
-            return Decide(chosen.Candidate, chosen.Score, chosen.Similarity, bound, vector, now);
+            return DecideBest(chosen.Candidate, chosen.Score, chosen.Similarity, bound, vector, now);
         return new CacheLookup(null, vector, false);
     }
 
@@ -143,7 +143,7 @@ internal sealed partial class SemanticCache : IDisposable
     /// One decision per lookup, for the candidate it would serve (the highest score): the estimator weighs its groups by
     /// lookups, so deciding several candidates of one lookup would skew them.
     /// </summary>
-    private CacheLookup Decide(CacheEntryMeta candidate, double score, double similarity, BoundContext bound, float[] vector, long now)
+    private CacheLookup DecideBest(CacheEntryMeta candidate, double score, double similarity, BoundContext bound, float[] vector, long now)
     {
         if (Read(candidate) is not { } entry)
             return new CacheLookup(null, vector, false);
