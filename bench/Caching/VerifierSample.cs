@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Numerics.Tensors;
 using LlmGateway.Caching;
 using LlmGateway.Embeddings;
@@ -16,11 +15,11 @@ internal sealed record VerifierSample(string Set, LabelledPair Pair, QualitySpli
     /// <summary>Equal but for case, spacing and punctuation: served without asking the verifier (<see cref="HitDecision"/>).</summary>
     public bool SameLetters { get; } = HitFeatures.Letters(Pair.A) == HitFeatures.Letters(Pair.B);
 
-    /// <summary>Samples of one set, with cosines read from <paramref name="cacheFolder"/> when this embedder already scored them there.</summary>
+    /// <summary>Samples of one set; <paramref name="embedder"/> is the bench's <see cref="VectorCache"/>, so a re-run does not embed again.</summary>
     /// <param name="train">False: the set is only chosen and measured on (dev and held-out halves), never trained on.</param>
-    public static async Task<List<VerifierSample>> LoadAsync(string set, IReadOnlyList<LabelledPair> pairs, ITextEmbedder embedder, string cacheFolder, bool train)
+    public static async Task<List<VerifierSample>> LoadAsync(string set, IReadOnlyList<LabelledPair> pairs, ITextEmbedder embedder, bool train)
     {
-        var cosines = await CosinesAsync(set, pairs, embedder, cacheFolder);
+        var cosines = await CosinesAsync(pairs, embedder);
         var parts = QualitySplit.Assign(pairs, train);
         var samples = new List<VerifierSample>(pairs.Count);
         for (var i = 0; i < pairs.Count; i++)
@@ -33,26 +32,17 @@ internal sealed record VerifierSample(string Set, LabelledPair Pair, QualitySpli
         return samples;
     }
 
-    private static async Task<double[]> CosinesAsync(string set, IReadOnlyList<LabelledPair> pairs, ITextEmbedder embedder, string cacheFolder)
+    private static async Task<double[]> CosinesAsync(IReadOnlyList<LabelledPair> pairs, ITextEmbedder embedder)
     {
-        Directory.CreateDirectory(cacheFolder);
-        var file = Path.Combine(cacheFolder, $"{embedder.ModelId}.{set}.{pairs.Count}.txt");
-        if (File.Exists(file))
-        {
-            var cached = File.ReadAllLines(file).Select(l => double.Parse(l, CultureInfo.InvariantCulture)).ToArray();
-            if (cached.Length == pairs.Count)
-                return cached;
-        }
         var cosines = new double[pairs.Count];
         var done = 0;
-        foreach (var chunk in pairs.Chunk(16))
+        foreach (var chunk in pairs.Chunk(256))
         {
             var vectors = await embedder.EmbedBatchAsync(chunk.SelectMany(p => new[] { p.A, p.B }).ToArray(), default);
             for (var i = 0; i < chunk.Length; i++)
                 cosines[done + i] = TensorPrimitives.Dot(vectors[2 * i], vectors[(2 * i) + 1]);
             done += chunk.Length;
         }
-        await File.WriteAllLinesAsync(file, cosines.Select(c => c.ToString("R", CultureInfo.InvariantCulture)));
         return cosines;
     }
 }

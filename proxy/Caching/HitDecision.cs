@@ -31,12 +31,12 @@ internal sealed class HitDecision
         if (OtherScripts.IsRouted(asked) || OtherScripts.IsRouted(stored))
             return OtherScripts.Allows(asked, stored, _otherScriptBar);
         Span<float> features = stackalloc float[HitFeatures.Count];
-        HitFeatures.Compute(asked, stored, cosine, features);
+        var sameLetters = HitFeatures.ComputeSameLetters(asked, stored, cosine, features);
         if (HitFeatures.Vetoed(features))
             return false;
         // The same letters and digits (case, spacing and punctuation aside; symbols were compared by the veto) ask the
         // same question, whatever QQP's labels taught the model about overlap.
-        return HitFeatures.Letters(asked) == HitFeatures.Letters(stored) || _verifier.Probability(features) >= _verifier.MinProbability;
+        return sameLetters || _verifier.Probability(features) >= _verifier.MinProbability;
     }
 
     /// <summary>
@@ -51,9 +51,9 @@ internal sealed class HitDecision
         if (OtherScripts.IsRouted(asked) || OtherScripts.IsRouted(stored))
             return OtherScripts.Allows(asked, stored, _otherScriptBar) ? 1 : 0;
         Span<float> features = stackalloc float[HitFeatures.Count];
-        HitFeatures.Compute(asked, stored, cosine, features);
+        var sameLetters = HitFeatures.ComputeSameLetters(asked, stored, cosine, features);
         if (HitFeatures.Vetoed(features))
             return 0;
-        return HitFeatures.Letters(asked) == HitFeatures.Letters(stored) ? 1 : _verifier.Probability(features);
+        return sameLetters ? 1 : _verifier.Probability(features);
     }
 }

@@ -5,7 +5,7 @@ namespace LlmGateway.Caching;
 
 /// <summary>
 /// A hit decision measured for one embedder by <c>bench -- cache-verifier</c> and shipped as data
-/// (<c>Caching/HitDecisions/*.json</c>, embedded): the cosine bar for candidates, the verifier's weights and the rule for
+/// (<c>Caching/HitDecisions/*.json</c>, embedded): the cosine bar for candidates, the verifier (a logistic regression's weights or a tree ensemble) and the rule for
 /// scripts the model cannot read. Valid only for vectors of <see cref="EmbedderId"/> (its full id, content hash included).
 /// </summary>
 internal sealed record HitDecisionData
@@ -34,34 +34,11 @@ internal sealed record HitDecisionData
 
     public Dictionary<string, string>? HeldOut { get; init; }
 
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        // The figures are for people: "≥", "µs" and quotes as they are, not \u escapes (the file is data, never HTML).
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static HitDecisionData Parse(string json) => JsonSerializer.Deserialize<HitDecisionData>(json, Json) ?? throw new JsonException("empty hit decision");
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
-}
-
-/// <summary>Logistic regression over <see cref="HitFeatures"/>: p = σ(w·((x − mean) / scale) + b), a hit when p ≥ <see cref="MinProbability"/>.</summary>
-internal sealed record VerifierData
-{
-    public required int FeatureVersion { get; init; }
-    public required string[] Features { get; init; }
-    public required float[] Mean { get; init; }
-    public required float[] Scale { get; init; }
-    public required float[] Weights { get; init; }
-    public required float Bias { get; init; }
-    public required double MinProbability { get; init; }
-
-    [JsonIgnore]
-    public bool MatchesFeatures => FeatureVersion == HitFeatures.Version && Features.SequenceEqual(HitFeatures.Names)
-        && Mean.Length == Features.Length && Scale.Length == Features.Length && Weights.Length == Features.Length;
-
-    /// <summary>The calibrated probability that the two questions are the same.</summary>
-    public double Probability(ReadOnlySpan<float> features)
-    {
-        var z = (double)Bias;
-        for (var i = 0; i < Weights.Length; i++)
-            z += Weights[i] * ((features[i] - Mean[i]) / Scale[i]);
-        return 1 / (1 + Math.Exp(-z));
-    }
 }

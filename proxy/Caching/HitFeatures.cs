@@ -13,13 +13,13 @@ namespace LlmGateway.Caching;
 internal static class HitFeatures
 {
     /// <summary>Bump with any change to what a feature means; a verifier file names the version it was trained on.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     public static readonly string[] Names =
     [
         "cosine", "numbers_differ", "negation_differs", "symbols_differ", "names_one_side", "content_words_one_side",
         "content_words_one_side_max", "words_moved", "length_ratio", "word_jaccard", "char_trigram_dice", "question_word_differs",
-        "cosine_x_content_words_one_side",
+        "cosine_x_content_words_one_side", "shorter_words", "word_count_difference", "first_word_differs",
     ];
 
     public static int Count => Names.Length;
@@ -27,7 +27,13 @@ internal static class HitFeatures
     private static readonly string[] QuestionWords = ["what", "how", "why", "when", "where", "who", "which", "whom", "whose"];
 
     /// <summary>Writes the features of (asked, stored) at <paramref name="cosine"/> into <paramref name="features"/> (length <see cref="Count"/>).</summary>
-    public static void Compute(string asked, string stored, double cosine, Span<float> features)
+    public static void Compute(string asked, string stored, double cosine, Span<float> features) => ComputeSameLetters(asked, stored, cosine, features);
+
+    /// <summary>
+    /// <see cref="Compute"/>, and whether the two texts are equal in letters and digits (<see cref="Letters"/>), which the
+    /// trigram feature computes anyway: the hit decision's "same letters" rule reuses it instead of normalising again.
+    /// </summary>
+    public static bool ComputeSameLetters(string asked, string stored, double cosine, Span<float> features)
     {
         var x = LookAlikeGuard.Analyse(asked);
         var y = LookAlikeGuard.Analyse(stored);
@@ -48,9 +54,16 @@ internal static class HitFeatures
         features[7] = Math.Min(4, moved);
         features[8] = longer == 0 ? 1 : Math.Min(x.Words.Count, y.Words.Count) / (float)longer;
         features[9] = union == 0 ? 1 : shared / (float)union;
-        features[10] = TrigramDice(asked, stored);
+        var lettersX = Letters(asked);
+        var lettersY = Letters(stored);
+        features[10] = Dice(lettersX, lettersY, 3);
         features[11] = QuestionWord(x.Words) == QuestionWord(y.Words) ? 0 : 1;
         features[12] = (float)cosine * features[5];
+        // v2: short questions turn on a word ("Is it safe?"), long ones survive a rewording; what a question opens with often says what it asks.
+        features[13] = MathF.Log(1 + Math.Min(x.Words.Count, y.Words.Count));
+        features[14] = Math.Min(10, Math.Abs(x.Words.Count - y.Words.Count));
+        features[15] = x.Words.Count > 0 && y.Words.Count > 0 && x.Words[0] == y.Words[0] ? 0 : 1;
+        return lettersX == lettersY;
     }
 
     /// <summary>
@@ -78,28 +91,39 @@ internal static class HitFeatures
     /// <summary>Dice coefficient of the two texts' character trigrams after lower-casing and dropping spaces and punctuation.</summary>
     internal static float TrigramDice(string a, string b) => Dice(Letters(a), Letters(b), 3);
 
-    /// <summary>Dice coefficient of character n-grams (multisets); texts shorter than n compare as wholes.</summary>
+    /// <summary>Dice coefficient of character n-grams (multisets, n ≤ 4); texts shorter than n compare as wholes.</summary>
     internal static float Dice(string a, string b, int n)
     {
         if (a.Length < n || b.Length < n)
             return a == b ? 1 : 0;
-        var counts = new Dictionary<string, int>(a.Length, StringComparer.Ordinal);
-        for (var i = 0; i + n <= a.Length; i++)
+        // The n-grams packed into integers, sorted and merged: no substrings, no dictionary (the verifier runs per candidate).
+        var countA = a.Length - n + 1;
+        var countB = b.Length - n + 1;
+        Span<ulong> gramsA = countA <= 256 ? stackalloc ulong[countA] : new ulong[countA];
+        Span<ulong> gramsB = countB <= 256 ? stackalloc ulong[countB] : new ulong[countB];
+        Pack(a, n, gramsA);
+        Pack(b, n, gramsB);
+        gramsA.Sort();
+        gramsB.Sort();
+        int i = 0, j = 0, shared = 0;
+        while (i < countA && j < countB)
         {
-            var gram = a.Substring(i, n);
-            counts[gram] = counts.GetValueOrDefault(gram) + 1;
+            if (gramsA[i] == gramsB[j]) { shared++; i++; j++; }
+            else if (gramsA[i] < gramsB[j]) i++;
+            else j++;
         }
-        var shared = 0;
-        for (var i = 0; i + n <= b.Length; i++)
+        return 2f * shared / (countA + countB);
+    }
+
+    private static void Pack(string text, int n, Span<ulong> grams)
+    {
+        for (var i = 0; i < grams.Length; i++)
         {
-            var gram = b.Substring(i, n);
-            if (counts.TryGetValue(gram, out var c) && c > 0)
-            {
-                counts[gram] = c - 1;
-                shared++;
-            }
+            ulong gram = 0;
+            for (var k = 0; k < n; k++)
+                gram = (gram << 16) | text[i + k];
+            grams[i] = gram;
         }
-        return 2f * shared / (a.Length - n + 1 + b.Length - n + 1);
     }
 
     /// <summary>NFKC, lower case, letters and digits only.</summary>

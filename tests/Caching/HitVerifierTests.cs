@@ -63,6 +63,17 @@ public sealed class HitVerifierTests
     }
 
     [Fact]
+    public void The_shipped_decision_names_its_learner_and_stays_small()
+    {
+        var shipped = ShippedMiniLm();
+        Assert.Contains(shipped.Verifier!.Learner, new[] { VerifierData.Linear, VerifierData.TreesLearner });
+        Assert.Equal(shipped.Verifier.Learner == VerifierData.TreesLearner, shipped.Verifier.Trees is not null);
+        using var file = typeof(HitDecisions).Assembly.GetManifestResourceStream("LlmGateway.Caching.HitDecisions.all-MiniLM-L6-v2.json");
+        Assert.NotNull(file);
+        Assert.InRange(file.Length, 1, 200 * 1024);
+    }
+
+    [Fact]
     public void The_measured_point_is_the_default_only_when_it_met_the_goals_or_semantic_is_on()
     {
         var shipped = ShippedMiniLm();
