@@ -6,7 +6,10 @@ namespace LlmGateway.Caching;
 /// <summary>One stored answer with everything needed to check and replay it. Serialised as bytes into FASTER.</summary>
 internal sealed record CacheEntry
 {
-    public const byte FormatVersion = 1;
+    /// <summary>2 adds the entry's verified-lookup evidence after the answer; 1 (no evidence) is still read.</summary>
+    public const byte FormatVersion = 2;
+
+    private const byte FormatWithoutEvidence = 1;
 
     public required byte[] ExactKey { get; init; }
     public required byte[] PartitionKey { get; init; }
@@ -23,6 +26,10 @@ internal sealed record CacheEntry
     /// <summary>The answer as the non-streaming JSON the provider would have sent (assembled when it came as a stream).</summary>
     public required byte[] Answer { get; init; }
     public int HitCount { get; init; }
+    /// <summary>What verified lookups observed for this answer (Verified/); null: none yet.</summary>
+    public Verified.HitEvidence? Evidence { get; init; }
+    /// <summary>How many observations were ever recorded for this answer (the evidence keeps the newest): tells a replica which are new.</summary>
+    public long EvidenceTotal { get; init; }
 
     public long Id => BitConverter.ToInt64(ExactKey, 0);
 
@@ -51,6 +58,8 @@ internal sealed record CacheEntry
             w.Write(HitCount);
             w.Write(Answer.Length);
             w.Write(Answer);
+            w.Write(EvidenceTotal);
+            (Evidence ?? new Verified.HitEvidence()).Write(w);
         }
         return buffer.ToArray();
     }
@@ -62,7 +71,8 @@ internal sealed record CacheEntry
         try
         {
             using var r = new BinaryReader(new MemoryStream(bytes, writable: false));
-            if (r.ReadByte() != FormatVersion)
+            var version = r.ReadByte();
+            if (version is not (FormatVersion or FormatWithoutEvidence))
                 throw new InvalidDataException("unknown cache entry format version");
             var exact = r.ReadBytes(32);
             var partition = r.ReadBytes(32);
@@ -80,11 +90,16 @@ internal sealed record CacheEntry
             var expires = r.ReadInt64();
             var usage = new TokenUsage(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadBoolean());
             var hits = r.ReadInt32();
-            var answer = r.ReadBytes(r.ReadInt32());
+            var answerLength = r.ReadInt32();
+            var answer = r.ReadBytes(answerLength);
+            if (answer.Length != answerLength)
+                throw new EndOfStreamException();
+            var (evidenceTotal, evidence) = version == FormatVersion ? (r.ReadInt64(), Verified.HitEvidence.Read(r)) : (0L, null);
             return new CacheEntry
             {
                 ExactKey = exact, PartitionKey = partition, Scope = scope, Model = model, Endpoint = endpoint, EmbedderId = embedder,
                 QueryText = query, Vector = vector, CreatedUnixMs = created, ExpiresUnixMs = expires, Usage = usage, Answer = answer, HitCount = hits,
+                Evidence = evidence, EvidenceTotal = evidenceTotal,
             };
         }
         catch (EndOfStreamException ex)

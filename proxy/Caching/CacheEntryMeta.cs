@@ -27,6 +27,12 @@ internal sealed class CacheEntryMeta
     public int HitCount;
     public long LastAccessUnixMs;
 
+    /// <summary>The answer's verified-lookup evidence (Verified/); changed only through the cache's write lock.</summary>
+    public required Verified.HitEvidence Evidence { get; init; }
+
+    /// <summary>Observations ever recorded for this answer (see <see cref="CacheEntry.EvidenceTotal"/>); under the write lock.</summary>
+    public long EvidenceTotal;
+
     public static CacheEntryMeta From(CacheEntry entry, int bytes, bool inIndex) => new()
     {
         Id = entry.Id,
@@ -42,5 +48,7 @@ internal sealed class CacheEntryMeta
         IndexState = inIndex ? CacheIndexState.Indexed : CacheIndexState.ExactOnly,
         HitCount = entry.HitCount,
         LastAccessUnixMs = entry.CreatedUnixMs,
+        Evidence = entry.Evidence ?? new Verified.HitEvidence(),
+        EvidenceTotal = entry.EvidenceTotal,
     };
 }

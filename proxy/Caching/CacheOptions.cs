@@ -79,8 +79,40 @@ public sealed record CacheOptions
     /// <summary>Background workers embedding and indexing answers, each taking batches [0 = half the cores, 1 to 4].</summary>
     public int IndexWorkers { get; init; }
 
+    /// <summary>
+    /// δ, the error rate a semantic hit may have [unset = off]: each candidate above the threshold is served only where
+    /// its entry's verified evidence says a hit at its score is wrong at most this often; where that is not known yet the
+    /// request is forwarded and the two answers compared (Verified/, proxy/Caching/README.md). Between 0 and 0.5.
+    /// </summary>
+    public double? MaxErrorRate { get; init; }
+
+    /// <summary>Per-model δ (by configured model name), overriding <see cref="MaxErrorRate"/>.</summary>
+    public Dictionary<string, double> ModelMaxErrorRates { get; init; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Under δ, a candidate whose hit-decision score is below this is never explored (nor served) [0.7].</summary>
+    public double ExploreFloor { get; init; } = 0.7;
+
+    /// <summary>
+    /// Under δ, two long answers (over 20 words) are the same when the embedder's cosine between them reaches this [0.95,
+    /// not yet measured]; shorter ones must be equal after normalisation.
+    /// </summary>
+    public double AnswerSimilarityBar { get; init; } = 0.95;
+
+    /// <summary>Explored answers waiting to be compared with their entry's [256]; past that an exploration is dropped (counted).</summary>
+    public int ExplorationQueueCapacity { get; init; } = 256;
+
     internal IEnumerable<string> Validate()
     {
+        if (MaxErrorRate is { } delta && !Verified.MaxErrorRates.IsValid(delta))
+            yield return $"{Section}:MaxErrorRate: must be above 0 and at most 0.5.";
+        foreach (var (model, rate) in ModelMaxErrorRates)
+        {
+            if (!Verified.MaxErrorRates.IsValid(rate))
+                yield return $"{Section}:ModelMaxErrorRates:{model}: must be above 0 and at most 0.5.";
+        }
+        if (ExploreFloor is < 0 or > 1) yield return $"{Section}:ExploreFloor: must be between 0 and 1.";
+        if (AnswerSimilarityBar is <= 0 or > 1) yield return $"{Section}:AnswerSimilarityBar: must be above 0 and at most 1.";
+        if (ExplorationQueueCapacity is < 1 or > 100_000) yield return $"{Section}:ExplorationQueueCapacity: must be between 1 and 100,000.";
         if (Threshold is < 0 or > 1)
             yield return $"{Section}:Threshold: must be between 0 and 1.";
         foreach (var (model, threshold) in ModelThresholds)

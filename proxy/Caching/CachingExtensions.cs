@@ -12,10 +12,16 @@ internal static class CachingExtensions
         services.AddSingleton<IValidateOptions<CacheOptions>, CacheOptionsValidator>();
         services.AddVectorIndexOptions(configuration);
         services.AddSingleton<CacheMetrics>();
+        services.AddSingleton(_ => new Verified.ErrorBound());
+        services.AddSingleton(_ => new Verified.ExplorationRandom());
+        services.AddSingleton<Verified.BoundMetrics>();
         services.AddSingleton<SemanticCache>();
         ShadowSampler.AddClient(services);
         services.AddSingleton<ShadowSampler>();
         services.AddHostedService<CacheMaintenanceService>();
+        // After the maintenance service: hosted services stop in reverse order, so verification stops before the last commit.
+        services.AddSingleton<Verified.ExplorationVerifier>();
+        services.AddHostedService(s => s.GetRequiredService<Verified.ExplorationVerifier>());
         services.AddHealthChecks().AddCheck<CacheHealthCheck>("cache", tags: ["ready"]);
         return services;
     }

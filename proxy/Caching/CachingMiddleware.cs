@@ -1,5 +1,6 @@
 using System.Globalization;
 using LlmGateway.Caching.Policies;
+using LlmGateway.Caching.Verified;
 using LlmGateway.Capture;
 using LlmGateway.Gateway;
 using Microsoft.Extensions.Options;
@@ -13,12 +14,16 @@ namespace LlmGateway.Caching;
 /// and <c>X-Cache: HIT|MISS|BYPASS</c>.
 /// </summary>
 internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cache, IOptions<CacheOptions> options, GatewayConfigStore config, CacheMetrics metrics,
-    ShadowSampler shadow, TimeProvider time, ILogger<CachingMiddleware> logger)
+    ShadowSampler shadow, TimeProvider time, ILogger<CachingMiddleware> logger, BoundMetrics boundMetrics, ExplorationVerifier verifier,
+    Metrics.MetricLabels labels, Budgets.BudgetsConfigProvider budgets)
 {
     public const string CacheHeader = "x-cache";
 
     /// <summary>Why the cache did not look up (BYPASS, or a MISS without lookup): the refusing rule's reason (<c>Policies/</c>).</summary>
     public const string ReasonHeader = "x-cache-reason";
+
+    /// <summary>The MISS's reason when the error bound forwarded the request to verify a candidate (<c>Verified/</c>).</summary>
+    public const string ExploreReason = "explore";
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -61,9 +66,12 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
         if (policy.AllowLookup)
         {
             var threshold = CacheThresholds.For(settings, teamCache, key.Model, cache.EmbedderId, directives.MinThreshold);
-            lookup = await cache.LookupAsync(key, threshold, settings.LookAlikeGuard, context.RequestAborted);
+            var bound = MaxErrorRates.For(settings, teamCache, key.Model) is { } delta ? new BoundContext(delta, labels.Team(team.Team), labels.Model(key.Model)) : null;
+            lookup = await cache.LookupAsync(key, threshold, settings.LookAlikeGuard, context.RequestAborted, bound);
             if (lookup.Hit is { } hit)
             {
+                if (hit.Bound is { } served)
+                    boundMetrics.BoundHit(served);
                 exchange.SetCacheOutcome(CacheOutcome.Hit(hit));
                 await ServeHitAsync(context, request, hit);
                 if (hit.Tier == "semantic")
@@ -76,7 +84,9 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
         exchange.SetCacheOutcome(CacheOutcome.Miss);
         // On start: a header set now would be lost to the failover step's Response.Clear() before a fallback.
         exchange.HeadersOnStart[CacheHeader] = "MISS";
-        if (policy.Reason is { } skipped)
+        if (lookup.Exploration is not null)
+            exchange.HeadersOnStart[ReasonHeader] = ExploreReason;
+        else if (policy.Reason is { } skipped)
         {
             metrics.Bypassed(skipped);
             exchange.HeadersOnStart[ReasonHeader] = skipped;
@@ -105,6 +115,19 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
             context.Features.Set(original);
         }
         StoreOnce(exchange.Capture?.Completed == true);
+    }
+
+    private void StoreEntry(CacheEntry entry, TeamCacheOptions? teamCache)
+    {
+        if (!cache.Store(entry, teamCache?.MaxEntries))
+            metrics.NotStored("storage_fault");
+    }
+
+    /// <summary>An explored request is a real upstream call (budgets charge it as usual); its cost is also counted as the bound's.</summary>
+    private void ExplorationCost(BoundContext bound, IGatewayExchange exchange, TokenUsage usage)
+    {
+        if (exchange.Attempt?.Target is { } target && budgets.Current.Prices.Find(target) is { } price)
+            boundMetrics.ExplorationCost(bound, (double)price.Cost(usage));
     }
 
     private async Task ServeHitAsync(HttpContext context, GatewayRequest request, CacheHit hit)
@@ -147,7 +170,7 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
             var ttl = directives.Ttl ?? teamCache?.Ttl ?? settings.Ttl;
             var stored = StoredAnswer(answer);
-            var written = cache.Store(new CacheEntry
+            var entry = new CacheEntry
             {
                 ExactKey = key.Exact,
                 PartitionKey = key.Partition,
@@ -161,9 +184,15 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
                 ExpiresUnixMs = now + (long)ttl.TotalMilliseconds,
                 Usage = Budgets.Usage.UsageParser.FromJson(stored) ?? TokenUsage.None,
                 Answer = stored,
-            }, teamCache?.MaxEntries);
-            if (!written)
-                metrics.NotStored("storage_fault");
+            };
+            if (lookup.Exploration is { } exploration)
+            {
+                // Verified first: stored only if it differs from the candidate's (which otherwise already answers it).
+                ExplorationCost(exploration.Bound, exchange, entry.Usage);
+                verifier.Enqueue(exploration, stored, () => StoreEntry(entry, teamCache));
+                return;
+            }
+            StoreEntry(entry, teamCache);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -78,6 +78,7 @@ internal sealed partial class SemanticCache
             _store.Dispose();
             _entries.Clear();
             _scopeCounts.Clear();
+            _pools.Clear(); // rebuilt from the reopened entries' evidence
             Interlocked.Exchange(ref _bytes, 0);
             try
             {

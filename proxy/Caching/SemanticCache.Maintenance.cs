@@ -34,8 +34,9 @@ internal sealed partial class SemanticCache
             var indexed = entry.Vector.Length > 0 && entry.EmbedderId == _embedder.ModelId;
             if (entry.Vector.Length > 0 && !indexed)
                 otherEmbedder++;
-            var meta = CacheEntryMeta.From(entry, value.Length, indexed);
+            var meta = CacheEntryMeta.From(WithStoredEvidence(entry, previous: null), value.Length, indexed);
             _entries[meta.Id] = meta;
+            RestoreEvidence(meta, previous: null);
             _scopeCounts.AddOrUpdate(meta.Scope, 1, (_, n) => n + 1);
             _bytes += meta.Bytes;
         }

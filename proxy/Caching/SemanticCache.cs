@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using LlmGateway.Caching.Verified;
 using LlmGateway.Embeddings;
 using LlmGateway.Gateway;
 using LlmGateway.Storage;
@@ -42,8 +43,12 @@ internal sealed partial class SemanticCache : IDisposable
     private long _committedVersion = -1;
 
     public SemanticCache(IOptions<CacheOptions> options, IOptions<VectorIndexOptions> indexOptions, GatewayConfigStore config, ITextEmbedder embedder,
-        TimeProvider time, ILogger<SemanticCache> logger, CacheMetrics metrics, CacheDeviceHook? hook = null, IEntryStoreProvider? stores = null)
+        TimeProvider time, ILogger<SemanticCache> logger, CacheMetrics metrics, ErrorBound bound, ExplorationRandom random, BoundMetrics boundMetrics,
+        CacheDeviceHook? hook = null, IEntryStoreProvider? stores = null)
     {
+        _bound = bound;
+        _random = random;
+        _boundMetrics = boundMetrics;
         _hook = hook;
         _stores = stores;
         _options = options.Value;
@@ -81,8 +86,12 @@ internal sealed partial class SemanticCache : IDisposable
 
     private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    /// <summary>Exact tier, then semantic tier (when the key allows it).</summary>
-    public async ValueTask<CacheLookup> LookupAsync(CacheKey key, double? threshold, bool guard, CancellationToken cancellationToken)
+    /// <summary>
+    /// Exact tier, then semantic tier (when the key allows it). With <paramref name="bound"/> (δ set for the request), the
+    /// highest-scoring candidate is decided by <see cref="ErrorBound"/> from the verified evidence: served, skipped (a miss),
+    /// or explored (no hit, and the <see cref="Exploration"/> to verify once the fresh answer is in).
+    /// </summary>
+    public async ValueTask<CacheLookup> LookupAsync(CacheKey key, double? threshold, bool guard, CancellationToken cancellationToken, BoundContext? bound = null)
     {
         if (_fault is not null)
             return new CacheLookup(null, null, false);
@@ -99,6 +108,7 @@ internal sealed partial class SemanticCache : IDisposable
         if (await EmbedQueryAsync(key.QueryText!, cancellationToken) is not { } vector)
             return new CacheLookup(null, null, true);
 
+        (CacheEntryMeta Candidate, double Score, double Similarity)? best = null;
         foreach (var match in _index.Search(key.PartitionId, vector, SemanticCandidates, (float)threshold.Value))
         {
             if (!_entries.TryGetValue(match.Id, out var candidate)
@@ -106,6 +116,14 @@ internal sealed partial class SemanticCache : IDisposable
                 || candidate.EmbedderId != _embedder.ModelId
                 || candidate.ExpiresUnixMs <= now)
                 continue;
+            if (bound is not null)
+            {
+                var score = guard && candidate.QueryText is not null ? _hitDecision.Score(key.QueryText!, candidate.QueryText, match.Similarity) : match.Similarity;
+                // Below the floor a verification would be wasted on a candidate that is almost surely another question.
+                if (score >= _options.ExploreFloor && (best is null || score > best.Value.Score))
+                    best = (candidate, score, match.Similarity);
+                continue;
+            }
             if (guard && candidate.QueryText is not null && !_hitDecision.Allows(key.QueryText!, candidate.QueryText, match.Similarity))
             {
                 _metrics.GuardRefused();
@@ -116,7 +134,29 @@ internal sealed partial class SemanticCache : IDisposable
             Touch(candidate, now);
             return new CacheLookup(new CacheHit(entry, "semantic", match.Similarity), vector, false);
         }
+        if (bound is not null && best is { } chosen)
+            return DecideBest(chosen.Candidate, chosen.Score, chosen.Similarity, bound, vector, now);
         return new CacheLookup(null, vector, false);
+    }
+
+    /// <summary>
+    /// One decision per lookup, for the candidate it would serve (the highest score): the estimator weighs its groups by
+    /// lookups, so deciding several candidates of one lookup would skew them.
+    /// </summary>
+    private CacheLookup DecideBest(CacheEntryMeta candidate, double score, double similarity, BoundContext bound, float[] vector, long now)
+    {
+        if (Read(candidate) is not { } entry)
+            return new CacheLookup(null, vector, false);
+        switch (Decide(candidate, score, bound))
+        {
+            case BoundVerdict.Explore:
+                return new CacheLookup(null, vector, false) { Exploration = new Exploration(candidate, entry.Answer, score, bound) };
+            case BoundVerdict.Serve:
+                Touch(candidate, now);
+                return new CacheLookup(new CacheHit(entry, "semantic", similarity) { Bound = bound }, vector, false);
+            default:
+                return new CacheLookup(null, vector, false);
+        }
     }
 
     /// <summary>Embeds a query within <see cref="CacheOptions.EmbeddingTimeout"/>; null (counted, logged) when it cannot be embedded in time.</summary>
@@ -160,7 +200,8 @@ internal sealed partial class SemanticCache : IDisposable
         {
             if (_fault is not null)
                 return false;
-            if (_entries.TryGetValue(entry.Id, out var previous))
+            var previous = _entries.GetValueOrDefault(entry.Id);
+            if (previous is not null)
                 RemoveLocked(previous);
             try
             {
@@ -171,10 +212,11 @@ internal sealed partial class SemanticCache : IDisposable
                 NoteFault(ex);
                 return false;
             }
-            meta = CacheEntryMeta.From(entry, bytes.Length, inIndex: false);
+            meta = CacheEntryMeta.From(WithStoredEvidence(entry, previous), bytes.Length, inIndex: false);
             if (entry.QueryText is { Length: > 0 })
                 meta.IndexState = CacheIndexState.Pending;
             AddLocked(meta);
+            RestoreEvidence(meta, previous);
             EvictLocked(entry.Scope, scopeQuota);
         }
         if (meta.IndexState == CacheIndexState.Pending)

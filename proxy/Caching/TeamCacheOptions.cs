@@ -11,6 +11,9 @@ public sealed record TeamCacheOptions
 
     public TimeSpan? Ttl { get; init; }
 
+    /// <summary>The team's δ (overrides the global and per-model <c>MaxErrorRate</c>; see <see cref="CacheOptions.MaxErrorRate"/>).</summary>
+    public double? MaxErrorRate { get; init; }
+
     /// <summary>A named scope shared with the other teams that name it; by default a team's entries are its own.</summary>
     public string? Scope { get; init; }
 
@@ -30,5 +33,6 @@ public sealed record TeamCacheOptions
         if (Threshold is < 0 or > 1) yield return $"{section}:Threshold: must be between 0 and 1.";
         if (Ttl <= TimeSpan.Zero) yield return $"{section}:Ttl: must be positive.";
         if (MaxEntries <= 0) yield return $"{section}:MaxEntries: must be positive.";
+        if (MaxErrorRate is { } delta && !Verified.MaxErrorRates.IsValid(delta)) yield return $"{section}:MaxErrorRate: must be above 0 and at most 0.5.";
     }
 }

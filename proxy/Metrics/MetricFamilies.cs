@@ -45,4 +45,11 @@ internal static class MetricFamilies
     public const string CacheBypasses = "llm_gateway_cache_bypasses_total";
     public const string EmbeddingDuration = "llm_gateway_embedding_duration_seconds";
     public const string CacheSimilarity = "llm_gateway_cache_similarity";
+
+    // Recorded by the verified cache (Caching/Verified, Gateway:Cache:MaxErrorRate).
+    public const string CacheBoundVerdicts = "llm_gateway_cache_bound_verdicts_total";
+    public const string CacheBoundHits = "llm_gateway_cache_bound_hits_total";
+    public const string CacheExplorations = "llm_gateway_cache_explorations_total";
+    public const string CacheExplorationCostUsd = "llm_gateway_cache_exploration_cost_usd_total";
+    public const string CacheEstimatedErrorRate = "llm_gateway_cache_estimated_error_rate";
 }

@@ -49,6 +49,11 @@ public sealed class PrometheusNamingTests
         { "llm_gateway.cache.bypasses", "{request}", Kind.Counter, MetricFamilies.CacheBypasses },
         { "llm_gateway.embedding.duration", "s", Kind.Histogram, MetricFamilies.EmbeddingDuration },
         { "llm_gateway.cache.similarity", null, Kind.Histogram, MetricFamilies.CacheSimilarity },
+        { "llm_gateway.cache.bound_verdicts", "{candidate}", Kind.Counter, MetricFamilies.CacheBoundVerdicts },
+        { "llm_gateway.cache.bound_hits", "{request}", Kind.Counter, MetricFamilies.CacheBoundHits },
+        { "llm_gateway.cache.explorations", "{request}", Kind.Counter, MetricFamilies.CacheExplorations },
+        { "llm_gateway.cache.exploration_cost", "usd", Kind.Counter, MetricFamilies.CacheExplorationCostUsd },
+        { "llm_gateway.cache.estimated_error_rate", null, Kind.Gauge, MetricFamilies.CacheEstimatedErrorRate },
         // A unit already in the name is not repeated, nor is _total.
         { "llm_gateway.budget.remaining_usd", "usd", Kind.Gauge, "llm_gateway_budget_remaining_usd" },
         { "llm_gateway.rejections_total", "{request}", Kind.Counter, "llm_gateway_rejections_total" },

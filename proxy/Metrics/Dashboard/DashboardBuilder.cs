@@ -73,7 +73,26 @@ internal static class DashboardBuilder
                 .GroupBy(e => (Provider: e.Label("provider"), Reason: e.Label("reason")))
                 .Select(g => new DashboardModel.UpstreamErrorRow(g.Key.Provider, g.Key.Reason, (long)g.Sum(e => e.Value)))
                 .OrderByDescending(e => e.Count).ToList(),
+            Bound = Bound(s),
         };
+    }
+
+    private static List<DashboardModel.BoundRow> Bound(MetricsSnapshot s)
+    {
+        var verdicts = s.Values(MetricFamilies.CacheBoundVerdicts);
+        var explorations = s.Values(MetricFamilies.CacheExplorations);
+        var cost = s.Values(MetricFamilies.CacheExplorationCostUsd);
+        var rates = s.Values(MetricFamilies.CacheEstimatedErrorRate);
+        static bool Of(MetricsSnapshot.Sample sample, (string Team, string Model) key) => sample.Label("team") == key.Team && sample.Label("model") == key.Model;
+        long Count(IReadOnlyList<MetricsSnapshot.Sample> samples, (string, string) key, string label, string value) =>
+            (long)samples.Where(v => Of(v, key) && v.Label(label) == value).Sum(v => v.Value);
+        return verdicts.Concat(rates).Select(v => (Team: v.Label("team"), Model: v.Label("model"))).Distinct().Order()
+            .Select(key => new DashboardModel.BoundRow(key.Team, key.Model,
+                Count(verdicts, key, "verdict", "serve"), Count(verdicts, key, "verdict", "explore"), Count(verdicts, key, "verdict", "skip"),
+                Count(explorations, key, "outcome", "same"), Count(explorations, key, "outcome", "different"),
+                cost.Where(c => Of(c, key)).Sum(c => c.Value),
+                rates.FirstOrDefault(r => Of(r, key))?.Value ?? double.NaN))
+            .ToList();
     }
 
     private static List<DashboardModel.BudgetRow> Budgets(MetricsSnapshot s, string team)

@@ -51,4 +51,10 @@ internal sealed record DashboardModel
     }
 
     public sealed record UpstreamErrorRow(string Provider, string Reason, long Count);
+
+    /// <summary>The verified cache (Gateway:Cache:MaxErrorRate) for one team and model; empty when no lookup ran under a bound.</summary>
+    public IReadOnlyList<BoundRow> Bound { get; init; } = [];
+
+    /// <summary>Candidates served, explored and skipped under the bound; explorations found the same or different; their cost; the estimated error rate (NaN: none).</summary>
+    public sealed record BoundRow(string Team, string Model, long Served, long Explored, long Skipped, long Same, long Different, double ExplorationCostUsd, double EstimatedErrorRate);
 }

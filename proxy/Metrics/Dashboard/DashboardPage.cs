@@ -115,6 +115,20 @@ internal static class DashboardPage
         html.Append("</table><p class=\"muted\">Percentiles are estimated from histogram buckets, as Prometheus' histogram_quantile does; p95 above the SLO (")
             .Append(Seconds(m.LatencySloSeconds)).Append(") is red.</p>");
 
+        if (m.Bound.Count > 0)
+        {
+            html.Append("<h2>Verified cache (MaxErrorRate)</h2><table id=\"verified-cache\"><tr><th>team</th><th>model</th><th>served</th><th>explored</th><th>skipped</th>")
+                .Append("<th>verified same</th><th>verified different</th><th>exploration cost</th><th>estimated error rate</th></tr>");
+            foreach (var row in m.Bound)
+            {
+                html.Append("<tr><td>").Append(E(row.Team)).Append("</td><td>").Append(E(row.Model)).Append("</td><td>").Append(row.Served.ToString("N0", Invariant))
+                    .Append("</td><td>").Append(row.Explored.ToString("N0", Invariant)).Append("</td><td>").Append(row.Skipped.ToString("N0", Invariant))
+                    .Append("</td><td>").Append(row.Same.ToString("N0", Invariant)).Append("</td><td>").Append(row.Different.ToString("N0", Invariant))
+                    .Append("</td><td>").Append(Usd(row.ExplorationCostUsd)).Append("</td><td>").Append(Percent(row.EstimatedErrorRate)).Append("</td></tr>");
+            }
+            html.Append("</table><p class=\"muted\">Semantic candidates decided by the error bound; each exploration is one upstream call, compared in the background.</p>");
+        }
+
         html.Append("<h2>Upstream errors</h2>");
         if (m.UpstreamErrors.Count == 0)
             html.Append("<p class=\"muted\" id=\"no-errors\">None.</p>");

@@ -78,7 +78,7 @@ internal sealed class PostgresCacheFollower(
         if (stores.Current is not { } store || _cache is not { } cache || cache.Fault is not null)
             return 0;
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("SELECT seq, key, value FROM cache_entries WHERE seq > $1 ORDER BY seq", connection);
+        await using var command = new NpgsqlCommand("SELECT seq, key, value, evidence, evidence_total FROM cache_entries WHERE seq > $1 ORDER BY seq", connection);
         command.Parameters.Add(new NpgsqlParameter { Value = store.LastSeq });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var applied = 0;
@@ -87,13 +87,18 @@ internal sealed class PostgresCacheFollower(
             var seq = reader.GetInt64(0);
             var key = reader.GetFieldValue<byte[]>(1);
             var value = reader.IsDBNull(2) ? null : reader.GetFieldValue<byte[]>(2);
-            if (!store.ExpectRemote(key, value, seq))
-                continue;
-            if (value is null)
-                cache.Purge(m => m.ExactKey.AsSpan().SequenceEqual(key));
-            else
-                cache.Store(CacheEntry.Deserialize(value), scopeQuota: null);
-            applied++;
+            var (log, total) = (reader.GetFieldValue<byte[]>(3), reader.GetInt64(4));
+            if (store.ExpectRemote(key, value, seq))
+            {
+                if (value is null)
+                    cache.Purge(m => m.ExactKey.AsSpan().SequenceEqual(key));
+                else
+                    cache.Store(CacheEntry.Deserialize(value), scopeQuota: null);
+                applied++;
+            }
+            // The verified cache's evidence changes alone (cache_append_evidence) as well as with a new answer (reset).
+            if (value is not null && store.ExpectRemoteLog(key, log, total))
+                cache.ApplyRemoteEvidence(key, log, total);
         }
         return applied;
     }

@@ -10,8 +10,10 @@ namespace LlmGateway.Storage.Postgres;
 /// in through <see cref="PostgresCacheFollower"/>, which marks them here (<see cref="ExpectRemote"/>) before handing them
 /// to the cache, so the cache's own write of a change it received is not sent back to the table.
 /// </summary>
-internal sealed class PostgresEntryStore : IEntryStore
+internal sealed class PostgresEntryStore : IEntryStore, IAppendLogStore
 {
+    // Each entry's evidence log (cache_append_evidence) as this copy last saw it, with the records ever appended.
+    private readonly ConcurrentDictionary<string, (byte[] Log, long Total)> _logs = new(StringComparer.Ordinal);
     private readonly NpgsqlDataSource _dataSource;
     private readonly ConcurrentDictionary<string, byte[]> _entries = new(StringComparer.Ordinal);
     // Changes received from the table that the cache has not applied yet: the value, or null for a deletion.
@@ -31,11 +33,16 @@ internal sealed class PostgresEntryStore : IEntryStore
         using var transaction = connection.BeginTransaction(System.Data.IsolationLevel.RepeatableRead);
         using (var last = new NpgsqlCommand("SELECT coalesce(max(seq), 0) FROM cache_entries", connection, transaction))
             store._lastSeq = (long)last.ExecuteScalar()!;
-        using (var all = new NpgsqlCommand("SELECT key, value FROM cache_entries WHERE value IS NOT NULL", connection, transaction))
+        using (var all = new NpgsqlCommand("SELECT key, value, evidence, evidence_total FROM cache_entries WHERE value IS NOT NULL", connection, transaction))
         using (var reader = all.ExecuteReader())
         {
             while (reader.Read())
-                store._entries[Convert.ToHexString(reader.GetFieldValue<byte[]>(0))] = reader.GetFieldValue<byte[]>(1);
+            {
+                var hex = Convert.ToHexString(reader.GetFieldValue<byte[]>(0));
+                store._entries[hex] = reader.GetFieldValue<byte[]>(1);
+                if (reader.GetInt64(3) > 0)
+                    store._logs[hex] = (reader.GetFieldValue<byte[]>(2), reader.GetInt64(3));
+            }
         }
         transaction.Commit();
         return store;
@@ -55,7 +62,46 @@ internal sealed class PostgresEntryStore : IEntryStore
         // A rewrite of an entry this copy holds (e.g. its vector added) must not undo a deletion another replica made
         // meanwhile: it changes the table only where the entry still is; the deletion then reaches this copy as usual.
         Put(key.ToArray(), bytes, rewrite: exists);
+        if (!exists)
+            _logs.TryRemove(hex, out _); // a new answer starts with no evidence (cache_put clears the table's)
         _entries[hex] = bytes;
+    }
+
+    public long? Append(ReadOnlySpan<byte> key, ReadOnlySpan<byte> record, int keepBytes)
+    {
+        using var connection = _dataSource.OpenConnection();
+        using var command = new NpgsqlCommand("SELECT evidence, evidence_total FROM cache_append_evidence($1, $2, $3)", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = key.ToArray(), NpgsqlDbType = NpgsqlDbType.Bytea });
+        command.Parameters.Add(new NpgsqlParameter { Value = record.ToArray(), NpgsqlDbType = NpgsqlDbType.Bytea });
+        command.Parameters.Add(new NpgsqlParameter { Value = keepBytes, NpgsqlDbType = NpgsqlDbType.Integer });
+        using var reader = command.ExecuteReader();
+        if (!reader.Read())
+            return null;
+        var log = reader.GetFieldValue<byte[]>(0);
+        var total = reader.GetInt64(1);
+        ExpectRemoteLog(key.ToArray(), log, total);
+        return total;
+    }
+
+    public (byte[] Log, long Total) ReadLog(ReadOnlySpan<byte> key) => _logs.TryGetValue(Convert.ToHexString(key), out var log) ? log : ([], 0);
+
+    /// <summary>Notes a log read from the table; true when it is newer than this copy's (the cache then adds what it lacks).</summary>
+    public bool ExpectRemoteLog(byte[] key, byte[] log, long total)
+    {
+        var hex = Convert.ToHexString(key);
+        while (true)
+        {
+            if (!_logs.TryGetValue(hex, out var current))
+            {
+                if (total == 0 || _logs.TryAdd(hex, (log, total)))
+                    return total > 0;
+                continue;
+            }
+            if (total == current.Total)
+                return false;
+            if (_logs.TryUpdate(hex, (log, total), current))
+                return true;
+        }
     }
 
     public byte[]? Read(ReadOnlySpan<byte> key) => _entries.TryGetValue(Convert.ToHexString(key), out var value) ? value : null;
@@ -72,6 +118,7 @@ internal sealed class PostgresEntryStore : IEntryStore
         }
         if (!_entries.TryRemove(hex, out _))
             return;
+        _logs.TryRemove(hex, out _);
         Put(key.ToArray(), null, rewrite: false);
     }
 

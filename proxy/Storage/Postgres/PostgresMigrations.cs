@@ -121,6 +121,42 @@ internal static class PostgresMigrations
                 RETURN s;
             END $$;
             """),
+        (4, "cache evidence appended atomically", """
+            -- The verified cache's evidence (issue 18): small fixed-size records the gateway appends for an entry, opaque here.
+            -- Appending is one statement under the writers' lock, so replicas recording on one entry at once lose nothing;
+            -- a new answer for the key (cache_put) starts with none.
+            ALTER TABLE cache_entries ADD COLUMN evidence bytea NOT NULL DEFAULT ''::bytea;
+            ALTER TABLE cache_entries ADD COLUMN evidence_total bigint NOT NULL DEFAULT 0;
+            COMMENT ON COLUMN cache_entries.evidence IS 'Verified-cache observations of the entry''s answer (newest kept), appended by cache_append_evidence.';
+            COMMENT ON COLUMN cache_entries.evidence_total IS 'Observations ever appended to evidence (a replica adds those it has not seen).';
+
+            CREATE FUNCTION cache_append_evidence(k bytea, o bytea, keep int) RETURNS TABLE (seq bigint, evidence bytea, evidence_total bigint)
+            LANGUAGE plpgsql AS $$
+            DECLARE s bigint;
+            BEGIN
+                PERFORM pg_advisory_xact_lock(5071455);
+                IF NOT EXISTS (SELECT 1 FROM cache_entries c WHERE c.key = k AND c.value IS NOT NULL) THEN
+                    RETURN;
+                END IF;
+                s := nextval('cache_entries_seq');
+                RETURN QUERY UPDATE cache_entries c
+                    SET evidence = CASE WHEN length(c.evidence || o) > keep THEN substring(c.evidence || o FROM length(c.evidence || o) - keep + 1) ELSE c.evidence || o END,
+                        evidence_total = c.evidence_total + 1, seq = s, updated_at = now()
+                    WHERE c.key = k RETURNING c.seq, c.evidence, c.evidence_total;
+                PERFORM pg_notify('llmgw_cache', s::text);
+            END $$;
+
+            CREATE OR REPLACE FUNCTION cache_put(k bytea, v bytea) RETURNS bigint LANGUAGE plpgsql AS $$
+            DECLARE s bigint;
+            BEGIN
+                PERFORM pg_advisory_xact_lock(5071455);
+                s := nextval('cache_entries_seq');
+                INSERT INTO cache_entries AS c (key, value, seq) VALUES (k, v, s)
+                    ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, seq = EXCLUDED.seq, updated_at = now(), evidence = ''::bytea, evidence_total = 0;
+                PERFORM pg_notify('llmgw_cache', s::text);
+                RETURN s;
+            END $$;
+            """),
     ];
 
     /// <summary>Applies what is missing; returns the schema version and how many migrations this call applied.</summary>

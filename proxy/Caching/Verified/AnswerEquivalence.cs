@@ -1,0 +1,79 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using LlmGateway.Embeddings;
+
+namespace LlmGateway.Caching.Verified;
+
+/// <summary>
+/// Whether an explored lookup's fresh answer is "the same" as the cached one, in layers: equal after normalisation
+/// (case, spacing, punctuation) is the same; short answers (at most <see cref="ShortWords"/> words: a number, a name,
+/// a yes/no) must be equal, since a cosine cannot tell "42" from "24"; longer ones are the same when the embedder's
+/// cosine between them reaches <see cref="CacheOptions.AnswerSimilarityBar"/> (default 0.95, not yet measured).
+/// </summary>
+internal sealed class AnswerEquivalence(ITextEmbedder embedder, double similarityBar)
+{
+    public const int ShortWords = 20;
+
+    /// <summary>Null when the answers could not be compared (no text, or the embedder failed): nothing is recorded.</summary>
+    public async Task<bool?> SameAsync(byte[] cachedAnswer, byte[] freshAnswer, CancellationToken cancellationToken)
+    {
+        if (Text(cachedAnswer) is not { } cached || Text(freshAnswer) is not { } fresh)
+            return null;
+        var a = Normalise(cached);
+        var b = Normalise(fresh);
+        if (a == b)
+            return true;
+        if (Words(a) <= ShortWords || Words(b) <= ShortWords)
+            return false;
+        try
+        {
+            var x = await embedder.EmbedAsync(cached, cancellationToken);
+            var y = await embedder.EmbedAsync(fresh, cancellationToken);
+            return System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(x, y) >= similarityBar;
+        }
+        catch (Exception ex) when (ex is TimeoutException or ArgumentException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The answer's text (chat, completions or responses shape); null when it has none (e.g. only tool calls).</summary>
+    internal static string? Text(byte[] answer)
+    {
+        JsonObject? json;
+        try
+        {
+            json = JsonNode.Parse(answer) as JsonObject;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+        var text = json?["choices"]?[0]?["message"]?["content"] as JsonValue
+            ?? json?["choices"]?[0]?["text"] as JsonValue
+            ?? json?["output"]?[0]?["content"]?[0]?["text"] as JsonValue;
+        return text?.TryGetValue<string>(out var value) == true ? value : null;
+    }
+
+    /// <summary>Lower case, letters and digits only, single spaces.</summary>
+    internal static string Normalise(string text)
+    {
+        var builder = new StringBuilder(text.Length);
+        var space = false;
+        foreach (var c in text.Normalize(NormalizationForm.FormKC))
+        {
+            if (char.IsLetterOrDigit(c))
+            {
+                if (space && builder.Length > 0)
+                    builder.Append(' ');
+                builder.Append(char.ToLowerInvariant(c));
+                space = false;
+            }
+            else if (char.IsWhiteSpace(c))
+                space = true;
+        }
+        return builder.ToString();
+    }
+
+    private static int Words(string normalised) => normalised.Length == 0 ? 0 : normalised.Count(c => c == ' ') + 1;
+}
