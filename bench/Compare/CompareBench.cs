@@ -26,17 +26,18 @@ internal static class CompareBench
         var baseline = new Option<string?>("--baseline-exe") { Description = "Another build of LlmGateway (e.g. an older commit's) to run as extra pass-through and miss rows." };
         var warmup = BenchArgs.With("--warmup", 10, "Warm-up seconds per gateway row before the rounds (the .NET tiered JIT and V8 need it; nginx rows get 1 s).");
         var output = BenchArgs.With("--output", "bench/results", "Folder for compare-<time>.json and .md.");
+        var peer = BenchArgs.With("--portkey", true, "Include the Portkey rows (if installed); false for shorter before/after runs.");
         var prefill = BenchArgs.With("--prefill", 0, "Unique misses sent to the cached gateway before the warm-up, so the miss row runs against a cache (and vector index) of that size.");
         var command = new Command("compare", "Gateway (pass-through, miss, exact hit, semantic hit) vs nginx vs Portkey, wrk, CPU per request.")
         {
-            rounds, seconds, connections, fresh, stream, baseline, warmup, output, prefill,
+            rounds, seconds, connections, fresh, stream, baseline, warmup, output, prefill, peer,
         };
         command.SetAction(p => RunAsync(p.GetValue(rounds), p.GetValue(seconds), p.GetValue(connections), p.GetValue(fresh), p.GetValue(stream), p.GetValue(baseline), p.GetValue(warmup), p.GetValue(output)!,
-            p.GetValue(prefill)));
+            p.GetValue(prefill), p.GetValue(peer)));
         return command;
     }
 
-    private static async Task<int> RunAsync(int rounds, int seconds, int connections, bool fresh, bool stream, string? baselineExe, int warmup, string output, int prefill)
+    private static async Task<int> RunAsync(int rounds, int seconds, int connections, bool fresh, bool stream, string? baselineExe, int warmup, string output, int prefill, bool peer)
     {
         if (rounds is < 1 or > 20 || seconds is < 1 or > 120 || connections is < 1 or > 1024 || warmup is < 1 or > 120 || prefill is < 0 or > 10_000_000)
         {
@@ -50,7 +51,7 @@ internal static class CompareBench
             Console.Error.WriteLine("compare: needs nginx and wrk; run scripts/setup-bench.sh");
             return 1;
         }
-        var portkeyScript = PortkeyPeer.Script();
+        var portkeyScript = peer ? PortkeyPeer.Script() : null;
         if (portkeyScript is null)
             Console.WriteLine("(Portkey not installed: run scripts/setup-bench.sh to compare with it)");
 
@@ -76,6 +77,12 @@ internal static class CompareBench
             // The baseline build's miss path beside this build's, in the same rounds (before/after figures in one run).
             var miss = systems.First(s => s.Unique);
             systems.Insert(systems.IndexOf(miss) + 1, miss with { Name = "gateway miss (unique questions, baseline build)", Url = $"http://127.0.0.1:{baseCachedPort}/v1/chat/completions", ProcessId = () => baselineCached.Id });
+            var exact = systems.First(s => s.Name == "gateway exact hit");
+            systems.Insert(systems.IndexOf(exact) + 1, exact with { Name = "gateway exact hit (baseline build)", Url = $"http://127.0.0.1:{baseCachedPort}/v1/chat/completions", ProcessId = () => baselineCached.Id });
+        }
+        if (baseline is not null && systems.FirstOrDefault(s => s.Name == "gateway pass-through, new connection") is { } freshRow)
+        {
+            systems.Insert(systems.IndexOf(freshRow) + 1, freshRow with { Name = "gateway pass-through, new connection (baseline build)", Url = $"http://127.0.0.1:{basePort}/v1/chat/completions", ProcessId = () => baseline.Id });
         }
         await CheckAsync(systems, cachedPort);
         if (prefill > 0)
@@ -213,7 +220,7 @@ internal static class CompareBench
         foreach (var system in systems)
         {
             using var response = await Send(system);
-            if (system.Url.Contains($":{cachedPort}/", StringComparison.Ordinal) && !system.Unique)
+            if ((system.Url.Contains($":{cachedPort}/", StringComparison.Ordinal) || system.Name.Contains("hit (baseline", StringComparison.Ordinal)) && !system.Unique)
             {
                 using var again = await Send(system); // the exact row's first request stores the answer
                 var tier = again.Headers.TryGetValues("x-cache-tier", out var t) ? t.First() : "-";
