@@ -16,6 +16,6 @@ internal sealed record GatewayState(
     RoutingTable Routing,
     TeamDirectory Teams,
     BudgetsSettings Budgets,
-    TeamCacheSettings Cache,
-    TeamGuardSettings Guard,
+    TeamSettings<Caching.TeamCacheOptions> Cache,
+    TeamSettings<Guard.TeamGuardOptions> Guard,
     long Generation);

@@ -13,7 +13,7 @@ internal sealed class GuardPolicies
     private readonly ConditionalWeakTable<TeamGuardOptions, Compiled> _compiled = new();
 
     /// <returns>Null when the team has no guard or every category is off for this model.</returns>
-    /// <param name="options">The team's <c>Guard</c> section (<see cref="TeamGuardSettings.For"/>); null when it has none.</param>
+    /// <param name="options">The team's <c>Guard</c> section (<see cref="TeamGuardSettings"/>); null when it has none.</param>
     public GuardPolicy? For(TeamGuardOptions? options, ModelRoute? model)
     {
         if (options is null)
