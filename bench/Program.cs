@@ -28,6 +28,7 @@ var root = new RootCommand("LlmGateway benchmarks: dotnet run -c Release --proje
     CacheQualityBench.Command(),
     CacheVerifierBench.Command(),
     CacheBoundBench.Command(),
+    AnswerEquivalenceBench.Command(),
     MetricsBench.Command(),
     GuardBench.Command(),
     StorageBench.Command(),

@@ -215,6 +215,9 @@ internal static class CacheVerifierBench
             var root = Embeddings.BenchModelFolder.FindRepositoryRoot() ?? throw new InvalidOperationException("run from the repository");
             var name = model.Length == 0 ? "hashing" : Path.GetFileName(model.TrimEnd('/'));
             var path = Path.Combine(root, "proxy", "Caching", "HitDecisions", $"{name}.json");
+            // The answer-similarity bar (bench -- answer-equivalence) shares the file: keep it when the embedder is the same.
+            if (File.Exists(path) && HitDecisionData.Parse(await File.ReadAllTextAsync(path)) is { } old && old.EmbedderId == decision.EmbedderId)
+                json = (decision with { AnswerSimilarityBar = old.AnswerSimilarityBar, AnswerSimilarityCommand = old.AnswerSimilarityCommand, AnswerSimilarity = old.AnswerSimilarity }).ToJson() + "\n";
             await File.WriteAllTextAsync(path, json);
             Console.WriteLine($"wrote {path}");
         }

@@ -48,5 +48,27 @@ internal static class QualityData
             .Select(p => new LabelledPair(p.A, p.B, p.Score >= 4.5))
             .ToList();
 
+    /// <summary>MRPC (the train file; its test file is held out of ../shared/data): news-sentence pairs, quality 1 = paraphrase.</summary>
+    public static List<LabelledPair> Mrpc(string folder) =>
+        File.ReadLines(Path.Combine(folder, "mrpc", "msr_paraphrase_train.txt")).Skip(1) // a header (after a BOM)
+            .Select(l => l.Split('\t'))
+            .Where(p => p.Length >= 5)
+            .Select(p => new LabelledPair(p[3], p[4], p[0].Trim() == "1"))
+            .ToList();
+
+    /// <summary>
+    /// STS-B train and dev (tab-separated, no quote handling): similarity ≥ <paramref name="same"/> means the same,
+    /// ≤ <paramref name="different"/> not; pairs in between are left out.
+    /// </summary>
+    public static List<LabelledPair> Stsb(string folder, double same = 4.0, double different = 3.0) =>
+        new[] { "sts-train.tsv", "sts-dev.tsv" }
+            .SelectMany(f => File.ReadLines(Path.Combine(folder, "stsb", f)))
+            .Select(l => l.Split('\t'))
+            .Where(p => p.Length >= 7)
+            .Select(p => (A: p[5], B: p[6], Score: double.Parse(p[4], CultureInfo.InvariantCulture)))
+            .Where(p => p.Score >= same || p.Score <= different)
+            .Select(p => new LabelledPair(p.A, p.B, p.Score >= same))
+            .ToList();
+
     public static string Format(double value) => value.ToString("0.000", CultureInfo.InvariantCulture);
 }

@@ -93,10 +93,11 @@ public sealed record CacheOptions
     public double ExploreFloor { get; init; } = 0.7;
 
     /// <summary>
-    /// Under δ, two long answers (over 20 words) are the same when the embedder's cosine between them reaches this [0.95,
-    /// not yet measured]; shorter ones must be equal after normalisation.
+    /// Under δ, two long answers (over 20 words) are the same when the embedder's cosine between them reaches this;
+    /// shorter ones must be equal after normalisation. [unset: the bar measured for the configured embedder's exact id
+    /// (Caching/HitDecisions, <c>bench -- answer-equivalence</c>); none measured: equal answers only.]
     /// </summary>
-    public double AnswerSimilarityBar { get; init; } = 0.95;
+    public double? AnswerSimilarityBar { get; init; }
 
     /// <summary>Explored answers waiting to be compared with their entry's [256]; past that an exploration is dropped (counted).</summary>
     public int ExplorationQueueCapacity { get; init; } = 256;

@@ -27,6 +27,18 @@ internal sealed record HitDecisionData
     /// </summary>
     public bool MeetsGoals { get; init; }
 
+    /// <summary>
+    /// The verified cache's answer-similarity bar for this embedder (<c>bench -- answer-equivalence --write</c>): two long
+    /// answers are the same when their cosine reaches it. Null: not measured, or no bar reached the precision asked, and
+    /// then only answers equal after normalisation are the same. Files written before it existed read as null.
+    /// </summary>
+    public double? AnswerSimilarityBar { get; init; }
+
+    /// <summary>The command that measured <see cref="AnswerSimilarityBar"/> and its figures, for people (not read by the gateway).</summary>
+    public string? AnswerSimilarityCommand { get; init; }
+
+    public Dictionary<string, string>? AnswerSimilarity { get; init; }
+
     /// <summary>The command that measured it and its dev and held-out figures, for people (not read by the gateway).</summary>
     public string? Command { get; init; }
 

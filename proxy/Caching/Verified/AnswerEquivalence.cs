@@ -5,37 +5,57 @@ using LlmGateway.Embeddings;
 namespace LlmGateway.Caching.Verified;
 
 /// <summary>
-/// Whether an explored lookup's fresh answer is "the same" as the cached one, in layers: equal after normalisation
-/// (case, spacing, punctuation) is the same; short answers (at most <see cref="ShortWords"/> words: a number, a name,
-/// a yes/no) must be equal, since a cosine cannot tell "42" from "24"; longer ones are the same when the embedder's
-/// cosine between them reaches <see cref="CacheOptions.AnswerSimilarityBar"/> (default 0.95, not yet measured).
+/// Whether an explored lookup's fresh answer is "the same" as the cached one, in layers (<see cref="Layer"/>): equal
+/// after normalisation (case, spacing, punctuation) is the same; short answers (at most <see cref="ShortWords"/> words:
+/// a number, a name, a yes/no) must be equal, since a cosine cannot tell "42" from "24"; longer ones are the same when
+/// the embedder's cosine between them reaches the bar (<see cref="AnswerSimilarityBar"/>: configured, or measured for
+/// this embedder by <c>bench -- answer-equivalence</c>). With no bar, only equal answers are the same.
 /// </summary>
-internal sealed class AnswerEquivalence(ITextEmbedder embedder, double similarityBar)
+internal sealed class AnswerEquivalence(ITextEmbedder embedder, double? similarityBar)
 {
     public const int ShortWords = 20;
+
+    /// <summary>Which layer decides a pair: the bench counts these to measure the very rule the gateway runs.</summary>
+    public enum Decider { Equal, Short, Cosine }
 
     /// <summary>Null when the answers could not be compared (no text, or the embedder failed): nothing is recorded.</summary>
     public async Task<bool?> SameAsync(byte[] cachedAnswer, byte[] freshAnswer, CancellationToken cancellationToken)
     {
         if (Text(cachedAnswer) is not { } cached || Text(freshAnswer) is not { } fresh)
             return null;
-        var a = Normalise(cached);
-        var b = Normalise(fresh);
-        if (a == b)
-            return true;
-        if (Words(a) <= ShortWords || Words(b) <= ShortWords)
-            return false;
+        switch (Layer(cached, fresh))
+        {
+            case Decider.Equal:
+                return true;
+            case Decider.Short:
+                return false;
+        }
+        if (similarityBar is null)
+            return false; // no bar measured for this embedder: a cosine never makes two different texts the same
         try
         {
             var x = await embedder.EmbedAsync(cached, cancellationToken);
             var y = await embedder.EmbedAsync(fresh, cancellationToken);
-            return System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(x, y) >= similarityBar;
+            return SameByCosine(System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(x, y), similarityBar);
         }
         catch (Exception ex) when (ex is TimeoutException or ArgumentException or InvalidOperationException)
         {
             return null;
         }
     }
+
+    /// <summary>The layer that decides two answer texts: <see cref="Decider.Cosine"/> only when both are long and not equal.</summary>
+    internal static Decider Layer(string cached, string fresh)
+    {
+        var a = Normalise(cached);
+        var b = Normalise(fresh);
+        if (a == b)
+            return Decider.Equal;
+        return Words(a) <= ShortWords || Words(b) <= ShortWords ? Decider.Short : Decider.Cosine;
+    }
+
+    /// <summary>The cosine layer: the same at or above the bar; never without one.</summary>
+    internal static bool SameByCosine(float cosine, double? bar) => bar is { } b && cosine >= b;
 
     /// <summary>The answer's text (chat, completions or responses shape); null when it has none (e.g. only tool calls).</summary>
     internal static string? Text(byte[] answer)
@@ -75,5 +95,6 @@ internal sealed class AnswerEquivalence(ITextEmbedder embedder, double similarit
         return builder.ToString();
     }
 
-    private static int Words(string normalised) => normalised.Length == 0 ? 0 : normalised.Count(c => c == ' ') + 1;
+    /// <summary>Words of a text after normalisation (the short-answer rule counts these).</summary>
+    internal static int Words(string normalised) => normalised.Length == 0 ? 0 : normalised.Count(c => c == ' ') + 1;
 }

@@ -27,7 +27,9 @@ internal sealed partial class ExplorationVerifier : BackgroundService
         _cache = cache;
         _metrics = metrics;
         _logger = logger;
-        _equivalence = new AnswerEquivalence(embedder, options.Value.AnswerSimilarityBar);
+        var bar = AnswerSimilarityBar.Resolve(options.Value.AnswerSimilarityBar, embedder.ModelId, HitDecisions.All);
+        AnswerBarChosen(logger, bar.Bar?.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture) ?? "none", bar.Source);
+        _equivalence = new AnswerEquivalence(embedder, bar.Bar);
         _queue = Channel.CreateBounded<Job>(new BoundedChannelOptions(options.Value.ExplorationQueueCapacity)
         {
             FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true,
@@ -98,6 +100,9 @@ internal sealed partial class ExplorationVerifier : BackgroundService
     }
 
     private sealed record Job(Exploration Exploration, byte[] FreshAnswer, Action StoreFresh);
+
+    [LoggerMessage(11550, LogLevel.Information, "Verified cache: answer-similarity bar {Bar} for answers over 20 words ({Source})", EventName = "AnswerSimilarityBarChosen")]
+    private static partial void AnswerBarChosen(ILogger logger, string bar, string source);
 
     [LoggerMessage(11100, LogLevel.Warning, "Verifying an explored cache lookup failed; nothing was recorded", EventName = "ExplorationVerificationFailed")]
     private static partial void VerificationFailed(ILogger logger, Exception exception);
