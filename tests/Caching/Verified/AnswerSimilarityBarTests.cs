@@ -1,6 +1,7 @@
 using LlmGateway.Caching;
 using LlmGateway.Caching.Verified;
 using LlmGateway.Embeddings;
+using LlmGateway.Tests.Infrastructure;
 
 namespace LlmGateway.Tests.Caching.Verified;
 
@@ -110,5 +111,20 @@ public sealed class AnswerSimilarityBarTests
         var errors = new CacheOptions { AnswerSimilarityBar = value }.Validate().Where(e => e.StartsWith("Gateway:Cache:AnswerSimilarityBar:", StringComparison.Ordinal));
 
         Assert.Equal(valid, !errors.Any());
+    }
+
+    [Theory]
+    [InlineData(null, "none", "equal answers only")]
+    [InlineData("0.9", "0.900", "configured")]
+    public async Task Startup_logs_once_which_bar_is_used_and_where_it_came_from(string? configured, string bar, string source)
+    {
+        var settings = GatewayHost.BasicSettings("http://localhost:1/v1"); // the hashing embedder: nothing measured for it
+        if (configured is not null)
+            settings["Gateway:Cache:AnswerSimilarityBar"] = configured;
+        await using var gateway = await GatewayHost.StartAsync(settings);
+
+        var line = Assert.Single(gateway.Logs.Lines, l => l.Contains("[11550]", StringComparison.Ordinal));
+        Assert.Contains($"bar {bar} ", line, StringComparison.Ordinal);
+        Assert.Contains(source, line, StringComparison.Ordinal);
     }
 }
