@@ -24,6 +24,7 @@ var root = new RootCommand("LlmGateway benchmarks: dotnet run -c Release --proje
     EmbeddingsBench.Command(),
     TokenizerLibraryBench.Command(),
     VectorIndexBenchOptions.Command(),
+    MissIndexBench.Command(),
     CacheLatencyBench.Command(),
     CacheQualityBench.Command(),
     CacheVerifierBench.Command(),

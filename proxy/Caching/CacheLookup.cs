@@ -5,4 +5,7 @@ internal sealed record CacheLookup(CacheHit? Hit, float[]? QueryVector, bool Emb
 {
     /// <summary>Set when the error bound chose to verify a candidate: the request is forwarded and its answer compared.</summary>
     public Verified.Exploration? Exploration { get; init; }
+
+    /// <summary>The vector search's beam on a miss: storing the answer inserts <see cref="QueryVector"/> next to it without searching again.</summary>
+    public VectorIndex.InsertHint? Neighbours { get; init; }
 }

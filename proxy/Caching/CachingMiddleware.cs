@@ -117,9 +117,9 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
         StoreOnce(exchange.Capture?.Completed == true);
     }
 
-    private void StoreEntry(CacheEntry entry, TeamCacheOptions? teamCache)
+    private void StoreEntry(CacheEntry entry, TeamCacheOptions? teamCache, CacheLookup lookup)
     {
-        if (!cache.Store(entry, teamCache?.MaxEntries))
+        if (!cache.Store(entry, teamCache?.MaxEntries, lookup.Neighbours))
             metrics.NotStored("storage_fault");
     }
 
@@ -189,10 +189,10 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
             {
                 // Verified first: stored only if it differs from the candidate's (which otherwise already answers it).
                 ExplorationCost(exploration.Bound, exchange, entry.Usage);
-                verifier.Enqueue(exploration, stored, () => StoreEntry(entry, teamCache));
+                verifier.Enqueue(exploration, stored, () => StoreEntry(entry, teamCache, lookup));
                 return;
             }
-            StoreEntry(entry, teamCache);
+            StoreEntry(entry, teamCache, lookup);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

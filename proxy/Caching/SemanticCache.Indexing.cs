@@ -1,3 +1,5 @@
+using LlmGateway.VectorIndex;
+
 namespace LlmGateway.Caching;
 
 /// <summary>
@@ -14,9 +16,9 @@ internal sealed partial class SemanticCache
     /// <summary>At shutdown, before the last commit: indexes what is queued, within <paramref name="cancellationToken"/>.</summary>
     public Task DrainIndexingAsync(CancellationToken cancellationToken) => _indexer.DrainAsync(cancellationToken);
 
-    private void QueueForIndex(CacheEntryMeta meta, float[]? vector)
+    private void QueueForIndex(CacheEntryMeta meta, float[]? vector, InsertHint? neighbours)
     {
-        if (_indexer.TryEnqueue(new IndexJob(meta, vector)))
+        if (_indexer.TryEnqueue(new IndexJob(meta, vector, vector is null ? null : neighbours)))
             return;
         // Back-pressure: the answer serves exact hits only rather than slowing the request down.
         if (Interlocked.CompareExchange(ref meta.IndexState, CacheIndexState.ExactOnly, CacheIndexState.Pending) == CacheIndexState.Pending)
@@ -40,7 +42,7 @@ internal sealed partial class SemanticCache
         var index = _index;
         try
         {
-            index.Add(meta.Id, BitConverter.ToUInt64(meta.PartitionKey, 0), vector);
+            index.Add(meta.Id, BitConverter.ToUInt64(meta.PartitionKey, 0), vector, job.Neighbours);
         }
         catch (ArgumentException)
         {

@@ -110,7 +110,9 @@ internal sealed partial class SemanticCache : IDisposable
 
         HitText? asked = null; // analysed once, for the first candidate the guard checks
         (CacheEntryMeta Candidate, double Score, double Similarity)? best = null;
-        foreach (var match in _index.Search(key.PartitionId, vector, SemanticCandidates, (float)threshold.Value))
+        var matches = _index.Search(key.PartitionId, vector, SemanticCandidates, out var neighbours, (float)threshold.Value);
+        var miss = new CacheLookup(null, vector, false) { Neighbours = neighbours };
+        foreach (var match in matches)
         {
             if (!_entries.TryGetValue(match.Id, out var candidate)
                 || !candidate.PartitionKey.AsSpan().SequenceEqual(key.Partition)
@@ -136,27 +138,27 @@ internal sealed partial class SemanticCache : IDisposable
             return new CacheLookup(new CacheHit(entry, "semantic", match.Similarity), vector, false);
         }
         if (bound is not null && best is { } chosen)
-            return DecideBest(chosen.Candidate, chosen.Score, chosen.Similarity, bound, vector, now);
-        return new CacheLookup(null, vector, false);
+            return DecideBest(chosen.Candidate, chosen.Score, chosen.Similarity, bound, miss, now);
+        return miss;
     }
 
     /// <summary>
     /// One decision per lookup, for the candidate it would serve (the highest score): the estimator weighs its groups by
     /// lookups, so deciding several candidates of one lookup would skew them.
     /// </summary>
-    private CacheLookup DecideBest(CacheEntryMeta candidate, double score, double similarity, BoundContext bound, float[] vector, long now)
+    private CacheLookup DecideBest(CacheEntryMeta candidate, double score, double similarity, BoundContext bound, CacheLookup miss, long now)
     {
         if (Read(candidate) is not { } entry)
-            return new CacheLookup(null, vector, false);
+            return miss;
         switch (Decide(candidate, score, bound))
         {
             case BoundVerdict.Explore:
-                return new CacheLookup(null, vector, false) { Exploration = new Exploration(candidate, entry.Answer, score, bound) };
+                return miss with { Exploration = new Exploration(candidate, entry.Answer, score, bound) };
             case BoundVerdict.Serve:
                 Touch(candidate, now);
-                return new CacheLookup(new CacheHit(entry, "semantic", similarity) { Bound = bound }, vector, false);
+                return new CacheLookup(new CacheHit(entry, "semantic", similarity) { Bound = bound }, miss.QueryVector, false);
             default:
-                return new CacheLookup(null, vector, false);
+                return miss;
         }
     }
 
@@ -179,10 +181,10 @@ internal sealed partial class SemanticCache : IDisposable
 
     /// <summary>
     /// Stores an answer (replacing one with the same exact key) for exact hits at once, evicts down to capacity, and queues
-    /// its question for the vector index (with the lookup's vector when the entry carries one). False when the store is
-    /// failing (skipped).
+    /// its question for the vector index (with the lookup's vector and <paramref name="neighbours"/> when the entry
+    /// carries that vector). False when the store is failing (skipped).
     /// </summary>
-    public bool Store(CacheEntry entry, int? scopeQuota)
+    public bool Store(CacheEntry entry, int? scopeQuota, InsertHint? neighbours = null)
     {
         if (entry.Vector.Length == 0 && entry.QueryText is { Length: > 0 } text && _embedder is ISpanTextEmbedder inline)
         {
@@ -221,7 +223,7 @@ internal sealed partial class SemanticCache : IDisposable
             EvictLocked(entry.Scope, scopeQuota);
         }
         if (meta.IndexState == CacheIndexState.Pending)
-            QueueForIndex(meta, vector);
+            QueueForIndex(meta, vector, neighbours);
         return true;
     }
 

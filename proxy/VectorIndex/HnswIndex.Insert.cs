@@ -12,7 +12,12 @@ internal sealed partial class HnswIndex
     /// (index unchanged) for a wrong dimension, NaN/∞ components, a zero vector or an id
     /// already present. The vector is stored normalised to unit length.
     /// </summary>
-    public void Insert(long id, ReadOnlySpan<float> vector)
+    /// <remarks>
+    /// With <paramref name="hint"/> (the beam of a search for this same vector on this graph), a node that lives on
+    /// layer 0 only (all but ≈ 1/M of them) takes its neighbours from that beam instead of searching again; nodes
+    /// inserted since the search are not among them, as with any insert that runs beside others.
+    /// </remarks>
+    public void Insert(long id, ReadOnlySpan<float> vector, InsertHint? hint = null)
     {
         var squaredNorm = VectorMath.Validate(vector, _dimension, nameof(vector));
         _structureGate.EnterReadLock();
@@ -33,7 +38,10 @@ internal sealed partial class HnswIndex
                 Volatile.Write(ref _upperLinks.At(node), new int[level * (1 + _m)]);
             }
 
-            Link(node, level);
+            if (!LinkFromHint(node, level, hint))
+            {
+                Link(node, level);
+            }
         }
         finally
         {
@@ -141,6 +149,37 @@ internal sealed partial class HnswIndex
                 }
             }
         }
+    }
+
+    /// <summary>Links a layer-0 node to neighbours chosen from a search's beam; false when the hint cannot be used.</summary>
+    private bool LinkFromHint(int node, int level, InsertHint? hint)
+    {
+        if (level != 0 || hint is null || !ReferenceEquals(hint.Graph, this) || Volatile.Read(ref _entry) == EmptyEntry)
+        {
+            return false;
+        }
+
+        // The beam's distances may have been measured on codes: measure them again on the floats, as construction does.
+        var distance = new FloatDistance(this, _vectors.Row(node));
+        var found = new Candidate[hint.Nodes.Length];
+        for (var i = 0; i < found.Length; i++)
+        {
+            found[i] = new Candidate(distance.To(hint.Nodes[i]), hint.Nodes[i]);
+        }
+
+        Array.Sort(found, static (a, b) => a.Distance.CompareTo(b.Distance));
+        var chosen = SelectNeighbours(found, _m);
+        lock (NodeLock(node))
+        {
+            WriteLinks(Links(node, 0), chosen);
+        }
+
+        foreach (var neighbour in chosen)
+        {
+            AddBackLink(neighbour, node, 0);
+        }
+
+        return true;
     }
 
     private static Candidate[] SortedResults(CandidateHeap results)

@@ -19,8 +19,19 @@ internal sealed partial class HnswIndex
     }
 
     /// <summary>Writes up to <c>destination.Length</c> matches, most similar first; returns how many.</summary>
-    public int Search(ReadOnlySpan<float> query, Span<VectorMatch> destination, int efSearch = 0, Func<long, bool>? filter = null)
+    public int Search(ReadOnlySpan<float> query, Span<VectorMatch> destination, int efSearch = 0, Func<long, bool>? filter = null) =>
+        Search(query, destination, efSearch, filter, out _, keepHint: false);
+
+    /// <summary>
+    /// As <see cref="Search(ReadOnlySpan{float}, Span{VectorMatch}, int, Func{long, bool}?)"/>, and keeps the walk's
+    /// layer-0 beam in <paramref name="hint"/> for <see cref="Insert(long, ReadOnlySpan{float}, InsertHint?)"/> of the same vector.
+    /// </summary>
+    public int Search(ReadOnlySpan<float> query, Span<VectorMatch> destination, int efSearch, out InsertHint? hint) =>
+        Search(query, destination, efSearch, filter: null, out hint, keepHint: true);
+
+    private int Search(ReadOnlySpan<float> query, Span<VectorMatch> destination, int efSearch, Func<long, bool>? filter, out InsertHint? hint, bool keepHint)
     {
+        hint = null;
         var squaredNorm = VectorMath.Validate(query, _dimension, nameof(query));
         var k = destination.Length;
         if (k == 0)
@@ -49,12 +60,14 @@ internal sealed partial class HnswIndex
             {
                 var exact = new FloatDistance(this, q);
                 Walk(context, ref exact, entry, ef, filter);
+                hint = keepHint ? Hint(context.Results) : null;
                 return TakeNearest(context.Results, destination);
             }
 
             var queryScale = Int8Codes.Encode(q, context.QueryCodes);
             var approximate = new Int8Distance(_codes, context.QueryCodes, queryScale);
             Walk(context, ref approximate, entry, ef, filter);
+            hint = keepHint ? Hint(context.Results) : null;
             return Rerank(context.Results, q, destination);
         }
         finally
@@ -93,6 +106,23 @@ internal sealed partial class HnswIndex
         }
 
         SearchLayer(context, ref distance, 0, ef, filter, forQuery: true);
+    }
+
+    private InsertHint? Hint(CandidateHeap results)
+    {
+        if (results.Count == 0)
+        {
+            return null;
+        }
+
+        var nodes = new int[results.Count];
+        var items = results.Items;
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            nodes[i] = items[i].Node;
+        }
+
+        return new InsertHint(this, nodes);
     }
 
     /// <summary>The nearest <c>destination.Length</c> of the beam, most similar first.</summary>

@@ -59,10 +59,11 @@ internal sealed partial class PartitionedVectorIndex
     /// Throws <see cref="ArgumentException"/> (index unchanged) for a wrong dimension, NaN/∞
     /// components, a zero vector or an id already present in any partition. Update = Remove + Add.
     /// </summary>
-    public void Add(long id, ulong partition, ReadOnlySpan<float> vector)
+    /// <param name="hint">From <see cref="Search(ulong, ReadOnlySpan{float}, int, out InsertHint?, float, int)"/> of this vector: spares the insert its own search.</param>
+    public void Add(long id, ulong partition, ReadOnlySpan<float> vector, InsertHint? hint = null)
     {
         var squaredNorm = VectorMath.Validate(vector, _options.Dimension, nameof(vector));
-        if (TryAddToGraph(id, partition, vector))
+        if (TryAddToGraph(id, partition, vector, hint))
         {
             return;
         }
@@ -83,7 +84,7 @@ internal sealed partial class PartitionedVectorIndex
     /// side of the gate keeps the graph from being replaced (compaction, demotion) while the insert runs.
     /// False when the partition has no graph (yet): the caller takes the exclusive path.
     /// </summary>
-    private bool TryAddToGraph(long id, ulong partition, ReadOnlySpan<float> vector)
+    private bool TryAddToGraph(long id, ulong partition, ReadOnlySpan<float> vector, InsertHint? hint)
     {
         _gate.EnterReadLock();
         try
@@ -103,7 +104,7 @@ internal sealed partial class PartitionedVectorIndex
 
             try
             {
-                graph.Insert(id, vector);
+                graph.Insert(id, vector, hint);
             }
             catch
             {
@@ -213,8 +214,20 @@ internal sealed partial class PartitionedVectorIndex
     /// similarity ≥ <paramref name="minSimilarity"/>, best first. Lock-free; safe alongside writers.
     /// Throws <see cref="ArgumentException"/> for an invalid query vector.
     /// </summary>
-    public VectorMatch[] Search(ulong partition, ReadOnlySpan<float> query, int k, float minSimilarity = float.NegativeInfinity, int efSearch = 0)
+    public VectorMatch[] Search(ulong partition, ReadOnlySpan<float> query, int k, float minSimilarity = float.NegativeInfinity, int efSearch = 0) =>
+        Search(partition, query, k, out _, minSimilarity, efSearch, keepHint: false);
+
+    /// <summary>
+    /// As <see cref="Search(ulong, ReadOnlySpan{float}, int, float, int)"/>; when the partition is a graph,
+    /// <paramref name="hint"/> keeps the search's beam for an <see cref="Add"/> of this same vector (a cache miss stores
+    /// the question it just looked up).
+    /// </summary>
+    public VectorMatch[] Search(ulong partition, ReadOnlySpan<float> query, int k, out InsertHint? hint, float minSimilarity = float.NegativeInfinity, int efSearch = 0) =>
+        Search(partition, query, k, out hint, minSimilarity, efSearch, keepHint: true);
+
+    private VectorMatch[] Search(ulong partition, ReadOnlySpan<float> query, int k, out InsertHint? hint, float minSimilarity, int efSearch, bool keepHint)
     {
+        hint = null;
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         var squaredNorm = VectorMath.Validate(query, _options.Dimension, nameof(query));
         if (!_partitions.TryGetValue(partition, out var target))
@@ -227,7 +240,9 @@ internal sealed partial class PartitionedVectorIndex
         switch (target.Store)
         {
             case HnswIndex graph:
-                found = graph.Search(query, buffer, efSearch > 0 ? efSearch : _options.EfSearch);
+                found = keepHint
+                    ? graph.Search(query, buffer, efSearch > 0 ? efSearch : _options.EfSearch, out hint)
+                    : graph.Search(query, buffer, efSearch > 0 ? efSearch : _options.EfSearch);
                 break;
             case FlatPartition flat:
                 var unit = VectorMath.IsUnit(squaredNorm) ? query : Normalised(query, squaredNorm);
