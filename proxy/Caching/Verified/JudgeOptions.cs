@@ -28,6 +28,8 @@ public sealed record JudgeOptions
     /// <param name="variables">Where <see cref="KeyVariable"/> is read (the configuration, which holds the environment).</param>
     internal IEnumerable<string> Validate(Func<string, string?> variables)
     {
+        if (Timeout <= TimeSpan.Zero || Timeout > TimeSpan.FromMinutes(10)) yield return $"{Section}:Timeout: must be positive and at most 10 minutes.";
+        if (MaxConcurrent is < 1 or > 64) yield return $"{Section}:MaxConcurrent: must be between 1 and 64.";
         if (!Enabled)
             yield break;
         if (string.IsNullOrWhiteSpace(KeyVariable))
@@ -36,7 +38,5 @@ public sealed record JudgeOptions
             yield return $"{Section}:KeyVariable: environment variable '{KeyVariable}' is not set.";
         if (BaseUrl is not null && (!Uri.TryCreate(BaseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
             yield return $"{Section}:BaseUrl: '{BaseUrl}' is not an absolute http(s) URL.";
-        if (Timeout <= TimeSpan.Zero || Timeout > TimeSpan.FromMinutes(10)) yield return $"{Section}:Timeout: must be positive and at most 10 minutes.";
-        if (MaxConcurrent is < 1 or > 64) yield return $"{Section}:MaxConcurrent: must be between 1 and 64.";
     }
 }
