@@ -58,7 +58,7 @@ public sealed class AnswerJudgeTests
         Assert.False(verdict.IsCompleted);
         time.Advance(TimeSpan.FromSeconds(1));
 
-        Assert.Null(await verdict);
+        Assert.Null(await verdict.WaitAsync(TimeSpan.FromSeconds(30))); // a generous deadline, so a broken timeout fails instead of hanging
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public sealed class JudgeThroughGatewayTests
         Assert.Equal("Bearer " + GatewayHost.ProviderKey, authorization); // the gateway's provider key: it went through the gateway
         var request = JsonNode.Parse(body)!;
         Assert.Equal("judge-upstream-model", request["model"]!.GetValue<string>());
-        Assert.Contains(Paraphrase, request["messages"]![1]!["content"]!.GetValue<string>());
+        Assert.StartsWith($"Question:\n{Paraphrase}\n", request["messages"]![1]!["content"]!.GetValue<string>(), StringComparison.Ordinal); // the asked question
         // The candidate, plus the fresh answer when it differs; never the judge's verdict.
         await host.WaitForIndexingAsync();
         Assert.Equal(entries, host.Cache.Count);
