@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using LlmGateway.Metrics;
 using LlmGateway.Tests.Infrastructure;
 using LlmGateway.Tests.Metrics;
 using static LlmGateway.Tests.Caching.Verified.VerifiedCacheHost;
@@ -44,8 +45,8 @@ public sealed class JudgeThroughGatewayTests
         // The candidate, plus the fresh answer when it differs; never the judge's verdict.
         await host.WaitForIndexingAsync();
         Assert.Equal(entries, host.Cache.Count);
-        var metrics = await MetricsScrape.WhenAsync(host.Gateway, m => m.Sum("llm_gateway_cache_judge_calls_total") == 1);
-        Assert.Equal(1, metrics.Sum("llm_gateway_cache_judge_calls_total", ("verdict", same ? "same" : "different")));
+        var metrics = await MetricsScrape.WhenAsync(host.Gateway, m => m.Sum(MetricFamilies.CacheJudgeCalls) == 1);
+        Assert.Equal(1, metrics.Sum(MetricFamilies.CacheJudgeCalls, ("verdict", same ? "same" : "different")));
         Assert.Equal(1, metrics.Sum("llm_gateway_requests_total", ("team", "team-c"), ("model", "judge-model"), ("cache", "bypass"), ("status_class", "2xx")));
         Assert.Equal(1, metrics.Sum("llm_gateway_cache_explorations_total", ("outcome", same ? "same" : "different")));
     }
@@ -68,7 +69,7 @@ public sealed class JudgeThroughGatewayTests
 
         var metrics = await MetricsScrape.WhenAsync(host.Gateway, m => m.Sum("llm_gateway_cache_explorations_total", ("outcome", "unverified")) == 1);
         Assert.Single(judge.Requests);
-        Assert.Equal(1, metrics.Sum("llm_gateway_cache_judge_calls_total", ("verdict", "unverified")));
+        Assert.Equal(1, metrics.Sum(MetricFamilies.CacheJudgeCalls, ("verdict", "unverified")));
         Assert.Single(host.Cache.EvidenceFor(LongQuestion)); // still only the first comparison
     }
 }
