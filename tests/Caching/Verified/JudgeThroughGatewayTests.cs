@@ -71,5 +71,6 @@ public sealed class JudgeThroughGatewayTests
         Assert.Single(judge.Requests);
         Assert.Equal(1, metrics.Sum(MetricFamilies.CacheJudgeCalls, ("verdict", "unverified")));
         Assert.Single(host.Cache.EvidenceFor(LongQuestion)); // still only the first comparison
+        Assert.Contains(host.Gateway.Logs.Lines, l => l.Contains("[11602]", StringComparison.Ordinal) && l.Contains("judge-model via the gateway itself", StringComparison.Ordinal));
     }
 }
