@@ -6,4 +6,8 @@ namespace LlmGateway.Caching;
 /// vector into the stored entry itself. <paramref name="Neighbours"/> comes with the lookup's vector: the beam its search
 /// ended with, so the insert need not search again.
 /// </summary>
-internal sealed record IndexJob(CacheEntryMeta Meta, float[]? Vector, VectorIndex.InsertHint? Neighbours = null);
+internal sealed record IndexJob(CacheEntryMeta Meta, float[]? Vector, VectorIndex.InsertHint? Neighbours = null)
+{
+    /// <summary>Takes the entry's vector out of the index instead (the entry was evicted, replaced or removed).</summary>
+    public bool RemovesVector { get; init; }
+}

@@ -25,10 +25,29 @@ internal sealed partial class SemanticCache
             _metrics.StoreDropped(_indexer.Closed ? "shutdown" : "queue_full");
     }
 
+    /// <summary>
+    /// Takes an evicted or replaced entry's vector out of the index in the background, in its id's queue (so after the
+    /// insert of that id and before a later one): a removal can set off a compaction of the partition's graph (seconds
+    /// at 100k vectors), which must not hold up the store that evicted, nor every store waiting on the write lock.
+    /// Inline when the queue refuses the job (full, or shut down). Meanwhile a search may still return the id: the lookup
+    /// skips ids with no entry.
+    /// </summary>
+    private void RemoveVector(CacheEntryMeta meta)
+    {
+        if (!_indexer.TryEnqueue(new IndexJob(meta, null) { RemovesVector = true }))
+            _index.Remove(meta.Id);
+    }
+
     /// <summary>Runs on an indexer worker; <paramref name="vector"/> is null when the question could not be embedded.</summary>
     private void Index(IndexJob job, float[]? vector)
     {
         var meta = job.Meta;
+        if (job.RemovesVector)
+        {
+            _index.Remove(meta.Id);
+            Interlocked.Increment(ref _indexVersion);
+            return;
+        }
         if (vector is null)
         {
             if (Interlocked.CompareExchange(ref meta.IndexState, CacheIndexState.ExactOnly, CacheIndexState.Pending) == CacheIndexState.Pending)

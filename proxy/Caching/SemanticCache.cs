@@ -70,7 +70,7 @@ internal sealed partial class SemanticCache : IDisposable
         _metrics.ObserveSize(() => _entries.Count, () => Interlocked.Read(ref _bytes));
         _metrics.ObserveFault(() => _fault is null ? 0 : 1);
         _indexer = new SemanticIndexer(embedder, Index, _options.IndexQueueCapacity, _options.IndexWorkers, logger);
-        _metrics.ObserveIndexQueue(() => _indexer.Pending);
+        _metrics.ObserveIndexQueue(() => _indexer.Pending, () => _index.Count);
     }
 
     public string EmbedderId => _embedder.ModelId;
@@ -281,7 +281,7 @@ internal sealed partial class SemanticCache : IDisposable
             NoteFault(ex);
         }
         if (Interlocked.Exchange(ref meta.IndexState, CacheIndexState.Removed) == CacheIndexState.Indexed)
-            _index.Remove(meta.Id);
+            RemoveVector(meta);
         _scopeCounts.AddOrUpdate(meta.Scope, 0, (_, n) => n - 1);
         Interlocked.Add(ref _bytes, -meta.Bytes);
         Interlocked.Increment(ref _indexVersion);
