@@ -102,8 +102,14 @@ public sealed record CacheOptions
     /// <summary>Explored answers waiting to be compared with their entry's [256]; past that an exploration is dropped (counted).</summary>
     public int ExplorationQueueCapacity { get; init; } = 256;
 
-    internal IEnumerable<string> Validate()
+    /// <summary>Under δ, a judge model for long answers the first comparison layers cannot call the same [unset = none].</summary>
+    public Verified.JudgeOptions Judge { get; init; } = new();
+
+    /// <param name="variables">Reads an environment variable (the configuration); the judge's key is checked with it.</param>
+    internal IEnumerable<string> Validate(Func<string, string?>? variables = null)
     {
+        foreach (var error in Judge.Validate(variables ?? (_ => null)))
+            yield return error;
         if (MaxErrorRate is { } delta && !Verified.MaxErrorRates.IsValid(delta))
             yield return $"{Section}:MaxErrorRate: must be above 0 and at most 0.5.";
         foreach (var (model, rate) in ModelMaxErrorRates)

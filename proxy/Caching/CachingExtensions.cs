@@ -18,6 +18,8 @@ internal static class CachingExtensions
         services.AddSingleton<SemanticCache>();
         ShadowSampler.AddClient(services);
         services.AddSingleton<ShadowSampler>();
+        Verified.AnswerJudge.AddClient(services);
+        services.AddSingleton<Verified.IAnswerJudge, Verified.AnswerJudge>();
         services.AddHostedService<CacheMaintenanceService>();
         // After the maintenance service: hosted services stop in reverse order, so verification stops before the last commit.
         services.AddSingleton<Verified.ExplorationVerifier>();

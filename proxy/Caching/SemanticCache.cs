@@ -138,7 +138,7 @@ internal sealed partial class SemanticCache : IDisposable
             return new CacheLookup(new CacheHit(entry, "semantic", match.Similarity), vector, false);
         }
         if (bound is not null && best is { } chosen)
-            return DecideBest(chosen.Candidate, chosen.Score, chosen.Similarity, bound, miss, now);
+            return DecideBest(chosen.Candidate, chosen.Score, chosen.Similarity, bound, miss, now, key.QueryText);
         return miss;
     }
 
@@ -146,14 +146,14 @@ internal sealed partial class SemanticCache : IDisposable
     /// One decision per lookup, for the candidate it would serve (the highest score): the estimator weighs its groups by
     /// lookups, so deciding several candidates of one lookup would skew them.
     /// </summary>
-    private CacheLookup DecideBest(CacheEntryMeta candidate, double score, double similarity, BoundContext bound, CacheLookup miss, long now)
+    private CacheLookup DecideBest(CacheEntryMeta candidate, double score, double similarity, BoundContext bound, CacheLookup miss, long now, string? question)
     {
         if (Read(candidate) is not { } entry)
             return miss;
         switch (Decide(candidate, score, bound))
         {
             case BoundVerdict.Explore:
-                return miss with { Exploration = new Exploration(candidate, entry.Answer, score, bound) };
+                return miss with { Exploration = new Exploration(candidate, entry.Answer, score, bound, question) };
             case BoundVerdict.Serve:
                 Touch(candidate, now);
                 return new CacheLookup(new CacheHit(entry, "semantic", similarity) { Bound = bound }, miss.QueryVector, false);

@@ -52,4 +52,5 @@ internal static class MetricFamilies
     public const string CacheExplorations = "llm_gateway_cache_explorations_total";
     public const string CacheExplorationCostUsd = "llm_gateway_cache_exploration_cost_usd_total";
     public const string CacheEstimatedErrorRate = "llm_gateway_cache_estimated_error_rate";
+    public const string CacheJudgeCalls = "llm_gateway_cache_judge_calls_total";
 }

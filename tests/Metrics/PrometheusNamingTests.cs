@@ -54,6 +54,7 @@ public sealed class PrometheusNamingTests
         { "llm_gateway.cache.explorations", "{request}", Kind.Counter, MetricFamilies.CacheExplorations },
         { "llm_gateway.cache.exploration_cost", "usd", Kind.Counter, MetricFamilies.CacheExplorationCostUsd },
         { "llm_gateway.cache.estimated_error_rate", null, Kind.Gauge, MetricFamilies.CacheEstimatedErrorRate },
+        { "llm_gateway.cache.judge_calls", "{call}", Kind.Counter, MetricFamilies.CacheJudgeCalls },
         // A unit already in the name is not repeated, nor is _total.
         { "llm_gateway.budget.remaining_usd", "usd", Kind.Gauge, "llm_gateway_budget_remaining_usd" },
         { "llm_gateway.rejections_total", "{request}", Kind.Counter, "llm_gateway_rejections_total" },

@@ -9,9 +9,10 @@ namespace LlmGateway.Caching.Verified;
 /// after normalisation (case, spacing, punctuation) is the same; short answers (at most <see cref="ShortWords"/> words:
 /// a number, a name, a yes/no) must be equal, since a cosine cannot tell "42" from "24"; longer ones are the same when
 /// the embedder's cosine between them reaches the bar (<see cref="AnswerSimilarityBar"/>: configured, or measured for
-/// this embedder by <c>bench -- answer-equivalence</c>). With no bar, only equal answers are the same.
+/// this embedder by <c>bench -- answer-equivalence</c>); below the bar (or with none) a configured judge model decides
+/// (<see cref="IAnswerJudge"/>, Gateway:Cache:Judge). With neither, only equal answers are the same.
 /// </summary>
-internal sealed class AnswerEquivalence(ITextEmbedder embedder, double? similarityBar)
+internal sealed class AnswerEquivalence(ITextEmbedder embedder, double? similarityBar, IAnswerJudge? judge = null)
 {
     public const int ShortWords = 20;
 
@@ -19,7 +20,8 @@ internal sealed class AnswerEquivalence(ITextEmbedder embedder, double? similari
     public enum Decider { Equal, Short, Cosine }
 
     /// <summary>Null when the answers could not be compared (no text, or the embedder failed): nothing is recorded.</summary>
-    public async Task<bool?> SameAsync(byte[] cachedAnswer, byte[] freshAnswer, CancellationToken cancellationToken)
+    /// <param name="question">The asked question, shown to the judge.</param>
+    public async Task<bool?> SameAsync(byte[] cachedAnswer, byte[] freshAnswer, CancellationToken cancellationToken, string question = "")
     {
         if (Text(cachedAnswer) is not { } cached || Text(freshAnswer) is not { } fresh)
             return null;
@@ -30,18 +32,22 @@ internal sealed class AnswerEquivalence(ITextEmbedder embedder, double? similari
             case Decider.Short:
                 return false;
         }
-        if (similarityBar is null)
-            return false; // no bar measured for this embedder: a cosine never makes two different texts the same
-        try
+        if (similarityBar is not null)
         {
-            var x = await embedder.EmbedAsync(cached, cancellationToken);
-            var y = await embedder.EmbedAsync(fresh, cancellationToken);
-            return SameByCosine(System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(x, y), similarityBar);
+            try
+            {
+                var x = await embedder.EmbedAsync(cached, cancellationToken);
+                var y = await embedder.EmbedAsync(fresh, cancellationToken);
+                if (SameByCosine(System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(x, y), similarityBar))
+                    return true;
+            }
+            catch (Exception ex) when (ex is TimeoutException or ArgumentException or InvalidOperationException)
+            {
+                return null;
+            }
         }
-        catch (Exception ex) when (ex is TimeoutException or ArgumentException or InvalidOperationException)
-        {
-            return null;
-        }
+        // Below the bar, or no bar measured for this embedder: a cosine never makes two different texts the same; a judge may.
+        return judge is null ? false : await judge.SameAsync(question, cached, fresh, cancellationToken);
     }
 
     /// <summary>The layer that decides two answer texts: <see cref="Decider.Cosine"/> only when both are long and not equal.</summary>

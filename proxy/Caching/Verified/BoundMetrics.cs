@@ -13,6 +13,7 @@ internal sealed class BoundMetrics
     private readonly Counter<long> _explorations;
     private readonly Counter<double> _explorationCost;
     private readonly Counter<long> _boundHits;
+    private readonly Counter<long> _judgeCalls;
     private readonly Meter _meter;
 
     public BoundMetrics(IMeterFactory meterFactory)
@@ -25,6 +26,8 @@ internal sealed class BoundMetrics
         _explorationCost = _meter.CreateCounter<double>("llm_gateway.cache.exploration_cost", "usd",
             "Upstream spend of explored requests (a semantic candidate existed but the bound did not yet allow serving it), by team and model.");
         _boundHits = _meter.CreateCounter<long>("llm_gateway.cache.bound_hits", "{request}", "Semantic hits served under Gateway:Cache:MaxErrorRate, by team and model.");
+        _judgeCalls = _meter.CreateCounter<long>("llm_gateway.cache.judge_calls", "{call}",
+            "Calls to the judge model (Gateway:Cache:Judge) comparing two long answers, by verdict (same, different, unverified). Their spend shows under the judge team's.");
     }
 
     /// <summary>The estimated error rate of each pool (<see cref="ErrorBound.EstimatedErrorRate"/>), labelled by scope and model.</summary>
@@ -43,6 +46,9 @@ internal sealed class BoundMetrics
 
     public void BoundHit(BoundContext bound) =>
         _boundHits.Add(1, new TagList { { "team", bound.TeamLabel }, { "model", bound.ModelLabel } });
+
+    public void JudgeCall(bool? verdict) =>
+        _judgeCalls.Add(1, new KeyValuePair<string, object?>("verdict", verdict switch { true => "same", false => "different", null => "unverified" }));
 
     private static string Name(BoundVerdict verdict) => verdict switch
     {

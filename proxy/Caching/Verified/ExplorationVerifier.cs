@@ -22,14 +22,17 @@ internal sealed partial class ExplorationVerifier : BackgroundService
     private long _pending;
 
     public ExplorationVerifier(SemanticCache cache, ErrorBound bound, BoundMetrics metrics, MetricLabels labels, ITextEmbedder embedder,
-        IOptions<CacheOptions> options, ILogger<ExplorationVerifier> logger)
+        IOptions<CacheOptions> options, IAnswerJudge judge, ILogger<ExplorationVerifier> logger)
     {
         _cache = cache;
         _metrics = metrics;
         _logger = logger;
         var bar = AnswerSimilarityBar.Resolve(options.Value.AnswerSimilarityBar, embedder.ModelId, HitDecisions.All);
         AnswerBarChosen(logger, bar.Bar?.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture) ?? "none", bar.Source);
-        _equivalence = new AnswerEquivalence(embedder, bar.Bar);
+        var judgeOptions = options.Value.Judge;
+        if (judgeOptions.Enabled)
+            JudgeChosen(logger, judgeOptions.Model!, judgeOptions.BaseUrl ?? "the gateway itself");
+        _equivalence = new AnswerEquivalence(embedder, bar.Bar, judgeOptions.Enabled ? judge : null);
         _queue = Channel.CreateBounded<Job>(new BoundedChannelOptions(options.Value.ExplorationQueueCapacity)
         {
             FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true,
@@ -82,7 +85,8 @@ internal sealed partial class ExplorationVerifier : BackgroundService
     private async Task VerifyAsync(Job job, CancellationToken cancellationToken)
     {
         var exploration = job.Exploration;
-        var same = await _equivalence.SameAsync(exploration.CachedAnswer, job.FreshAnswer, cancellationToken);
+        var same = await _equivalence.SameAsync(exploration.CachedAnswer, job.FreshAnswer, cancellationToken,
+            exploration.Question ?? exploration.Candidate.QueryText ?? "");
         if (same is not { } isSame)
         {
             _metrics.Explored(exploration.Bound, "unverified");
@@ -103,6 +107,9 @@ internal sealed partial class ExplorationVerifier : BackgroundService
 
     [LoggerMessage(11550, LogLevel.Information, "Verified cache: answer-similarity bar {Bar} for answers over 20 words ({Source})", EventName = "AnswerSimilarityBarChosen")]
     private static partial void AnswerBarChosen(ILogger logger, string bar, string source);
+
+    [LoggerMessage(11602, LogLevel.Information, "Verified cache: long answers below the bar go to judge model {Model} via {Via}", EventName = "AnswerJudgeChosen")]
+    private static partial void JudgeChosen(ILogger logger, string model, string via);
 
     [LoggerMessage(11100, LogLevel.Warning, "Verifying an explored cache lookup failed; nothing was recorded", EventName = "ExplorationVerificationFailed")]
     private static partial void VerificationFailed(ILogger logger, Exception exception);
