@@ -28,20 +28,24 @@ public sealed class RequestMetricsTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         }
         using (var r = await client.PostAsync("/v1/chat/completions", Json.Chat("gpt-4o-mini", "two", stream: true))) Assert.Equal(HttpStatusCode.OK, r.StatusCode);
-        // Ask the same question until the cache answers it (it stores once the first answer is complete).
+        // Ask the same question until the cache answers it (it stores once the first answer is complete). The answer's
+        // x-cache header says which it was: a scrape could miss a request still finishing its pipeline.
         var sent = 2;
         for (var hit = false; !hit && sent < 40; sent++)
         {
             using var r = await client.PostAsync("/v1/chat/completions", Json.Chat("mini", "three"));
             Assert.Equal(HttpStatusCode.OK, r.StatusCode);
-            hit = (await MetricsScrape.ParsedAsync(gateway)).Sum("llm_gateway_requests_total", ("cache", "hit")) > 0;
+            hit = r.Headers.TryGetValues("x-cache", out var cache) && cache.Single() == "HIT";
             if (!hit) await Task.Delay(50);
         }
         using (var r = await gateway.Client("sk-wrong").PostAsync("/v1/chat/completions", Json.Chat("mini", "four"))) Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode);
         using (var r = await client.PostAsync("/v1/chat/completions", Json.Chat("no-such-model", "five"))) Assert.Equal(HttpStatusCode.NotFound, r.StatusCode);
         await gateway.Client(key: null).GetAsync("/healthz");
 
-        var m = await MetricsScrape.ParsedAsync(gateway);
+        // A request is counted as its pipeline returns, just after its client has the answer: wait until all are.
+        var m = await MetricsScrape.WhenAsync(gateway, p => p.Sum("llm_gateway_requests_total") >= sent + 2
+            && p.Sum("llm_gateway_overhead_seconds_count") >= sent + 2
+            && p.Sum("llm_gateway_upstream_duration_seconds_count") >= sent - 1);
 
         // The alias is reported under the configured model name; the cache label comes from the cache's verdict.
         Assert.Equal(1, m.Sum("llm_gateway_requests_total", ("team", "team-a"), ("model", "gpt-4o-mini"), ("provider", "main"), ("cache", "bypass"), ("status_class", "2xx")));
