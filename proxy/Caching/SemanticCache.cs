@@ -111,7 +111,6 @@ internal sealed partial class SemanticCache : IDisposable
         HitText? asked = null; // analysed once, for the first candidate the guard checks
         (CacheEntryMeta Candidate, double Score, double Similarity)? best = null;
         var matches = _index.Search(key.PartitionId, vector, SemanticCandidates, out var neighbours, (float)threshold.Value);
-        var miss = new CacheLookup(null, vector, false) { Neighbours = neighbours };
         foreach (var match in matches)
         {
             if (!_entries.TryGetValue(match.Id, out var candidate)
@@ -137,6 +136,8 @@ internal sealed partial class SemanticCache : IDisposable
             Touch(candidate, now);
             return new CacheLookup(new CacheHit(entry, "semantic", match.Similarity), vector, false);
         }
+        // Only now, after no candidate was served: a hit returns above without this.
+        var miss = new CacheLookup(null, vector, false) { Neighbours = neighbours };
         if (bound is not null && best is { } chosen)
             return DecideBest(chosen.Candidate, chosen.Score, chosen.Similarity, bound, miss, now, key.QueryText);
         return miss;
