@@ -51,6 +51,41 @@ public sealed class FasterEntryStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Checkpoints_taken_while_writers_keep_writing_complete_and_keep_everything_written_before_them()
+    {
+        const int Writers = 4;
+        var written = new int[Writers]; // per writer: how many of its keys are in the store
+        int[] beforeLast;
+        using (var store = new FasterEntryStore(_folder, 32 << 20, 1 << 20))
+        {
+            using var stop = new CancellationTokenSource();
+            // Writers hold pooled sessions while the checkpoint polls through its version change, flush and callback.
+            var writers = Enumerable.Range(0, Writers).Select(w => Task.Run(() =>
+            {
+                for (var n = 1; !stop.IsCancellationRequested; n++)
+                {
+                    store.Upsert(B($"k{w}-{n}"), B($"v{n}"));
+                    Volatile.Write(ref written[w], n);
+                }
+            })).ToArray();
+            beforeLast = [];
+            for (var i = 1; i <= 3; i++)
+            {
+                while (written.Sum() < i * 2000)
+                    await Task.Delay(1);
+                beforeLast = Enumerable.Range(0, Writers).Select(w => Volatile.Read(ref written[w])).ToArray();
+                await store.CheckpointAsync(default).WaitAsync(TimeSpan.FromSeconds(60));
+            }
+            await stop.CancelAsync();
+            await Task.WhenAll(writers);
+        }
+        using var reopened = new FasterEntryStore(_folder, 32 << 20, 1 << 20);
+
+        Assert.All(Enumerable.Range(0, Writers), w => Assert.All(Enumerable.Range(1, beforeLast[w]),
+            n => Assert.Equal($"v{n}", Encoding.UTF8.GetString(reopened.Read(B($"k{w}-{n}"))!))));
+    }
+
+    [Fact]
     public void A_second_process_cannot_open_the_same_store()
     {
         using var first = new FasterEntryStore(_folder, 32 << 20, 1 << 20);
