@@ -8,9 +8,11 @@ namespace LlmGateway.Bench.VectorIndex;
 /// <summary>
 /// <c>index-miss</c>: the vector-index work of one cache miss, in process: the lookup's search (k = 8 above the
 /// threshold, as <c>SemanticCache.LookupAsync</c> asks) and the insert of the same vector (the background indexer),
-/// at a given index size, for several index settings. Vectors are the built-in hashing embedder's, of the questions
-/// `compare`'s miss row sends (one template, a unique number each) or of QQP's questions. Thread-CPU per operation
-/// (steadier than wall time on a shared machine) and recall of the search's above-threshold matches against an exact scan.
+/// at a given index size, for several index settings. Vectors are the built-in hashing embedder's (or a model's,
+/// <c>--model</c>), of the questions `compare`'s miss row sends (one template, a unique number each) or of QQP's
+/// questions. Thread-CPU per operation (steadier than wall time on a shared machine), recall of the search's
+/// above-threshold matches against an exact scan, and whether the best one was found (what a cache serves).
+/// <c>--evict</c> makes it a full cache: every miss also removes the oldest vector, so tombstones and compactions are paid.
 /// </summary>
 internal static class MissIndexBench
 {
@@ -53,7 +55,13 @@ internal static class MissIndexBench
             ("tombstones-35-beam", "CompactTombstoneFraction 0.35, insert from the lookup's beam", defaults with { CompactTombstoneFraction = 0.35 }, true),
             ("tombstones-50-beam", "CompactTombstoneFraction 0.5, insert from the lookup's beam", defaults with { CompactTombstoneFraction = 0.5 }, true),
         };
-        foreach (var (_, name, options, hinted) in all.Where(s => settings.Length == 0 || settings.Split(',').Contains(s.Key)))
+        var chosen = settings.Length == 0 ? all.Select(s => s.Key).ToArray() : settings.Split(',');
+        if (chosen.Except(all.Select(s => s.Key)).FirstOrDefault() is { } unknown)
+        {
+            Console.Error.WriteLine($"index-miss: unknown setting '{unknown}'");
+            return 1;
+        }
+        foreach (var (_, name, options, hinted) in all.Where(s => chosen.Contains(s.Key)))
         {
             // Every vector arrives as a miss does: the lookup's search, then the insert (from its beam or not), so
             // the graph measured was built the way the setting builds it.
@@ -84,7 +92,7 @@ internal static class MissIndexBench
                 }
                 if (id % 20 == 0)
                 {
-                    var truth = Exact(vectors, evict ? id - entries + 1 : 0, id, 8, threshold);
+                    var truth = Exact(vectors, evict ? id - entries : 0, id, 8, threshold); // what the index holds while it searches
                     exact += truth.Count;
                     found += matches.Count(m => truth.Any(t => t.Id == m.Id));
                     // What a cache serves is the best candidate: was the most similar one found?
