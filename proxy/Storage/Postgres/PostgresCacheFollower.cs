@@ -90,10 +90,13 @@ internal sealed class PostgresCacheFollower(
             var (log, total) = (reader.GetFieldValue<byte[]>(3), reader.GetInt64(4));
             if (store.ExpectRemote(key, value, seq))
             {
-                if (value is null)
-                    cache.Purge(m => m.ExactKey.AsSpan().SequenceEqual(key));
-                else
-                    cache.Store(CacheEntry.Deserialize(value), scopeQuota: null);
+                using (store.ApplyingRemote())
+                {
+                    if (value is null)
+                        cache.Purge(m => m.ExactKey.AsSpan().SequenceEqual(key));
+                    else
+                        cache.Store(CacheEntry.Deserialize(value), scopeQuota: null);
+                }
                 applied++;
             }
             // The verified cache's evidence changes alone (cache_append_evidence) as well as with a new answer (reset).

@@ -18,6 +18,8 @@ internal sealed class PostgresEntryStore : IEntryStore, IAppendLogStore
     private readonly ConcurrentDictionary<string, byte[]> _entries = new(StringComparer.Ordinal);
     // Changes received from the table that the cache has not applied yet: the value, or null for a deletion.
     private readonly ConcurrentDictionary<string, byte[]?> _remote = new(StringComparer.Ordinal);
+    // The follower's thread while it hands a received change to the cache (0: none); see ApplyingRemote.
+    private int _applyingThread;
     private long _lastSeq;
 
     private PostgresEntryStore(NpgsqlDataSource dataSource) => _dataSource = dataSource;
@@ -52,6 +54,13 @@ internal sealed class PostgresEntryStore : IEntryStore, IAppendLogStore
     {
         var hex = Convert.ToHexString(key);
         var bytes = value.ToArray();
+        if (Applying)
+        {
+            // The cache storing a change it received: the table has it already (and may have a newer one, which follows).
+            _remote.TryRemove(hex, out _);
+            _entries[hex] = bytes;
+            return;
+        }
         // The same bytes already here: the cache is applying a change that came from the table (or repeating one).
         var exists = _entries.TryGetValue(hex, out var current);
         if (exists && current!.AsSpan().SequenceEqual(value))
@@ -109,13 +118,16 @@ internal sealed class PostgresEntryStore : IEntryStore, IAppendLogStore
     public void Delete(ReadOnlySpan<byte> key)
     {
         var hex = Convert.ToHexString(key);
-        if (_remote.TryGetValue(hex, out var pending))
+        if (Applying && _remote.TryGetValue(hex, out var pending))
         {
             // A received change: an update replaces the entry (the cache removes the old one first: keep the new bytes), a deletion removes it here only.
             if (pending is null && _remote.TryRemove(hex, out _))
                 _entries.TryRemove(hex, out _);
             return;
         }
+        // This replica's own deletion (a purge, an eviction), even while a received update of the entry waits to be
+        // applied: it goes to the table, or the other replicas would keep the entry.
+        _remote.TryRemove(hex, out _);
         if (!_entries.TryRemove(hex, out _))
             return;
         _logs.TryRemove(hex, out _);
@@ -126,6 +138,24 @@ internal sealed class PostgresEntryStore : IEntryStore, IAppendLogStore
 
     /// <summary>Every write is committed in the table when <see cref="Upsert"/> returns: nothing to do.</summary>
     public Task CheckpointAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Marks the calling thread, until the scope is disposed, as the follower handing a change it received to the cache:
+    /// the cache's writes on it apply that change (never sent back to the table); a deletion on any other thread is this
+    /// replica's own and always reaches the table. Scope only synchronous calls (an await may change the thread).
+    /// </summary>
+    public RemoteApplyScope ApplyingRemote()
+    {
+        Volatile.Write(ref _applyingThread, Environment.CurrentManagedThreadId);
+        return new RemoteApplyScope(this);
+    }
+
+    private bool Applying => Volatile.Read(ref _applyingThread) == Environment.CurrentManagedThreadId;
+
+    public readonly struct RemoteApplyScope(PostgresEntryStore store) : IDisposable
+    {
+        public void Dispose() => Volatile.Write(ref store._applyingThread, 0);
+    }
 
     /// <summary>Marks a change read from the table (value null: deleted) before the cache applies it; returns false when this copy already has it.</summary>
     public bool ExpectRemote(byte[] key, byte[]? value, long seq)

@@ -43,6 +43,25 @@ public sealed class CacheEntryStoreTests(PostgresServer server)
         Assert.Equal(new byte[] { 20, 21 }, await ValueAsync(dataSource, key));
     }
 
+    [Fact]
+    public async Task A_purge_while_a_received_update_of_the_entry_waits_to_be_applied_reaches_the_table()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(await server.CreateDatabaseAsync());
+        await using (var connection = await dataSource.OpenConnectionAsync())
+            await PostgresMigrations.ApplyAsync(connection, NullLogger.Instance, CancellationToken.None);
+        using var a = PostgresEntryStore.Open(dataSource);
+        byte[] key = [7, 8, 9];
+
+        a.Upsert(key, [30]);                                     // A stores an answer ...
+        Assert.True(a.ExpectRemote(key, [30, 31], a.LastSeq + 1)); // ... its follower reads another replica's rewrite of it ...
+        a.Delete(key);                                           // ... and before handing it to the cache, A purges the entry.
+
+        Assert.Null(await ValueAsync(dataSource, key));          // the purge reached the table, so every replica follows it
+        using (a.ApplyingRemote())
+            a.Upsert(key, [30, 31]);                             // the follower then applies what it read: never written back
+        Assert.Null(await ValueAsync(dataSource, key));
+    }
+
     private static async Task<byte[]?> ValueAsync(NpgsqlDataSource dataSource, byte[] key)
     {
         await using var command = dataSource.CreateCommand("SELECT value FROM cache_entries WHERE key = $1");
