@@ -71,10 +71,10 @@ public sealed class FasterEntryStoreTests : IDisposable
             beforeLast = [];
             for (var i = 1; i <= 3; i++)
             {
-                while (written.Sum() < i * 2000)
-                    await Task.Delay(1);
+                var target = i * 2000;
+                Assert.True(await Eventually.ReadAsync(() => Enumerable.Range(0, Writers).Sum(w => Volatile.Read(ref written[w])), n => n >= target) >= target);
                 beforeLast = Enumerable.Range(0, Writers).Select(w => Volatile.Read(ref written[w])).ToArray();
-                await store.CheckpointAsync(default).WaitAsync(TimeSpan.FromSeconds(60));
+                await store.CheckpointAsync(default).WaitAsync(Eventually.Deadline); // bounds a hang; no duration is asserted
             }
             await stop.CancelAsync();
             await Task.WhenAll(writers);
