@@ -90,7 +90,7 @@ internal sealed class PostgresCacheFollower(
             var (log, total) = (reader.GetFieldValue<byte[]>(3), reader.GetInt64(4));
             if (store.ExpectRemote(key, value, seq))
             {
-                using (store.ApplyingRemote())
+                using (store.ApplyingRemote(key, deletes: value is null))
                 {
                     if (value is null)
                         cache.Purge(m => m.ExactKey.AsSpan().SequenceEqual(key));

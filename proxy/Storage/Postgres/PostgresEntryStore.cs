@@ -7,8 +7,8 @@ namespace LlmGateway.Storage.Postgres;
 /// <summary>
 /// The cache's entries in PostgreSQL (<c>cache_entries</c>), with a full copy in this process: reads never leave it, writes
 /// go to the table (<c>cache_put</c>, which notifies every replica) and to the copy. Changes made by other replicas come
-/// in through <see cref="PostgresCacheFollower"/>, which marks them here (<see cref="ExpectRemote"/>) before handing them
-/// to the cache, so the cache's own write of a change it received is not sent back to the table.
+/// in through <see cref="PostgresCacheFollower"/>, which hands each one to the cache inside <see cref="ApplyingRemote"/>,
+/// so the cache's own write of a change it received is not sent back to the table.
 /// </summary>
 internal sealed class PostgresEntryStore : IEntryStore, IAppendLogStore
 {
@@ -16,10 +16,8 @@ internal sealed class PostgresEntryStore : IEntryStore, IAppendLogStore
     private readonly ConcurrentDictionary<string, (byte[] Log, long Total)> _logs = new(StringComparer.Ordinal);
     private readonly NpgsqlDataSource _dataSource;
     private readonly ConcurrentDictionary<string, byte[]> _entries = new(StringComparer.Ordinal);
-    // Changes received from the table that the cache has not applied yet: the value, or null for a deletion.
-    private readonly ConcurrentDictionary<string, byte[]?> _remote = new(StringComparer.Ordinal);
-    // The follower's thread while it hands a received change to the cache (0: none); see ApplyingRemote.
-    private int _applyingThread;
+    // The received change the follower is handing to the cache, and on which thread (null: none); see ApplyingRemote.
+    private RemoteChange? _applying;
     private long _lastSeq;
 
     private PostgresEntryStore(NpgsqlDataSource dataSource) => _dataSource = dataSource;
@@ -54,20 +52,16 @@ internal sealed class PostgresEntryStore : IEntryStore, IAppendLogStore
     {
         var hex = Convert.ToHexString(key);
         var bytes = value.ToArray();
-        if (Applying)
+        if (Applying(hex) is not null)
         {
             // The cache storing a change it received: the table has it already (and may have a newer one, which follows).
-            _remote.TryRemove(hex, out _);
             _entries[hex] = bytes;
             return;
         }
-        // The same bytes already here: the cache is applying a change that came from the table (or repeating one).
+        // The same bytes already here: nothing to write.
         var exists = _entries.TryGetValue(hex, out var current);
         if (exists && current!.AsSpan().SequenceEqual(value))
-        {
-            _remote.TryRemove(hex, out _);
             return;
-        }
         // A rewrite of an entry this copy holds (e.g. its vector added) must not undo a deletion another replica made
         // meanwhile: it changes the table only where the entry still is; the deletion then reaches this copy as usual.
         Put(key.ToArray(), bytes, rewrite: exists);
@@ -118,16 +112,16 @@ internal sealed class PostgresEntryStore : IEntryStore, IAppendLogStore
     public void Delete(ReadOnlySpan<byte> key)
     {
         var hex = Convert.ToHexString(key);
-        if (Applying && _remote.TryGetValue(hex, out var pending))
+        if (Applying(hex) is { } change)
         {
-            // A received change: an update replaces the entry (the cache removes the old one first: keep the new bytes), a deletion removes it here only.
-            if (pending is null && _remote.TryRemove(hex, out _))
+            // A received change: a deletion removes the entry here only; an update replaces it (the cache removes the
+            // old entry before storing the new one, which Upsert then writes here).
+            if (change.Deletes)
                 _entries.TryRemove(hex, out _);
             return;
         }
-        // This replica's own deletion (a purge, an eviction), even while a received update of the entry waits to be
-        // applied: it goes to the table, or the other replicas would keep the entry.
-        _remote.TryRemove(hex, out _);
+        // This replica's own deletion (a purge, an eviction — also one the cache makes while applying a received change
+        // of another entry): it goes to the table, or the other replicas would keep the entry.
         if (!_entries.TryRemove(hex, out _))
             return;
         _logs.TryRemove(hex, out _);
@@ -140,35 +134,33 @@ internal sealed class PostgresEntryStore : IEntryStore, IAppendLogStore
     public Task CheckpointAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>
-    /// Marks the calling thread, until the scope is disposed, as the follower handing a change it received to the cache:
-    /// the cache's writes on it apply that change (never sent back to the table); a deletion on any other thread is this
-    /// replica's own and always reaches the table. Scope only synchronous calls (an await may change the thread).
+    /// Until the scope is disposed, the calling thread is the follower handing the cache a change of <paramref name="key"/>
+    /// it received (<paramref name="deletes"/>: a deletion): the cache's writes of that key on this thread apply the
+    /// change and are never sent back to the table. Anything else — another thread, another key — is this replica's own
+    /// and reaches the table. Scope only synchronous calls (an await may change the thread).
     /// </summary>
-    public RemoteApplyScope ApplyingRemote()
+    public RemoteApplyScope ApplyingRemote(byte[] key, bool deletes)
     {
-        Volatile.Write(ref _applyingThread, Environment.CurrentManagedThreadId);
+        Volatile.Write(ref _applying, new RemoteChange(Environment.CurrentManagedThreadId, Convert.ToHexString(key), deletes));
         return new RemoteApplyScope(this);
     }
 
-    private bool Applying => Volatile.Read(ref _applyingThread) == Environment.CurrentManagedThreadId;
+    private RemoteChange? Applying(string hex) =>
+        Volatile.Read(ref _applying) is { } change && change.Thread == Environment.CurrentManagedThreadId && change.Key == hex ? change : null;
+
+    private sealed record RemoteChange(int Thread, string Key, bool Deletes);
 
     public readonly struct RemoteApplyScope(PostgresEntryStore store) : IDisposable
     {
-        public void Dispose() => Volatile.Write(ref store._applyingThread, 0);
+        public void Dispose() => Volatile.Write(ref store._applying, null);
     }
 
-    /// <summary>Marks a change read from the table (value null: deleted) before the cache applies it; returns false when this copy already has it.</summary>
+    /// <summary>Notes a change read from the table (value null: deleted); false when this copy already has it (our own write coming back, or one already applied).</summary>
     public bool ExpectRemote(byte[] key, byte[]? value, long seq)
     {
         InterlockedMax(ref _lastSeq, seq);
-        var hex = Convert.ToHexString(key);
-        var current = _entries.GetValueOrDefault(hex);
-        if (value is null ? current is null : current is not null && current.AsSpan().SequenceEqual(value))
-            return false; // our own write coming back, or one already applied
-        _remote[hex] = value;
-        if (value is not null)
-            _entries[hex] = value;
-        return true;
+        var current = _entries.GetValueOrDefault(Convert.ToHexString(key));
+        return value is null ? current is not null : current is null || !current.AsSpan().SequenceEqual(value);
     }
 
     private void Put(byte[] key, byte[]? value, bool rewrite)

@@ -20,7 +20,8 @@ public sealed class CacheEntryStoreTests(PostgresServer server)
 
         a.Upsert(key, [10]);                 // A stores an answer ...
         Assert.True(b.ExpectRemote(key, [10], a.LastSeq + 1)); // ... B follows it (as its follower would) ...
-        b.Upsert(key, [10]);                 // ... and its cache applies it (no write back).
+        using (b.ApplyingRemote(key, deletes: false))
+            b.Upsert(key, [10]);             // ... and its cache applies it (no write back).
         a.Delete(key);                       // A purges it; B has not followed the deletion yet ...
         b.Upsert(key, [10, 11]);             // ... when B's background indexing rewrites the entry with its vector.
 
@@ -57,7 +58,7 @@ public sealed class CacheEntryStoreTests(PostgresServer server)
         a.Delete(key);                                           // ... and before handing it to the cache, A purges the entry.
 
         Assert.Null(await ValueAsync(dataSource, key));          // the purge reached the table, so every replica follows it
-        using (a.ApplyingRemote())
+        using (a.ApplyingRemote(key, deletes: false))
             a.Upsert(key, [30, 31]);                             // the follower then applies what it read: never written back
         Assert.Null(await ValueAsync(dataSource, key));
     }
