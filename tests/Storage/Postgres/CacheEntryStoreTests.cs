@@ -1,5 +1,4 @@
 using LlmGateway.Storage.Postgres;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace LlmGateway.Tests.Storage.Postgres;
@@ -11,9 +10,7 @@ public sealed class CacheEntryStoreTests(PostgresServer server)
     [Fact]
     public async Task A_rewrite_by_one_replica_does_not_resurrect_an_entry_another_replica_deleted_meanwhile()
     {
-        await using var dataSource = NpgsqlDataSource.Create(await server.CreateDatabaseAsync());
-        await using (var connection = await dataSource.OpenConnectionAsync())
-            await PostgresMigrations.ApplyAsync(connection, NullLogger.Instance, CancellationToken.None);
+        await using var dataSource = await server.CreateMigratedDataSourceAsync();
         using var a = PostgresEntryStore.Open(dataSource);
         using var b = PostgresEntryStore.Open(dataSource);
         byte[] key = [1, 2, 3];
@@ -32,9 +29,7 @@ public sealed class CacheEntryStoreTests(PostgresServer server)
     [Fact]
     public async Task A_rewrite_of_an_entry_still_there_reaches_the_table()
     {
-        await using var dataSource = NpgsqlDataSource.Create(await server.CreateDatabaseAsync());
-        await using (var connection = await dataSource.OpenConnectionAsync())
-            await PostgresMigrations.ApplyAsync(connection, NullLogger.Instance, CancellationToken.None);
+        await using var dataSource = await server.CreateMigratedDataSourceAsync();
         using var a = PostgresEntryStore.Open(dataSource);
         byte[] key = [4, 5, 6];
 
@@ -47,9 +42,7 @@ public sealed class CacheEntryStoreTests(PostgresServer server)
     [Fact]
     public async Task A_purge_while_a_received_update_of_the_entry_waits_to_be_applied_reaches_the_table()
     {
-        await using var dataSource = NpgsqlDataSource.Create(await server.CreateDatabaseAsync());
-        await using (var connection = await dataSource.OpenConnectionAsync())
-            await PostgresMigrations.ApplyAsync(connection, NullLogger.Instance, CancellationToken.None);
+        await using var dataSource = await server.CreateMigratedDataSourceAsync();
         using var a = PostgresEntryStore.Open(dataSource);
         byte[] key = [7, 8, 9];
 

@@ -1,5 +1,4 @@
 using LlmGateway.Storage.Postgres;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace LlmGateway.Tests.Storage.Postgres;
@@ -8,18 +7,10 @@ namespace LlmGateway.Tests.Storage.Postgres;
 [Collection(PostgresCollection.Name)]
 public sealed class EvidenceAppendTests(PostgresServer server)
 {
-    private static async Task<NpgsqlDataSource> MigratedAsync(PostgresServer server)
-    {
-        var dataSource = NpgsqlDataSource.Create(await server.CreateDatabaseAsync());
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await PostgresMigrations.ApplyAsync(connection, NullLogger.Instance, CancellationToken.None);
-        return dataSource;
-    }
-
     [Fact]
     public async Task Replicas_appending_at_once_lose_no_record_and_the_log_keeps_the_newest()
     {
-        await using var dataSource = await MigratedAsync(server);
+        await using var dataSource = await server.CreateMigratedDataSourceAsync();
         using var a = PostgresEntryStore.Open(dataSource);
         using var b = PostgresEntryStore.Open(dataSource);
         byte[] key = [7, 7, 7];
@@ -42,7 +33,7 @@ public sealed class EvidenceAppendTests(PostgresServer server)
     [Fact]
     public async Task A_new_answer_starts_with_no_evidence_and_a_deleted_entry_takes_none()
     {
-        await using var dataSource = await MigratedAsync(server);
+        await using var dataSource = await server.CreateMigratedDataSourceAsync();
         using var a = PostgresEntryStore.Open(dataSource);
         byte[] key = [8, 8, 8];
         a.Upsert(key, [1]);

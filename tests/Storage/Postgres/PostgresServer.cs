@@ -73,6 +73,15 @@ public sealed class PostgresServer : IAsyncLifetime
         return ConnectionString(name);
     }
 
+    /// <summary>A new database with the gateway's schema, for tests that drive the stores directly (no gateway).</summary>
+    public async Task<NpgsqlDataSource> CreateMigratedDataSourceAsync()
+    {
+        var dataSource = NpgsqlDataSource.Create(await CreateDatabaseAsync());
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await LlmGateway.Storage.Postgres.PostgresMigrations.ApplyAsync(connection, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None);
+        return dataSource;
+    }
+
     public async Task DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
