@@ -52,11 +52,11 @@ internal sealed class CacheMetrics
 
     public void StoreDropped(string reason) => _storeDropped.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
-    public void ObserveIndexQueue(Func<long> pending, Func<int> vectors)
-    {
+    public void ObserveIndexQueue(Func<long> pending) =>
         _meter.CreateObservableGauge("llm_gateway.cache.index_queue", pending, "{job}", "Stored answers waiting to be embedded and indexed, and evicted answers' vectors waiting to leave the index.");
+
+    public void ObserveVectors(Func<int> vectors) =>
         _meter.CreateObservableGauge("llm_gateway.cache.vectors", vectors, "{vector}", "Vectors in the semantic index (entries minus those exact-only or still queued).");
-    }
 
     public void LookupBypassed() => _bypassed.Add(1);
 

@@ -70,7 +70,8 @@ internal sealed partial class SemanticCache : IDisposable
         _metrics.ObserveSize(() => _entries.Count, () => Interlocked.Read(ref _bytes));
         _metrics.ObserveFault(() => _fault is null ? 0 : 1);
         _indexer = new SemanticIndexer(embedder, Index, _options.IndexQueueCapacity, _options.IndexWorkers, logger);
-        _metrics.ObserveIndexQueue(() => _indexer.Pending, () => _index.Count);
+        _metrics.ObserveIndexQueue(() => _indexer.Pending);
+        _metrics.ObserveVectors(() => _index.Count);
     }
 
     public string EmbedderId => _embedder.ModelId;
