@@ -54,7 +54,8 @@ public sealed class LedgerDirectoryRemovedTests
             Directory.Delete(directory, recursive: true);
         CopyDirectory(backup, directory);
         Assert.Equal("Healthy", await Readiness.WaitForAsync(gateway, HttpStatusCode.OK));
-        Assert.Single(gateway.Logs.Lines, l => l.Contains("[6014]"));
+        // The keeper clears its fault (readiness turns healthy) just before it logs the recovery: wait for the line.
+        Assert.Equal(1, await Eventually.ReadAsync(() => gateway.Logs.Lines.Count(l => l.Contains("[6014]")), n => n >= 1));
         (await client.PostAsync("/v1/chat/completions", Json.Chat("mini", "after"))).EnsureSuccessStatusCode();
         var records = await BudgetSettings.WaitForRecordsAsync(gateway, 3);
         Assert.Equal(3, records.Count);
