@@ -17,6 +17,7 @@ var root = new RootCommand("LlmGateway benchmarks: dotnet run -c Release --proje
     BudgetsBench.Command(),
     ProxyBench.Command(),
     CompareBench.Command(),
+    FloorServer.Command(),
     OverloadBench.Command(),
     SoakBench.Command(),
     OpenLoopBench.Command(),

@@ -27,17 +27,18 @@ internal static class CompareBench
         var warmup = BenchArgs.With("--warmup", 10, "Warm-up seconds per gateway row before the rounds (the .NET tiered JIT and V8 need it; nginx rows get 1 s).");
         var output = BenchArgs.With("--output", "bench/results", "Folder for compare-<time>.json and .md.");
         var peer = BenchArgs.With("--portkey", true, "Include the Portkey rows (if installed); false for shorter before/after runs.");
+        var floors = BenchArgs.With("--floors", true, "Also measure what the gateway is built on, without its steps: Kestrel + stock YARP, and Kestrel alone answering the canned completion.");
         var prefill = BenchArgs.With("--prefill", 0, "Unique misses sent to the cached gateway before the warm-up, so the miss row runs against a cache (and vector index) of that size.");
         var command = new Command("compare", "Gateway (pass-through, miss, exact hit, semantic hit) vs nginx vs Portkey, wrk, CPU per request.")
         {
-            rounds, seconds, connections, fresh, stream, baseline, warmup, output, prefill, peer,
+            rounds, seconds, connections, fresh, stream, baseline, warmup, output, prefill, peer, floors,
         };
         command.SetAction(p => RunAsync(p.GetValue(rounds), p.GetValue(seconds), p.GetValue(connections), p.GetValue(fresh), p.GetValue(stream), p.GetValue(baseline), p.GetValue(warmup), p.GetValue(output)!,
-            p.GetValue(prefill), p.GetValue(peer)));
+            p.GetValue(prefill), p.GetValue(peer), p.GetValue(floors)));
         return command;
     }
 
-    private static async Task<int> RunAsync(int rounds, int seconds, int connections, bool fresh, bool stream, string? baselineExe, int warmup, string output, int prefill, bool peer)
+    private static async Task<int> RunAsync(int rounds, int seconds, int connections, bool fresh, bool stream, string? baselineExe, int warmup, string output, int prefill, bool peer, bool floors)
     {
         if (rounds is < 1 or > 20 || seconds is < 1 or > 120 || connections is < 1 or > 1024 || warmup is < 1 or > 120 || prefill is < 0 or > 10_000_000)
         {
@@ -72,6 +73,12 @@ internal static class CompareBench
         await using var portkey = portkeyScript is null ? null : await PortkeyPeer.StartAsync(portkeyScript, portkeyPort);
 
         var systems = Systems(upstream, proxyPort, nginx, plainPort, plain, cachedPort, cached, baseline is null ? null : (basePort, baseline), portkey, connections, fresh, stream);
+        var yarpPort = BenchArgs.FreePort();
+        await using var yarpFloor = floors ? await StartFloorAsync(FloorServer.Yarp, yarpPort, upstream.Port) : null;
+        var kestrelPort = BenchArgs.FreePort();
+        await using var kestrelFloor = floors ? await StartFloorAsync(FloorServer.Kestrel, kestrelPort, upstream.Port) : null;
+        if (yarpFloor is not null && kestrelFloor is not null)
+            AddFloors(systems, $"http://127.0.0.1:{yarpPort}/v1/chat/completions", yarpFloor, $"http://127.0.0.1:{kestrelPort}/v1/chat/completions", kestrelFloor);
         if (baselineCached is not null)
         {
             // The baseline build's miss path beside this build's, in the same rounds (before/after figures in one run).
@@ -170,6 +177,24 @@ internal static class CompareBench
                 systems.Add(new("portkey, new connection", "new connection", $"http://127.0.0.1:{portkey.Port}/v1/chat/completions", body, () => portkey.ProcessId) { Headers = PortkeyHeaders("/v1"), IsPeer = true, CloseConnection = true, Connections = 1 });
         }
         return systems;
+    }
+
+    private static Task<ChildProcess> StartFloorAsync(string mode, int port, int upstreamPort) =>
+        ChildProcess.StartAsync($"floor-server --mode {mode} --port {port} --upstream {upstreamPort}", $"http://127.0.0.1:{port}/health",
+            exe: Path.Combine(AppContext.BaseDirectory, "LlmGateway.Bench"));
+
+    /// <summary>
+    /// The floors go right after the rows they are the floor of: Kestrel + YARP after pass-through (and its
+    /// new-connection row), Kestrel alone after the exact hit (an exact hit is Kestrel reading a body and answering).
+    /// </summary>
+    private static void AddFloors(List<CompareSystem> systems, string yarpUrl, ChildProcess yarp, string kestrelUrl, ChildProcess kestrel)
+    {
+        var pass = systems.First(s => s.Name == "gateway pass-through");
+        systems.Insert(systems.IndexOf(pass) + 1, pass with { Name = "floor: Kestrel + YARP, no gateway steps", Url = yarpUrl, ProcessId = () => yarp.Id, Headers = new Dictionary<string, string>() });
+        var exact = systems.First(s => s.Name == "gateway exact hit");
+        systems.Insert(systems.IndexOf(exact) + 1, exact with { Name = "floor: Kestrel alone, reads the body, canned answer", Url = kestrelUrl, ProcessId = () => kestrel.Id, Headers = new Dictionary<string, string>() });
+        if (systems.FirstOrDefault(s => s.Name == "gateway pass-through, new connection") is { } fresh)
+            systems.Insert(systems.IndexOf(fresh) + 1, fresh with { Name = "floor: Kestrel + YARP, new connection", Url = yarpUrl, ProcessId = () => yarp.Id, Headers = new Dictionary<string, string>() });
     }
 
     /// <summary>
