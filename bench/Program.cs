@@ -36,5 +36,16 @@ var root = new RootCommand("LlmGateway benchmarks: dotnet run -c Release --proje
     StorageBench.Command(),
 };
 var parsed = root.Parse(args);
-var exitCode = await parsed.InvokeAsync();
+int exitCode;
+try
+{
+    // Our own handler: System.CommandLine's default one exits with 1 and prints nothing for an
+    // OperationCanceledException, which is what an HttpClient timeout throws (a bench then ended silently).
+    exitCode = await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (Exception ex)
+{
+    Console.Error.WriteLine($"{parsed.CommandResult.Command.Name} failed: {ex}");
+    exitCode = 1;
+}
 return parsed.Errors.Count > 0 ? 2 : exitCode; // a usage error, as before

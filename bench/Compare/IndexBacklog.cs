@@ -9,7 +9,7 @@ namespace LlmGateway.Bench.Compare;
 /// </summary>
 internal static class IndexBacklog
 {
-    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
     /// <summary>Waits (at most <paramref name="limit"/>) until the gateway at <paramref name="url"/> has indexed what it queued; returns its dropped-store count.</summary>
     public static async Task<long> DrainAsync(string url, TimeSpan limit)

@@ -94,18 +94,18 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
         // The answer is stored before the client has it all (exact tier only: embedding and indexing run in the
         // background), so a repeat sent right after it arrived is a hit.
         var stored = false;
-        void StoreOnce(bool completed)
+        ValueTask StoreOnceAsync(bool completed)
         {
             if (stored)
-                return;
+                return ValueTask.CompletedTask;
             stored = true;
-            Store(exchange, request, key, directives, lookup, teamCache, completed);
+            return StoreAsync(exchange, request, key, directives, lookup, teamCache, completed);
         }
         var original = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
         // Before the last byte of an answer with a Content-Length: the provider's answer is whole when every byte came
         // (the capture step decides the same way once the forward returns: not cut short, no forward error, client there).
         context.Features.Set<IHttpResponseBodyFeature>(new StoreBeforeLastByteBody(original, context.Response,
-            () => StoreOnce(exchange.Capture is { CutShort: false } && context.GetForwarderErrorFeature() is null && !context.RequestAborted.IsCancellationRequested)));
+            () => StoreOnceAsync(exchange.Capture is { CutShort: false } && context.GetForwarderErrorFeature() is null && !context.RequestAborted.IsCancellationRequested)));
         try
         {
             await next(context);
@@ -114,9 +114,17 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
         {
             context.Features.Set(original);
         }
-        StoreOnce(exchange.Capture?.Completed == true);
+        await StoreOnceAsync(exchange.Capture?.Completed == true);
     }
 
+    /// <summary>On the request path: waits for the cache's writer without holding a thread (<see cref="SemanticCache.StoreAsync"/>).</summary>
+    private async ValueTask StoreEntryAsync(CacheEntry entry, TeamCacheOptions? teamCache, CacheLookup lookup)
+    {
+        if (!await cache.StoreAsync(entry, teamCache?.MaxEntries, lookup.Neighbours))
+            metrics.NotStored("storage_fault");
+    }
+
+    /// <summary>Off the request path (the exploration verifier's worker).</summary>
     private void StoreEntry(CacheEntry entry, TeamCacheOptions? teamCache, CacheLookup lookup)
     {
         if (!cache.Store(entry, teamCache?.MaxEntries, lookup.Neighbours))
@@ -152,7 +160,7 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
         return buffer.WrittenSpan.ToArray();
     }
 
-    private void Store(IGatewayExchange exchange, GatewayRequest request, CacheKey key, CacheDirectives directives, CacheLookup lookup, TeamCacheOptions? teamCache, bool completed)
+    private async ValueTask StoreAsync(IGatewayExchange exchange, GatewayRequest request, CacheKey key, CacheDirectives directives, CacheLookup lookup, TeamCacheOptions? teamCache, bool completed)
     {
         var settings = options.Value;
         // Every miss goes through the capture step, right after this one.
@@ -192,7 +200,7 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
                 verifier.Enqueue(exploration, stored, () => StoreEntry(entry, teamCache, lookup));
                 return;
             }
-            StoreEntry(entry, teamCache, lookup);
+            await StoreEntryAsync(entry, teamCache, lookup);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

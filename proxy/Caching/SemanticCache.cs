@@ -35,6 +35,7 @@ internal sealed partial class SemanticCache : IDisposable
     private readonly ConcurrentDictionary<long, CacheEntryMeta> _entries = new();
     private readonly ConcurrentDictionary<string, int> _scopeCounts = new(StringComparer.Ordinal);
     private readonly Lock _writeLock = new();
+    private readonly SemaphoreSlim _storeAdmission = new(1, 1);
     private readonly string _snapshotPath;
     private readonly SemanticIndexer _indexer;
     private long _bytes;
@@ -186,6 +187,25 @@ internal sealed partial class SemanticCache : IDisposable
     /// its question for the vector index (with the lookup's vector and <paramref name="neighbours"/> when the entry
     /// carries that vector). False when the store is failing (skipped).
     /// </summary>
+    /// <summary>
+    /// <see cref="Store"/> for the request path: one request at a time goes on to the write lock, the others wait here
+    /// without holding a thread. Under the lock a FASTER call can be the one that runs a checkpoint step and waits for
+    /// its disk write, which the thread pool carries out; with every pool thread blocked on the lock behind it, that
+    /// write waited for thread injection and the whole gateway stood still for seconds (README, "Storing a miss's answer").
+    /// </summary>
+    public async ValueTask<bool> StoreAsync(CacheEntry entry, int? scopeQuota, InsertHint? neighbours = null)
+    {
+        await _storeAdmission.WaitAsync();
+        try
+        {
+            return Store(entry, scopeQuota, neighbours);
+        }
+        finally
+        {
+            _storeAdmission.Release();
+        }
+    }
+
     public bool Store(CacheEntry entry, int? scopeQuota, InsertHint? neighbours = null)
     {
         if (entry.Vector.Length == 0 && entry.QueryText is { Length: > 0 } text && _embedder is ISpanTextEmbedder inline)

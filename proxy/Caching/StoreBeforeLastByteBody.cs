@@ -8,7 +8,7 @@ namespace LlmGateway.Caching;
 /// so a repeat the client sends the moment it has the answer finds it. Chunked answers and streams end only after the
 /// pipeline returns, so the caching step stores those when the forward returns.
 /// </summary>
-internal sealed class StoreBeforeLastByteBody(IHttpResponseBodyFeature inner, HttpResponse response, Action store) : ResponseBodyWrapper(inner)
+internal sealed class StoreBeforeLastByteBody(IHttpResponseBodyFeature inner, HttpResponse response, Func<ValueTask> store) : ResponseBodyWrapper(inner)
 {
     private long _written;
 
@@ -16,7 +16,7 @@ internal sealed class StoreBeforeLastByteBody(IHttpResponseBodyFeature inner, Ht
     {
         _written += buffer.Length;
         if (response.ContentLength is { } length && _written >= length)
-            store();
+            await store();
         await Inner.Stream.WriteAsync(buffer, cancellationToken);
     }
 }
