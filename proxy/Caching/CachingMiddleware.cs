@@ -117,17 +117,10 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
         await StoreOnceAsync(exchange.Capture?.Completed == true);
     }
 
-    /// <summary>On the request path: waits for the cache's writer without holding a thread (<see cref="SemanticCache.StoreAsync"/>).</summary>
+    /// <summary>Waits for the cache's writer without holding a thread (<see cref="SemanticCache.StoreAsync"/>).</summary>
     private async ValueTask StoreEntryAsync(CacheEntry entry, TeamCacheOptions? teamCache, CacheLookup lookup)
     {
         if (!await cache.StoreAsync(entry, teamCache?.MaxEntries, lookup.Neighbours))
-            metrics.NotStored("storage_fault");
-    }
-
-    /// <summary>Off the request path (the exploration verifier's worker).</summary>
-    private void StoreEntry(CacheEntry entry, TeamCacheOptions? teamCache, CacheLookup lookup)
-    {
-        if (!cache.Store(entry, teamCache?.MaxEntries, lookup.Neighbours))
             metrics.NotStored("storage_fault");
     }
 
@@ -197,7 +190,7 @@ internal sealed class CachingMiddleware(RequestDelegate next, SemanticCache cach
             {
                 // Verified first: stored only if it differs from the candidate's (which otherwise already answers it).
                 ExplorationCost(exploration.Bound, exchange, entry.Usage);
-                verifier.Enqueue(exploration, stored, () => StoreEntry(entry, teamCache, lookup));
+                verifier.Enqueue(exploration, stored, () => StoreEntryAsync(entry, teamCache, lookup));
                 return;
             }
             await StoreEntryAsync(entry, teamCache, lookup);

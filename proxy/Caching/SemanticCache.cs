@@ -183,11 +183,6 @@ internal sealed partial class SemanticCache : IDisposable
     }
 
     /// <summary>
-    /// Stores an answer (replacing one with the same exact key) for exact hits at once, evicts down to capacity, and queues
-    /// its question for the vector index (with the lookup's vector and <paramref name="neighbours"/> when the entry
-    /// carries that vector). False when the store is failing (skipped).
-    /// </summary>
-    /// <summary>
     /// <see cref="Store"/> for the request path: one request at a time goes on to the write lock, the others wait here
     /// without holding a thread. Under the lock a FASTER call can be the one that runs a checkpoint step and waits for
     /// its disk write, which the thread pool carries out; with every pool thread blocked on the lock behind it, that
@@ -206,6 +201,11 @@ internal sealed partial class SemanticCache : IDisposable
         }
     }
 
+    /// <summary>
+    /// Stores an answer (replacing one with the same exact key) for exact hits at once, evicts down to capacity, and queues
+    /// its question for the vector index (with the lookup's vector and <paramref name="neighbours"/> when the entry
+    /// carries that vector). False when the store is failing (skipped).
+    /// </summary>
     public bool Store(CacheEntry entry, int? scopeQuota, InsertHint? neighbours = null)
     {
         if (entry.Vector.Length == 0 && entry.QueryText is { Length: > 0 } text && _embedder is ISpanTextEmbedder inline)

@@ -47,7 +47,7 @@ internal sealed partial class ExplorationVerifier : BackgroundService
 
     /// <param name="freshAnswer">The explored request's answer as it would be stored.</param>
     /// <param name="storeFresh">Stores the fresh answer under the request's own key (run when the answers differ).</param>
-    public void Enqueue(Exploration exploration, byte[] freshAnswer, Action storeFresh)
+    public void Enqueue(Exploration exploration, byte[] freshAnswer, Func<ValueTask> storeFresh)
     {
         Interlocked.Increment(ref _pending);
         if (_queue.Writer.TryWrite(new Job(exploration, freshAnswer, storeFresh)))
@@ -100,10 +100,10 @@ internal sealed partial class ExplorationVerifier : BackgroundService
         }
         _metrics.Explored(exploration.Bound, isSame ? "same" : "different");
         if (!isSame)
-            job.StoreFresh();
+            await job.StoreFresh();
     }
 
-    private sealed record Job(Exploration Exploration, byte[] FreshAnswer, Action StoreFresh);
+    private sealed record Job(Exploration Exploration, byte[] FreshAnswer, Func<ValueTask> StoreFresh);
 
     [LoggerMessage(11550, LogLevel.Information, "Verified cache: answer-similarity bar {Bar} for answers over 20 words ({Source})", EventName = "AnswerSimilarityBarChosen")]
     private static partial void AnswerBarChosen(ILogger logger, string bar, string source);
