@@ -26,9 +26,11 @@ public sealed class RoutingMetricsTests : IAsyncLifetime
         await using var gateway = await StartAsync(failing.BaseUrl);
 
         using (var r = await gateway.Client().PostAsync("/v1/chat/completions", Json.Chat("primary", "hello"))) Assert.Equal(HttpStatusCode.OK, r.StatusCode);
-        // Scrape until both attempts are in: a busy machine once scraped before the first attempt's error was there.
+        // Scrape until both attempts are in: a busy machine once scraped before the first attempt's error was there,
+        // and once before the answering attempt's upstream duration was (it is recorded when its body ends).
         var m = await MetricsScrape.WhenAsync(gateway,
-            m => m.Sum("llm_gateway_upstream_errors_total") >= 1 && m.Sum("llm_gateway_requests_total") >= 1);
+            m => m.Sum("llm_gateway_upstream_errors_total") >= 1 && m.Sum("llm_gateway_requests_total") >= 1
+                && m.Sum("llm_gateway_upstream_duration_seconds_count") >= 1);
 
         Assert.Equal(1, m.Sum("llm_gateway_upstream_errors_total", ("provider", "first"), ("reason", reason)));
         Assert.Equal(1, m.Sum("llm_gateway_upstream_errors_total"));
