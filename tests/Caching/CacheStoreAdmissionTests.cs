@@ -10,7 +10,7 @@ namespace LlmGateway.Tests.Caching;
 /// <summary>
 /// A store that waits on its disk (FASTER runs a checkpoint step inside a write and waits for the write of its
 /// metadata) must not take a thread from every request that stores behind it: those threads are the ones the disk
-/// write needs. Measured before the fix: a miss load at ~70,000 entries stood still for 14 s (every connection timed out).
+/// write needs. Measured before the fix: under a miss load at ~72,000 entries a /metrics scrape took 14.3 s.
 /// </summary>
 public sealed class CacheStoreAdmissionTests
 {
