@@ -32,10 +32,10 @@ public sealed class VectorIndexOptionsTests
     [Fact]
     public void Bound_from_configuration_and_bad_config_fails_at_startup_naming_the_key()
     {
-        var good = Provider(new() { ["Gateway:VectorIndex:Dimension"] = "768", ["Gateway:VectorIndex:FlatScanBelow"] = "50", ["Gateway:VectorIndex:QuantizedSearch"] = "true" });
+        var good = Provider(new() { ["Gateway:VectorIndex:Dimension"] = "768", ["Gateway:VectorIndex:FlatScanBelow"] = "50", ["Gateway:VectorIndex:QuantizedSearch"] = "false" });
         var value = good.GetRequiredService<IOptions<VectorIndexOptions>>().Value;
         Assert.Equal(768, value.Dimension);
-        Assert.True(value.QuantizedSearch);
+        Assert.False(value.QuantizedSearch);
         Assert.Equal(50, value.FlatScanBelow);
         Assert.Equal(16, value.M);
 
