@@ -110,12 +110,14 @@ internal static class CompareBench
             foreach (var system in systems)
             {
                 var dropped = system.Unique ? await IndexBacklog.DrainAsync(system.Url, TimeSpan.FromSeconds(60)) : 0;
+                var overheadBefore = system.ReadsOverhead ? await MetricsScrape.OverheadAsync(system.Url) : default;
                 var before = Peers.TreeCpuTime(system.ProcessId());
                 var result = await WrkRun.RunAsync(wrk, system, system.Connections > 0 ? system.Connections : connections, TimeSpan.FromSeconds(seconds), $"r{round}");
                 // A miss row's round ends when its answers are indexed, so their background CPU is counted in it.
                 var backlog = system.Unique ? $", {await IndexBacklog.DrainAsync(system.Url, TimeSpan.FromSeconds(60)) - dropped} stores dropped (index queue full)" : "";
                 var cpu = Peers.TreeCpuTime(system.ProcessId()) - before;
-                results[system].Add(new Measured(result, cpu));
+                var overhead = system.ReadsOverhead ? await MetricsScrape.OverheadAsync(system.Url) : default;
+                results[system].Add(new Measured(result, cpu, system.ReadsOverhead ? (overhead.Seconds - overheadBefore.Seconds, overhead.Count - overheadBefore.Count) : null));
                 Console.WriteLine($"  round {round} {system.Name}: {result}, {cpu.TotalMicroseconds / Math.Max(1, result.Requests):0.0} µs CPU/req{backlog}");
             }
         }
@@ -147,7 +149,10 @@ internal static class CompareBench
         {
             new("nginx upstream (direct)", "keep-alive", $"http://127.0.0.1:{upstream.Port}/v1/chat/completions", body, () => upstream.ProcessId) { IsDirect = true },
             new("nginx reverse proxy", "keep-alive", $"http://127.0.0.1:{proxyPort}/v1/chat/completions", body, () => nginx.ProcessId) { IsNginx = true },
-            new("gateway pass-through", "keep-alive", $"http://127.0.0.1:{plainPort}/v1/chat/completions", body, () => plain.Id) { Headers = gatewayHeaders },
+            new("gateway pass-through", "keep-alive", $"http://127.0.0.1:{plainPort}/v1/chat/completions", body, () => plain.Id) { Headers = gatewayHeaders, ReadsOverhead = true },
+            // One connection: no request waits for another, so the added latency is the gateway's path alone.
+            new("nginx upstream (direct), 1 connection", "1 connection", $"http://127.0.0.1:{upstream.Port}/v1/chat/completions", body, () => upstream.ProcessId) { IsDirect = true, Connections = 1 },
+            new("gateway pass-through, 1 connection", "1 connection", $"http://127.0.0.1:{plainPort}/v1/chat/completions", body, () => plain.Id) { Headers = gatewayHeaders, ReadsOverhead = true, Connections = 1 },
         };
         if (baseline is { } b)
             systems.Add(new("gateway pass-through (baseline build)", "keep-alive", $"http://127.0.0.1:{b.Port}/v1/chat/completions", body, () => b.Process.Id) { Headers = gatewayHeaders });
@@ -284,4 +289,5 @@ internal static class CompareBench
 }
 
 /// <summary>One round of one system: what wrk saw and the CPU the server process used meanwhile.</summary>
-internal sealed record Measured(WrkResult Wrk, TimeSpan Cpu);
+/// <remarks><see cref="Overhead"/>: what the gateway's <c>llm_gateway_overhead_seconds</c> gained during the round (sum, count), where read.</remarks>
+internal sealed record Measured(WrkResult Wrk, TimeSpan Cpu, (double Seconds, double Count)? Overhead = null);

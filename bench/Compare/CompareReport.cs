@@ -23,7 +23,14 @@ internal sealed record CompareReport(int Rounds, int Seconds, int Connections, I
                 Median(runs.Select(r => r.Wrk.P50)), Median(runs.Select(r => r.Wrk.P90)), Median(runs.Select(r => r.Wrk.P99)),
                 runs.Sum(r => r.Cpu.TotalMicroseconds) / Math.Max(1, requests),
                 runs.Sum(r => r.Wrk.Errors), system.IsDirect, system.IsNginx, system.IsPeer,
-                system.CountHits ? runs.Sum(r => r.Wrk.Hits) / (double)Math.Max(1, requests) : null));
+                system.CountHits ? runs.Sum(r => r.Wrk.Hits) / (double)Math.Max(1, requests) : null)
+            {
+                // Request-weighted means over the rounds, as the metric's sum ÷ count is.
+                Mean = runs.Sum(r => r.Wrk.Mean * r.Wrk.Requests) / Math.Max(1, requests),
+                OverheadMean = system.ReadsOverhead && runs.Sum(r => r.Overhead!.Value.Count) is > 0 and var count
+                    ? runs.Sum(r => r.Overhead!.Value.Seconds) * 1000 / count
+                    : null,
+            });
         }
         return new CompareReport(rounds, seconds, connections, rows);
     }
@@ -52,7 +59,28 @@ internal sealed record CompareReport(int Rounds, int Seconds, int Connections, I
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"| {row.Name}{(row.HitRatio is { } h ? $" ({F(h * 100, "0")} % hits)" : "")} | {row.Connections} | {row.RequestsPerSecond:0} | {row.P50:0.000} | {row.P90:0.000} | {row.P99:0.000} | {added} | {(row.Connections == 1 ? F(1000 / row.RequestsPerSecond, "0.000") : "-")} | {row.CpuMicros:0.0} | {nginx} | {peer} | {row.Errors} |");
         }
+        AppendOverhead(text);
         return text.ToString();
+    }
+
+    /// <summary>
+    /// The gateway's own account of its overhead (<c>llm_gateway_overhead_seconds</c>: request duration minus the
+    /// provider's time) beside the latency it adds as the client sees it (mean minus the direct row's mean).
+    /// </summary>
+    private void AppendOverhead(StringBuilder text)
+    {
+        var rows = Rows.Where(r => r.OverheadMean is not null && Direct(r) is not null).ToList();
+        if (rows.Count == 0)
+            return;
+        text.AppendLine();
+        text.AppendLine("| gateway row | conns | added mean ms (client: mean − direct's mean) | llm_gateway_overhead_seconds mean ms | metric ÷ added |");
+        text.AppendLine("|---|---|---|---|---|");
+        foreach (var row in rows)
+        {
+            var added = row.Mean - Direct(row)!.Mean;
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {row.Name} | {row.Connections} | {added:0.000} | {row.OverheadMean:0.000} | {F(row.OverheadMean!.Value / added, "0.00")} |");
+        }
     }
 
     public string Json() => JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase });
@@ -62,4 +90,11 @@ internal sealed record CompareReport(int Rounds, int Seconds, int Connections, I
 
 /// <summary>One system's figures over all rounds; latencies in milliseconds.</summary>
 internal sealed record CompareRow(string Name, string Group, int Connections, double RequestsPerSecond, double P50, double P90, double P99, double CpuMicros,
-    long Errors, bool IsDirect, bool IsNginx, bool IsPeer, double? HitRatio = null);
+    long Errors, bool IsDirect, bool IsNginx, bool IsPeer, double? HitRatio = null)
+{
+    /// <summary>Mean latency, ms.</summary>
+    public double Mean { get; init; }
+
+    /// <summary>Mean of the gateway's <c>llm_gateway_overhead_seconds</c> over the row's requests, ms (rows that read it).</summary>
+    public double? OverheadMean { get; init; }
+}

@@ -36,4 +36,7 @@ internal sealed record CompareSystem(string Name, string Group, string Url, stri
 
     /// <summary>The peer gateway: CPU ratios are to it too.</summary>
     public bool IsPeer { get; init; }
+
+    /// <summary>A gateway row whose <c>llm_gateway_overhead_seconds</c> is read around each round, to set beside the added latency wrk measured.</summary>
+    public bool ReadsOverhead { get; init; }
 }

@@ -40,7 +40,7 @@ internal static class WrkRun
                 r.GetProperty("shed").GetInt64(),
                 r.GetProperty("p50").GetDouble() / 1000,
                 r.GetProperty("p90").GetDouble() / 1000,
-                r.GetProperty("p99").GetDouble() / 1000) { Hits = r.GetProperty("hits").GetInt64() };
+                r.GetProperty("p99").GetDouble() / 1000) { Hits = r.GetProperty("hits").GetInt64(), Mean = r.GetProperty("mean").GetDouble() / 1000 };
         }
         finally
         {
@@ -100,9 +100,9 @@ internal static class WrkRun
               local hitCount = 0
               for _, t in ipairs(threads) do sheds = sheds + (t:get("shed") or 0); hitCount = hitCount + (t:get("hits") or 0) end
               local f = io.open([==[{{output}}]==], "w")
-              f:write(string.format('{"requests":%d,"duration_us":%d,"errors":%d,"read":%d,"shed":%d,"hits":%d,"p50":%d,"p90":%d,"p99":%d}',
+              f:write(string.format('{"requests":%d,"duration_us":%d,"errors":%d,"read":%d,"shed":%d,"hits":%d,"mean":%f,"p50":%d,"p90":%d,"p99":%d}',
                 summary.requests, summary.duration, e.connect + e.write + e.status + e.timeout, e.read, sheds, hitCount,
-                latency:percentile(50), latency:percentile(90), latency:percentile(99)))
+                latency.mean, latency:percentile(50), latency:percentile(90), latency:percentile(99)))
               f:close()
             end
             """.Replace("\r", "", StringComparison.Ordinal);
@@ -119,6 +119,9 @@ internal sealed record WrkResult(long Requests, double Seconds, long Errors, lon
 {
     /// <summary>Answers with <c>x-cache: HIT</c>, counted only when the system asks (<see cref="CompareSystem.CountHits"/>).</summary>
     public long Hits { get; init; }
+
+    /// <summary>Mean latency in milliseconds (the overhead check compares means: a histogram's sum ÷ count is a mean).</summary>
+    public double Mean { get; init; }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Requests / Seconds:0} req/s p50 {P50:0.000} ms errors {Errors}");
 }
