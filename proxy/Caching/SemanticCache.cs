@@ -99,7 +99,7 @@ internal sealed partial class SemanticCache : IDisposable
             return new CacheLookup(null, null, false);
         var now = NowMs;
         if (_entries.TryGetValue(key.Id, out var meta) && meta.ExactKey.AsSpan().SequenceEqual(key.Exact) && meta.ExpiresUnixMs > now
-            && Read(meta) is { } exact)
+            && await ReadAsync(meta) is { } exact)
         {
             Touch(meta, now);
             return new CacheLookup(new CacheHit(exact, "exact", 1.0), null, false);
@@ -133,7 +133,7 @@ internal sealed partial class SemanticCache : IDisposable
                 _metrics.GuardRefused();
                 continue;
             }
-            if (Read(candidate) is not { } entry)
+            if (await ReadAsync(candidate) is not { } entry)
                 continue;
             Touch(candidate, now);
             return new CacheLookup(new CacheHit(entry, "semantic", match.Similarity), vector, false);
@@ -141,7 +141,7 @@ internal sealed partial class SemanticCache : IDisposable
         // Only now, after no candidate was served: a hit returns above without this.
         var miss = new CacheLookup(null, vector, false) { Neighbours = neighbours };
         if (bound is not null && best is { } chosen)
-            return DecideBest(chosen.Candidate, chosen.Score, chosen.Similarity, bound, miss, now, key.QueryText);
+            return await DecideBestAsync(chosen.Candidate, chosen.Score, chosen.Similarity, bound, miss, now, key.QueryText);
         return miss;
     }
 
@@ -149,9 +149,9 @@ internal sealed partial class SemanticCache : IDisposable
     /// One decision per lookup, for the candidate it would serve (the highest score): the estimator weighs its groups by
     /// lookups, so deciding several candidates of one lookup would skew them.
     /// </summary>
-    private CacheLookup DecideBest(CacheEntryMeta candidate, double score, double similarity, BoundContext bound, CacheLookup miss, long now, string? question)
+    private async ValueTask<CacheLookup> DecideBestAsync(CacheEntryMeta candidate, double score, double similarity, BoundContext bound, CacheLookup miss, long now, string? question)
     {
-        if (Read(candidate) is not { } entry)
+        if (await ReadAsync(candidate) is not { } entry)
             return miss;
         switch (Decide(candidate, score, bound))
         {
@@ -249,12 +249,13 @@ internal sealed partial class SemanticCache : IDisposable
         return true;
     }
 
-    private CacheEntry? Read(CacheEntryMeta meta)
+    /// <summary>An entry's answer for the request path: a record that has left FASTER's memory is awaited, not waited for.</summary>
+    private async ValueTask<CacheEntry?> ReadAsync(CacheEntryMeta meta)
     {
         byte[]? bytes;
         try
         {
-            bytes = _store.Read(meta.ExactKey);
+            bytes = await _store.ReadAsync(meta.ExactKey);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

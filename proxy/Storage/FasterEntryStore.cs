@@ -139,35 +139,60 @@ internal sealed class FasterEntryStore : IEntryStore
         }
     }
 
-    public unsafe byte[]? Read(ReadOnlySpan<byte> key)
+    public byte[]? Read(ReadOnlySpan<byte> key)
     {
         var session = Rent();
         try
         {
-            fixed (byte* k = key)
-            {
-                var keySpan = new SpanByte(key.Length, (IntPtr)k);
-                byte[] output = null!;
-                var status = session.Read(ref keySpan, ref output);
-                if (status.IsPending)
-                {
-                    session.CompletePendingWithOutputs(out var outputs, wait: true);
-                    using (outputs)
-                    {
-                        if (!outputs.Next())
-                            return null;
-                        status = outputs.Current.Status;
-                        output = outputs.Current.Output;
-                    }
-                }
+            var status = Start(session, key, out var output);
+            if (!status.IsPending)
                 return status.Found ? output : null;
-            }
+            session.CompletePendingWithOutputs(out var outputs, wait: true);
+            using (outputs)
+                return Completed(outputs);
         }
         finally
         {
             Return(session);
         }
     }
+
+    /// <summary>
+    /// A record still in memory is read at once; one that has left it (<c>Cache:MemoryBytes</c>) is awaited. Waiting
+    /// for it on the calling thread, as <see cref="Read"/> does, holds a pool thread while the disk read needs one to
+    /// complete: a hit-heavy load on a cache larger than its memory could starve the pool.
+    /// </summary>
+    public async ValueTask<byte[]?> ReadAsync(ReadOnlyMemory<byte> key)
+    {
+        var session = Rent();
+        try
+        {
+            var status = Start(session, key.Span, out var output);
+            if (!status.IsPending)
+                return status.Found ? output : null;
+            // Not cancellable: the session goes back to the pool, and must not go back with a read still pending.
+            using var outputs = await session.CompletePendingWithOutputsAsync();
+            return Completed(outputs);
+        }
+        finally
+        {
+            Return(session);
+        }
+    }
+
+    /// <summary>Reads from memory, or starts the read from disk (then pending; FASTER keeps its own copy of the key).</summary>
+    private static unsafe Status Start(Session session, ReadOnlySpan<byte> key, out byte[] output)
+    {
+        fixed (byte* k = key)
+        {
+            var keySpan = new SpanByte(key.Length, (IntPtr)k);
+            output = null!;
+            return session.Read(ref keySpan, ref output);
+        }
+    }
+
+    private static byte[]? Completed(CompletedOutputIterator<SpanByte, SpanByte, SpanByte, byte[], Empty> outputs) =>
+        outputs.Next() && outputs.Current.Status.Found ? outputs.Current.Output : null;
 
     public unsafe void Delete(ReadOnlySpan<byte> key)
     {

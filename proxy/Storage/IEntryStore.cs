@@ -10,6 +10,12 @@ internal interface IEntryStore : IDisposable
 
     byte[]? Read(ReadOnlySpan<byte> key);
 
+    /// <summary>
+    /// As <see cref="Read"/>, for the request path: a record that has to come from disk is awaited, not waited for on a
+    /// pool thread (stores that answer from memory complete at once).
+    /// </summary>
+    ValueTask<byte[]?> ReadAsync(ReadOnlyMemory<byte> key) => ValueTask.FromResult(Read(key.Span));
+
     void Delete(ReadOnlySpan<byte> key);
 
     /// <summary>Every live record (used at startup to rebuild what lives in memory).</summary>
