@@ -53,7 +53,7 @@ internal static class CompareBench
             return 1;
         }
         var portkeyScript = peer ? PortkeyPeer.Script() : null;
-        if (portkeyScript is null)
+        if (peer && portkeyScript is null)
             Console.WriteLine("(Portkey not installed: run scripts/setup-bench.sh to compare with it)");
 
         await using var upstream = await CannedUpstream.StartAsync(nginxBinary, BenchArgs.FreePort());
