@@ -29,20 +29,21 @@ internal static class CompareBench
         var peer = BenchArgs.With("--portkey", true, "Include the Portkey rows (if installed); false for shorter before/after runs.");
         var floors = BenchArgs.With("--floors", true, "Also measure what the gateway is built on, without its steps: Kestrel + stock YARP, and Kestrel alone answering the canned completion.");
         var prefill = BenchArgs.With("--prefill", 0, "Unique misses sent to the cached gateway before the warm-up, so the miss row runs against a cache (and vector index) of that size.");
+        var maxEntries = BenchArgs.With("--max-entries", 0, "Gateway:Cache:MaxEntries of the cached gateways (0: the gateway's default, 100,000); above --prefill plus the rounds' misses, no miss evicts.");
         var command = new Command("compare", "Gateway (pass-through, miss, exact hit, semantic hit) vs nginx vs Portkey, wrk, CPU per request.")
         {
-            rounds, seconds, connections, fresh, stream, baseline, warmup, output, prefill, peer, floors,
+            rounds, seconds, connections, fresh, stream, baseline, warmup, output, prefill, maxEntries, peer, floors,
         };
         command.SetAction(p => RunAsync(p.GetValue(rounds), p.GetValue(seconds), p.GetValue(connections), p.GetValue(fresh), p.GetValue(stream), p.GetValue(baseline), p.GetValue(warmup), p.GetValue(output)!,
-            p.GetValue(prefill), p.GetValue(peer), p.GetValue(floors)));
+            p.GetValue(prefill), p.GetValue(maxEntries), p.GetValue(peer), p.GetValue(floors)));
         return command;
     }
 
-    private static async Task<int> RunAsync(int rounds, int seconds, int connections, bool fresh, bool stream, string? baselineExe, int warmup, string output, int prefill, bool peer, bool floors)
+    private static async Task<int> RunAsync(int rounds, int seconds, int connections, bool fresh, bool stream, string? baselineExe, int warmup, string output, int prefill, int maxEntries, bool peer, bool floors)
     {
-        if (rounds is < 1 or > 20 || seconds is < 1 or > 120 || connections is < 1 or > 1024 || warmup is < 1 or > 120 || prefill is < 0 or > 10_000_000)
+        if (rounds is < 1 or > 20 || seconds is < 1 or > 120 || connections is < 1 or > 1024 || warmup is < 1 or > 120 || prefill is < 0 or > 10_000_000 || maxEntries is < 0 or > 10_000_000)
         {
-            Console.Error.WriteLine("compare: --rounds 1..20, --seconds 1..120, --connections 1..1024, --warmup 1..120, --prefill 0..10000000");
+            Console.Error.WriteLine("compare: --rounds 1..20, --seconds 1..120, --connections 1..1024, --warmup 1..120, --prefill 0..10000000, --max-entries 0..10000000");
             return 2;
         }
         var nginxBinary = NginxPeer.Binary();
@@ -62,13 +63,13 @@ internal static class CompareBench
         var plainPort = BenchArgs.FreePort();
         await using var plain = await ChildProcess.StartAsync($"--urls http://127.0.0.1:{plainPort} --config {Config(upstream.Port, cache: false)}", $"http://127.0.0.1:{plainPort}/readyz");
         var cachedPort = BenchArgs.FreePort();
-        await using var cached = await ChildProcess.StartAsync($"--urls http://127.0.0.1:{cachedPort} --config {Config(upstream.Port, cache: true)}", $"http://127.0.0.1:{cachedPort}/readyz");
+        await using var cached = await ChildProcess.StartAsync($"--urls http://127.0.0.1:{cachedPort} --config {Config(upstream.Port, cache: true, maxEntries)}", $"http://127.0.0.1:{cachedPort}/readyz");
         var basePort = BenchArgs.FreePort();
         await using var baseline = baselineExe is null ? null
             : await ChildProcess.StartAsync($"--urls http://127.0.0.1:{basePort} --config {Config(upstream.Port, cache: false)}", $"http://127.0.0.1:{basePort}/readyz", exe: baselineExe);
         var baseCachedPort = BenchArgs.FreePort();
         await using var baselineCached = baselineExe is null ? null
-            : await ChildProcess.StartAsync($"--urls http://127.0.0.1:{baseCachedPort} --config {Config(upstream.Port, cache: true)}", $"http://127.0.0.1:{baseCachedPort}/readyz", exe: baselineExe);
+            : await ChildProcess.StartAsync($"--urls http://127.0.0.1:{baseCachedPort} --config {Config(upstream.Port, cache: true, maxEntries)}", $"http://127.0.0.1:{baseCachedPort}/readyz", exe: baselineExe);
         var portkeyPort = BenchArgs.FreePort();
         await using var portkey = portkeyScript is null ? null : await PortkeyPeer.StartAsync(portkeyScript, portkeyPort);
 
@@ -264,7 +265,8 @@ internal static class CompareBench
         }
     }
 
-    internal static string Config(int upstreamPort, bool cache)
+    /// <param name="maxEntries">The cache's capacity (0: the gateway's default); its byte bound is raised with it (4 KiB an entry).</param>
+    internal static string Config(int upstreamPort, bool cache, int maxEntries = 0)
     {
         var path = Path.Combine(Path.GetTempPath(), $"llmgateway-compare-{Guid.NewGuid():N}.json");
         var storage = Path.Combine(Path.GetTempPath(), $"llmgateway-compare-data-{Guid.NewGuid():N}");
@@ -274,7 +276,7 @@ internal static class CompareBench
           "Gateway": {
             "Storage": { "Path": "{{storage}}" },
             "Embeddings": { "Provider": "hashing" },
-            "Cache": { "Enabled": {{(cache ? "true" : "false")}}, "Threshold": 0.9 },
+            "Cache": { "Enabled": {{(cache ? "true" : "false")}}, "Threshold": 0.9{{(maxEntries > 0 ? $", \"MaxEntries\": {maxEntries}, \"MaxBytes\": {Math.Max(1L << 30, maxEntries * 4096L)}" : "")}} },
             "Providers": {
               "canned": { "BaseUrl": "http://127.0.0.1:{{upstreamPort}}/v1" },
               "canned-sse": { "BaseUrl": "http://127.0.0.1:{{upstreamPort}}/sse/v1" }
