@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LlmGateway.Bench.Common;
+using LlmGateway.Caching;
 using LlmGateway.Embeddings;
 using LlmGateway.Embeddings.Hashing;
 
@@ -23,18 +24,19 @@ internal static class CacheQualityBench
         var showFalseHits = new Option<double?>("--show-false-hits") { Description = "Print up to 30 false hits at or above this cosine." };
         var simulate = new Option<bool>("--simulate") { Description = "Instead of the pair sets: a cache simulation on QQP (store questions, ask their paraphrases, hard negatives and unrelated questions); --max is then the number of questions of each kind (default 2000)." };
         var seed = BenchArgs.With("--seed", 12, "Seed of the simulation's draw and order.");
-        var command = new Command("cache-quality", "Precision/recall of cache hits vs threshold on QQP, PAWS-X en/ja and JSTS, or a cache simulation (--simulate).") { max, model, dimension, pooling, showFalseHits, simulate, seed };
+        var part = BenchArgs.With("--part", "all", "--simulate on QQP's all, dev or heldout part (the verifier's split; the shipped verifier was trained on the rest).").AcceptOnlyFromAmong("all", "dev", "heldout");
+        var command = new Command("cache-quality", "Precision/recall of cache hits vs threshold on QQP, PAWS-X en/ja and JSTS, or a cache simulation (--simulate).") { max, model, dimension, pooling, showFalseHits, simulate, seed, part };
         command.SetAction(p =>
         {
             var poolingValue = p.GetValue(pooling) switch { "cls" => EmbeddingPooling.Cls, "mean" => EmbeddingPooling.Mean, _ => (EmbeddingPooling?)null };
             return p.GetValue(simulate)
-                ? SimulateAsync(p.GetResult(max) is { Implicit: false } ? p.GetValue(max) : 2000, p.GetValue(seed), p.GetValue(model)!, p.GetValue(dimension), poolingValue)
+                ? SimulateAsync(p.GetResult(max) is { Implicit: false } ? p.GetValue(max) : 2000, p.GetValue(seed), p.GetValue(model)!, p.GetValue(dimension), poolingValue, p.GetValue(part)!)
                 : RunAsync(p.GetValue(max), p.GetValue(model)!, p.GetValue(dimension), poolingValue, p.GetValue(showFalseHits));
         });
         return command;
     }
 
-    private static async Task<int> SimulateAsync(int perKind, int seed, string model, int dimension, EmbeddingPooling? pooling)
+    private static async Task<int> SimulateAsync(int perKind, int seed, string model, int dimension, EmbeddingPooling? pooling, string part)
     {
         var folder = QualityData.Folder();
         if (folder is null)
@@ -44,22 +46,39 @@ internal static class CacheQualityBench
         }
         var started = System.Diagnostics.Stopwatch.StartNew();
         using var embedder = CreateEmbedder(model, dimension, pooling);
-        var (stored, stream) = await new CacheSimulation(embedder).RunAsync(QualityData.Qqp(folder), perKind, seed);
+        var qqp = QualityData.Qqp(folder);
+        if (part != "all")
+        {
+            var parts = QualitySplit.Assign(qqp);
+            var wanted = part == "dev" ? QualitySplit.Part.Dev : QualitySplit.Part.HeldOut;
+            qqp = [.. qqp.Where((_, i) => parts[i] == wanted)];
+        }
+        var (stored, stream) = await new CacheSimulation(embedder).RunAsync(qqp, perKind, seed);
         var kinds = stream.CountBy(q => q.Kind).ToDictionary();
-        Console.WriteLine($"# cache simulation, embedder {embedder.ModelId}, QQP dev of {folder}, seed {seed}");
+        Console.WriteLine($"# cache simulation, embedder {embedder.ModelId}, QQP ({part}: {qqp.Count} pairs) of {folder}, seed {seed}");
         Console.WriteLine($"{stored} questions stored; a shuffled stream of {stream.Count}: {kinds.GetValueOrDefault(CacheSimulation.Kind.Paraphrase)} paraphrases of stored questions, "
             + $"{kinds.GetValueOrDefault(CacheSimulation.Kind.HardNegative)} hard negatives of stored questions, {kinds.GetValueOrDefault(CacheSimulation.Kind.Unrelated)} unrelated questions");
-        Console.WriteLine("hit precision = right hits / hits (a paraphrase served its own stored question); false-hit rates = hits / questions of that kind");
+        Console.WriteLine("hit precision = right hits / hits (a paraphrase served its own stored question); with clusters: also right when the served question is in the asked one's duplicate cluster (QQP's labels, transitively); false-hit rates = hits / questions of that kind");
+        if (HitDecisions.For(embedder.ModelId) is { } shipped)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"## the shipped hit decision for {embedder.ModelId} (cosine >= {shipped.Threshold:0.000}, then the verifier)");
+            Console.WriteLine("| decision | hits | hit precision | with clusters | paraphrases served | false hits: hard negatives | false hits: unrelated |");
+            Console.WriteLine("|---|---|---|---|---|---|---|");
+            var decision = HitDecision.For(shipped, useVerifier: true);
+            var o = CacheSimulation.At(stream, shipped.Threshold, (q, c) => decision.Allows(q.Text, c.Text, c.Cosine));
+            Console.WriteLine($"| verifier (the default point) | {o.Hits} | {QualityData.Format(o.HitPrecision)} | {QualityData.Format(o.ClusterPrecision)} | {QualityData.Format(o.ParaphraseShare)} | {QualityData.Format(o.HardNegativeFalseHitRate)} | {QualityData.Format(o.UnrelatedFalseHitRate)} |");
+        }
         foreach (var guard in new[] { true, false })
         {
             Console.WriteLine();
             Console.WriteLine($"## look-alike guard {(guard ? "on (the gateway's default)" : "off")}");
-            Console.WriteLine("| threshold | hits | hit precision | paraphrases served | false hits: hard negatives | false hits: unrelated | wrong hits: paraphrase / hard neg. / unrelated |");
-            Console.WriteLine("|---|---|---|---|---|---|---|");
+            Console.WriteLine("| threshold | hits | hit precision | with clusters | paraphrases served | false hits: hard negatives | false hits: unrelated | wrong hits: paraphrase / hard neg. / unrelated |");
+            Console.WriteLine("|---|---|---|---|---|---|---|---|");
             foreach (var t in Thresholds)
             {
                 var o = CacheSimulation.At(stream, t, guard);
-                Console.WriteLine($"| {t:0.000} | {o.Hits} | {QualityData.Format(o.HitPrecision)} | {QualityData.Format(o.ParaphraseShare)} | {QualityData.Format(o.HardNegativeFalseHitRate)} | {QualityData.Format(o.UnrelatedFalseHitRate)} | {o.Hits - o.RightHits - o.HardNegativeHits - o.UnrelatedHits} / {o.HardNegativeHits} / {o.UnrelatedHits} |");
+                Console.WriteLine($"| {t:0.000} | {o.Hits} | {QualityData.Format(o.HitPrecision)} | {QualityData.Format(o.ClusterPrecision)} | {QualityData.Format(o.ParaphraseShare)} | {QualityData.Format(o.HardNegativeFalseHitRate)} | {QualityData.Format(o.UnrelatedFalseHitRate)} | {o.Hits - o.RightHits - o.HardNegativeHits - o.UnrelatedHits} / {o.HardNegativeHits} / {o.UnrelatedHits} |");
             }
         }
         Console.WriteLine();
