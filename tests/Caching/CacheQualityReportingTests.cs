@@ -65,4 +65,46 @@ public sealed class CacheQualityReportingTests
         Assert.Equal(outcome.Hits, outcome.RightHits);
         Assert.True(outcome.HitPrecision == 1.0);
     }
+
+    [Fact]
+    public void A_question_served_a_stored_question_of_its_labelled_duplicate_cluster_is_right_only_with_clusters()
+    {
+        // An "unrelated" question (its pair was not stored) served a question labelled a duplicate of it elsewhere in
+        // the data, and a hard negative served a question of another cluster.
+        List<CacheSimulation.Query> stream =
+        [
+            new(CacheSimulation.Kind.Unrelated, -1, "How can I learn Python fast?", [new(0, "How do I learn Python quickly?", 0.97, true, Cluster: 7)], Cluster: 7),
+            new(CacheSimulation.Kind.HardNegative, -1, "How do I learn Java quickly?", [new(0, "How do I learn Python quickly?", 0.95, true, Cluster: 7)], Cluster: -1),
+        ];
+
+        var outcome = CacheSimulation.At(stream, 0.9, guard: false);
+
+        Assert.Equal(2, outcome.Hits);
+        Assert.Equal(0, outcome.RightHits);
+        Assert.Equal(1, outcome.ClusterRightHits);
+        Assert.Equal(0.0, outcome.HitPrecision);
+        Assert.Equal(0.5, outcome.ClusterPrecision);
+    }
+
+    [Fact]
+    public async Task Questions_joined_by_duplicate_labels_share_a_cluster_and_others_have_none()
+    {
+        LabelledPair[] pairs =
+        [
+            new("How do I reset my password?", "How can I reset my password?", true),
+            new("How can I reset my password?", "What do I do to reset my password?", true),
+            new("Is 7 a prime number?", "Is 9 a prime number?", false),
+        ];
+
+        var (_, stream) = await new CacheSimulation(new HashingEmbedder(512)).RunAsync(pairs, perKind: 5, seed: 3);
+
+        var paraphrase = Assert.Single(stream, q => q.Kind == CacheSimulation.Kind.Paraphrase);
+        var source = Assert.Single(paraphrase.Nearest, c => c.Stored == paraphrase.Source);
+        Assert.True(paraphrase.Cluster >= 0);
+        Assert.Equal(paraphrase.Cluster, source.Cluster);
+        var negative = Assert.Single(stream, q => q.Kind == CacheSimulation.Kind.HardNegative);
+        Assert.Equal(-1, negative.Cluster);
+        Assert.All(negative.Nearest.Where(c => c.Text.StartsWith("Is 7", StringComparison.Ordinal)), c => Assert.Equal(-1, c.Cluster));
+        Assert.All(stream.SelectMany(q => q.Nearest).Where(c => c.Text.Contains("password", StringComparison.Ordinal)), c => Assert.Equal(paraphrase.Cluster, c.Cluster));
+    }
 }
