@@ -57,7 +57,7 @@ internal sealed class CacheSimulation(ITextEmbedder embedder)
         foreach (var i in order)
         {
             var pair = pairs[i];
-            if (Normalize(pair.A) == Normalize(pair.B) || seen.Contains(Normalize(pair.A)) || seen.Contains(Normalize(pair.B)))
+            if (TextGroups.Normalize(pair.A) == TextGroups.Normalize(pair.B) || seen.Contains(TextGroups.Normalize(pair.A)) || seen.Contains(TextGroups.Normalize(pair.B)))
                 continue;
             if (pair.Duplicate && paraphrases < perKind)
             {
@@ -84,12 +84,14 @@ internal sealed class CacheSimulation(ITextEmbedder embedder)
             {
                 continue;
             }
-            seen.Add(Normalize(pair.A));
-            seen.Add(Normalize(pair.B));
+            seen.Add(TextGroups.Normalize(pair.A));
+            seen.Add(TextGroups.Normalize(pair.B));
         }
         random.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(asked));
-        var clusters = DuplicateClusters(pairs);
-        int ClusterOf(string text) => clusters.GetValueOrDefault(Normalize(text), -1);
+        var clusters = new TextGroups();
+        foreach (var pair in pairs.Where(p => p.Duplicate))
+            clusters.Join(pair.A, pair.B);
+        int ClusterOf(string text) => clusters.GroupOf(text);
 
         var storedVectors = await EmbedAsync(stored);
         var askedVectors = await EmbedAsync(asked.Select(a => a.Text).ToList());
@@ -131,10 +133,10 @@ internal sealed class CacheSimulation(ITextEmbedder embedder)
             }
             if (hit is null) continue;
             hits++;
-            var h = hit.Stored;
-            if ((query.Kind == Kind.Paraphrase && h == query.Source) || (query.Cluster >= 0 && query.Cluster == hit.Cluster))
+            var ownPartner = query.Kind == Kind.Paraphrase && hit.Stored == query.Source;
+            if (ownPartner || (query.Cluster >= 0 && query.Cluster == hit.Cluster))
                 clusterRight++;
-            if (query.Kind == Kind.Paraphrase && h == query.Source) { right++; served++; }
+            if (ownPartner) { right++; served++; }
             else if (query.Kind == Kind.HardNegative) negativeHits++;
             else if (query.Kind == Kind.Unrelated) unrelatedHits++;
         }
@@ -147,35 +149,5 @@ internal sealed class CacheSimulation(ITextEmbedder embedder)
         foreach (var chunk in texts.Chunk(32))
             vectors.AddRange(await embedder.EmbedBatchAsync(chunk, default));
         return vectors;
-    }
-
-    private static string Normalize(string text) => text.Trim().ToLowerInvariant();
-
-    /// <summary>Questions joined by duplicate labels (transitively), as normalised text → cluster id.</summary>
-    private static Dictionary<string, int> DuplicateClusters(IReadOnlyList<LabelledPair> pairs)
-    {
-        var parent = new Dictionary<string, string>(StringComparer.Ordinal);
-        string Root(string text)
-        {
-            while (parent.TryGetValue(text, out var up) && up != text)
-                text = parent[text] = parent.GetValueOrDefault(up, up);
-            return text;
-        }
-        foreach (var pair in pairs.Where(p => p.Duplicate))
-        {
-            var (a, b) = (Root(Normalize(pair.A)), Root(Normalize(pair.B)));
-            parent[a] = b;
-            parent.TryAdd(b, b);
-        }
-        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
-        var clusters = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var text in parent.Keys.ToList())
-        {
-            var root = Root(text);
-            if (!ids.TryGetValue(root, out var id))
-                ids[root] = id = ids.Count;
-            clusters[text] = id;
-        }
-        return clusters;
     }
 }

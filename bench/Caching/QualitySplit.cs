@@ -15,27 +15,13 @@ internal static class QualitySplit
 
     public static Part[] Assign(IReadOnlyList<LabelledPair> pairs, bool train = true)
     {
-        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
-        int Id(string text)
-        {
-            var key = text.Trim().ToLowerInvariant();
-            if (!ids.TryGetValue(key, out var id))
-                ids[key] = id = ids.Count;
-            return id;
-        }
-        var ends = pairs.Select(p => (Id(p.A), Id(p.B))).ToArray();
-        var parent = Enumerable.Range(0, ids.Count).ToArray();
-        int Root(int i)
-        {
-            while (parent[i] != i) i = parent[i] = parent[parent[i]];
-            return i;
-        }
-        foreach (var (a, b) in ends)
-            parent[Root(a)] = Root(b);
+        var groups = new TextGroups();
+        foreach (var pair in pairs)
+            groups.Join(pair.A, pair.B);
         var firstText = new Dictionary<int, string>();
-        for (var i = 0; i < pairs.Count; i++)
-            firstText.TryAdd(Root(ends[i].Item1), pairs[i].A);
-        return ends.Select(e => Bucket(firstText[Root(e.Item1)], train)).ToArray();
+        foreach (var pair in pairs)
+            firstText.TryAdd(groups.GroupOf(pair.A), pair.A);
+        return pairs.Select(pair => Bucket(firstText[groups.GroupOf(pair.A)], train)).ToArray();
     }
 
     private static Part Bucket(string text, bool train) => (XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(text)) % 10, train) switch
