@@ -4,7 +4,8 @@ namespace LlmGateway.Tests.Infrastructure;
 
 /// <summary>
 /// Storage faults on demand, as FASTER's own tests inject them (<c>SimulatedFlakyDevice</c>): every device it wraps
-/// fails its writes with <see cref="ErrorCode"/> while <see cref="FailWrites"/> is set, and works again when it is cleared.
+/// fails its writes with <see cref="ErrorCode"/> while <see cref="FailWrites"/> is set, and works again when it is cleared;
+/// after <see cref="HoldReads"/> its reads wait (a disk that does not answer) until <see cref="ReleaseReads"/>.
 /// </summary>
 public sealed class FaultSwitch
 {
@@ -15,6 +16,8 @@ public sealed class FaultSwitch
     public const uint Unmapped = uint.MaxValue;
 
     private volatile bool _failWrites;
+    private readonly List<Action> _heldReads = [];
+    private bool _holdingReads;
 
     public uint ErrorCode { get; init; } = Eio;
 
@@ -24,7 +27,42 @@ public sealed class FaultSwitch
         set => _failWrites = value;
     }
 
+    /// <summary>Reads waiting for <see cref="ReleaseReads"/>.</summary>
+    public int HeldReads
+    {
+        get { lock (_heldReads) return _heldReads.Count; }
+    }
+
+    public void HoldReads()
+    {
+        lock (_heldReads) _holdingReads = true;
+    }
+
+    /// <summary>Carries out the held reads, and lets later ones through.</summary>
+    public void ReleaseReads()
+    {
+        List<Action> held;
+        lock (_heldReads)
+        {
+            _holdingReads = false;
+            held = [.. _heldReads];
+            _heldReads.Clear();
+        }
+        foreach (var read in held)
+            read();
+    }
+
     public IDevice Wrap(IDevice device) => new FlakyDevice(device, this);
+
+    private bool TryHold(Action read)
+    {
+        lock (_heldReads)
+        {
+            if (_holdingReads)
+                _heldReads.Add(read);
+            return _holdingReads;
+        }
+    }
 
     private sealed class FlakyDevice(IDevice underlying, FaultSwitch faults) : StorageDeviceBase(underlying.FileName, underlying.SectorSize, underlying.Capacity)
     {
@@ -42,8 +80,12 @@ public sealed class FaultSwitch
                 underlying.WriteAsync(sourceAddress, segmentId, destinationAddress, numBytesToWrite, callback, context);
         }
 
-        public override void ReadAsync(int segmentId, ulong sourceAddress, IntPtr destinationAddress, uint readLength, DeviceIOCompletionCallback callback, object context) =>
-            underlying.ReadAsync(segmentId, sourceAddress, destinationAddress, readLength, callback, context);
+        public override void ReadAsync(int segmentId, ulong sourceAddress, IntPtr destinationAddress, uint readLength, DeviceIOCompletionCallback callback, object context)
+        {
+            void Read() => underlying.ReadAsync(segmentId, sourceAddress, destinationAddress, readLength, callback, context);
+            if (!faults.TryHold(Read))
+                Read();
+        }
 
         public override void RemoveSegmentAsync(int segment, AsyncCallback callback, IAsyncResult result) =>
             underlying.RemoveSegmentAsync(segment, callback, result);
