@@ -25,18 +25,19 @@ internal static class CacheQualityBench
         var simulate = new Option<bool>("--simulate") { Description = "Instead of the pair sets: a cache simulation on QQP (store questions, ask their paraphrases, hard negatives and unrelated questions); --max is then the number of questions of each kind (default 2000)." };
         var seed = BenchArgs.With("--seed", 12, "Seed of the simulation's draw and order.");
         var part = BenchArgs.With("--part", "all", "--simulate on QQP's all, dev or heldout part (the verifier's split; the shipped verifier was trained on the rest).").AcceptOnlyFromAmong("all", "dev", "heldout");
-        var command = new Command("cache-quality", "Precision/recall of cache hits vs threshold on QQP, PAWS-X en/ja and JSTS, or a cache simulation (--simulate).") { max, model, dimension, pooling, showFalseHits, simulate, seed, part };
+        var set = BenchArgs.With("--set", "qqp", "--simulate on: qqp (QQP's paraphrases, hard negatives and unrelated questions), or gptcache (GPTCache's benchmark: its 999 LLM rewordings of stored statements, plus --max unrelated QQP questions of --part, default 999)").AcceptOnlyFromAmong("qqp", "gptcache");
+        var command = new Command("cache-quality", "Precision/recall of cache hits vs threshold on QQP, PAWS-X en/ja and JSTS, or a cache simulation (--simulate).") { max, model, dimension, pooling, showFalseHits, simulate, seed, part, set };
         command.SetAction(p =>
         {
             var poolingValue = p.GetValue(pooling) switch { "cls" => EmbeddingPooling.Cls, "mean" => EmbeddingPooling.Mean, _ => (EmbeddingPooling?)null };
             return p.GetValue(simulate)
-                ? SimulateAsync(p.GetResult(max) is { Implicit: false } ? p.GetValue(max) : 2000, p.GetValue(seed), p.GetValue(model)!, p.GetValue(dimension), poolingValue, p.GetValue(part)!)
+                ? SimulateAsync(p.GetResult(max) is { Implicit: false } ? p.GetValue(max) : null, p.GetValue(seed), p.GetValue(model)!, p.GetValue(dimension), poolingValue, p.GetValue(part)!, p.GetValue(set)!)
                 : RunAsync(p.GetValue(max), p.GetValue(model)!, p.GetValue(dimension), poolingValue, p.GetValue(showFalseHits));
         });
         return command;
     }
 
-    private static async Task<int> SimulateAsync(int perKind, int seed, string model, int dimension, EmbeddingPooling? pooling, string part)
+    private static async Task<int> SimulateAsync(int? max, int seed, string model, int dimension, EmbeddingPooling? pooling, string part, string set)
     {
         var folder = QualityData.Folder();
         if (folder is null)
@@ -53,12 +54,27 @@ internal static class CacheQualityBench
             var wanted = part == "dev" ? QualitySplit.Part.Dev : QualitySplit.Part.HeldOut;
             qqp = [.. qqp.Where((_, i) => parts[i] == wanted)];
         }
-        var (stored, stream) = await new CacheSimulation(embedder).RunAsync(qqp, perKind, seed);
+        var simulation = new CacheSimulation(embedder);
+        int stored;
+        List<CacheSimulation.Query> stream;
+        if (set == "gptcache")
+        {
+            var mock = QualityData.GptCacheMock(folder);
+            // Unrelated questions: first halves of QQP pairs, distinct, in a seeded order.
+            var unrelated = qqp.Select(p => p.A).DistinctBy(TextGroups.Normalize).ToArray();
+            new Random(seed).Shuffle(unrelated);
+            (stored, stream) = await simulation.RunStoredAsync(mock, [.. unrelated.Take(max ?? mock.Count)], seed);
+            Console.WriteLine($"# cache simulation, embedder {embedder.ModelId}, GPTCache's benchmark (mock_data.json: {mock.Count} rewordings) + unrelated QQP questions ({part}) of {folder}, seed {seed}");
+        }
+        else
+        {
+            (stored, stream) = await simulation.RunAsync(qqp, max ?? 2000, seed);
+            Console.WriteLine($"# cache simulation, embedder {embedder.ModelId}, QQP ({part}: {qqp.Count} pairs) of {folder}, seed {seed}");
+        }
         var kinds = stream.CountBy(q => q.Kind).ToDictionary();
-        Console.WriteLine($"# cache simulation, embedder {embedder.ModelId}, QQP ({part}: {qqp.Count} pairs) of {folder}, seed {seed}");
         Console.WriteLine($"{stored} questions stored; a shuffled stream of {stream.Count}: {kinds.GetValueOrDefault(CacheSimulation.Kind.Paraphrase)} paraphrases of stored questions, "
             + $"{kinds.GetValueOrDefault(CacheSimulation.Kind.HardNegative)} hard negatives of stored questions, {kinds.GetValueOrDefault(CacheSimulation.Kind.Unrelated)} unrelated questions");
-        Console.WriteLine("hit precision = right hits / hits (a paraphrase served its own stored question); with clusters: also right when the served question is in the asked one's duplicate cluster (QQP's labels, transitively); false-hit rates = hits / questions of that kind");
+        Console.WriteLine("hit precision = right hits / hits (a paraphrase served its own stored question); with clusters: also right when the served question is in the asked one's duplicate cluster (QQP's labels, transitively; none for gptcache); false-hit rates = hits / questions of that kind");
         if (HitDecisions.For(embedder.ModelId) is { } shipped)
         {
             Console.WriteLine();
@@ -67,7 +83,9 @@ internal static class CacheQualityBench
             Console.WriteLine("|---|---|---|---|---|---|---|");
             var decision = HitDecision.For(shipped, useVerifier: true);
             var o = CacheSimulation.At(stream, shipped.Threshold, (q, c) => decision.Allows(q.Text, c.Text, c.Cosine));
-            Console.WriteLine($"| verifier (the default point) | {o.Hits} | {QualityData.Format(o.HitPrecision)} | {QualityData.Format(o.ClusterPrecision)} | {QualityData.Format(o.ParaphraseShare)} | {QualityData.Format(o.HardNegativeFalseHitRate)} | {QualityData.Format(o.UnrelatedFalseHitRate)} |");
+            var before = CacheSimulation.At(stream, shipped.Threshold, (q, c) => decision.Allows(q.Text, c.Text, c.Cosine), nearestOnly: false);
+            Console.WriteLine($"| verifier, first allowed of the 8 nearest (before 2026-12-03) | {before.Hits} | {QualityData.Format(before.HitPrecision)} | {QualityData.Format(before.ClusterPrecision)} | {QualityData.Format(before.ParaphraseShare)} | {QualityData.Format(before.HardNegativeFalseHitRate)} | {QualityData.Format(before.UnrelatedFalseHitRate)} |");
+            Console.WriteLine($"| verifier (the default point: the nearest only) | {o.Hits} | {QualityData.Format(o.HitPrecision)} | {QualityData.Format(o.ClusterPrecision)} | {QualityData.Format(o.ParaphraseShare)} | {QualityData.Format(o.HardNegativeFalseHitRate)} | {QualityData.Format(o.UnrelatedFalseHitRate)} |");
         }
         foreach (var guard in new[] { true, false })
         {

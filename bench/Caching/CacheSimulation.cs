@@ -8,16 +8,17 @@ namespace LlmGateway.Bench.Caching;
 /// A cache in use rather than a pair set (as GPTCache's benchmark does): the first questions of some labelled pairs
 /// are stored, then a shuffled stream asks the paraphrases of stored questions (second halves of duplicate pairs),
 /// their hard negatives (second halves of non-duplicate pairs) and unrelated questions (first halves of pairs that
-/// were not stored). Every query searches the whole store as the gateway searches one partition: the
-/// <see cref="Candidates"/> nearest stored questions, best first, and the first that
-/// <see cref="QualityHarness.Hits"/> is served. A served answer is right only for a paraphrase that gets the question
+/// were not stored). Every query searches the whole store as the gateway searches one partition: the nearest stored
+/// question is served when the second stage allows it (<see cref="QualityHarness.Hits"/> or a hit decision); the gateway
+/// decides no other (before 2026-12-03 it served the first of the <see cref="Candidates"/> nearest that was allowed:
+/// <c>nearestOnly: false</c>). A served answer is right only for a paraphrase that gets the question
 /// it was labelled a duplicate of. The scan is exact (the gateway's HNSW is approximate, so it can only find fewer).
 /// QQP's labels join questions into duplicate clusters (a question labelled a duplicate of two others, ...); the
 /// strict count calls a served cluster-mate wrong, <see cref="Outcome.ClusterPrecision"/> counts it right: both are reported.
 /// </summary>
 internal sealed class CacheSimulation(ITextEmbedder embedder)
 {
-    /// <summary>Candidates the gateway's semantic lookup examines (<c>SemanticCache.SemanticCandidates</c>).</summary>
+    /// <summary>Nearest stored questions kept per query (the gateway's search also returns 8: <c>SemanticCache.SemanticCandidates</c>).</summary>
     public const int Candidates = 8;
 
     public enum Kind { Paraphrase, HardNegative, Unrelated }
@@ -91,8 +92,38 @@ internal sealed class CacheSimulation(ITextEmbedder embedder)
         var clusters = new TextGroups();
         foreach (var pair in pairs.Where(p => p.Duplicate))
             clusters.Join(pair.A, pair.B);
-        int ClusterOf(string text) => clusters.GroupOf(text);
+        return await BuildAsync(stored, asked, clusters);
+    }
 
+    /// <summary>
+    /// GPTCache's benchmark: every <c>origin</c> of <paramref name="paraphrases"/> is stored (once), every <c>similar</c> is
+    /// asked and is right only when served its own origin; <paramref name="unrelated"/> questions are asked too (GPTCache's
+    /// run asks none). No duplicate clusters: the data labels no pair but its own.
+    /// </summary>
+    public async Task<(int Stored, List<Query> Stream)> RunStoredAsync(IReadOnlyList<LabelledPair> paraphrases, IReadOnlyList<string> unrelated, int seed)
+    {
+        var storedIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        var stored = new List<string>();
+        var asked = new List<(Kind Kind, int Source, string Text)>();
+        foreach (var pair in paraphrases)
+        {
+            var key = TextGroups.Normalize(pair.A);
+            if (!storedIndex.TryGetValue(key, out var source))
+            {
+                storedIndex[key] = source = stored.Count;
+                stored.Add(pair.A);
+            }
+            asked.Add((Kind.Paraphrase, source, pair.B));
+        }
+        asked.AddRange(unrelated.Where(u => !storedIndex.ContainsKey(TextGroups.Normalize(u))).Select(u => (Kind.Unrelated, -1, u)));
+        new Random(seed).Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(asked));
+        return await BuildAsync(stored, asked, new TextGroups());
+    }
+
+    /// <summary>Embeds store and stream and keeps each query's <see cref="Candidates"/> nearest stored questions (an exact scan).</summary>
+    private async Task<(int Stored, List<Query> Stream)> BuildAsync(List<string> stored, List<(Kind Kind, int Source, string Text)> asked, TextGroups clusters)
+    {
+        int ClusterOf(string text) => clusters.GroupOf(text);
         var storedVectors = await EmbedAsync(stored);
         var askedVectors = await EmbedAsync(asked.Select(a => a.Text).ToList());
         var stream = new List<Query>(asked.Count);
@@ -109,12 +140,15 @@ internal sealed class CacheSimulation(ITextEmbedder embedder)
         return (stored.Count, stream);
     }
 
-    /// <summary>Replays the stream at one threshold: the first of a query's nearest stored questions the gateway would serve, if any.</summary>
+    /// <summary>Replays the stream at one threshold: a query is served its nearest stored question if the guard (or cosine alone) allows it.</summary>
     public static Outcome At(IReadOnlyList<Query> stream, double threshold, bool guard) =>
         At(stream, threshold, (_, c) => QualityHarness.Hits(c.Cosine, c.GuardAllows, threshold, guard));
 
-    /// <summary>Replays the stream at one threshold with another second stage (<paramref name="allows"/>: asked query, candidate above the threshold).</summary>
-    public static Outcome At(IReadOnlyList<Query> stream, double threshold, Func<Query, Candidate, bool> allows)
+    /// <summary>
+    /// Replays the stream at one threshold with another second stage (<paramref name="allows"/>: asked query, candidate above
+    /// the threshold). <paramref name="nearestOnly"/> false: the first allowed of the nearest (the gateway before 2026-12-03).
+    /// </summary>
+    public static Outcome At(IReadOnlyList<Query> stream, double threshold, Func<Query, Candidate, bool> allows, bool nearestOnly = true)
     {
         int hits = 0, right = 0, paraphrases = 0, served = 0, negatives = 0, negativeHits = 0, unrelated = 0, unrelatedHits = 0, clusterRight = 0;
         foreach (var query in stream)
@@ -124,6 +158,7 @@ internal sealed class CacheSimulation(ITextEmbedder embedder)
             {
                 if (candidate.Cosine < threshold) break;
                 if (allows(query, candidate)) { hit = candidate; break; }
+                if (nearestOnly) break;
             }
             switch (query.Kind)
             {

@@ -30,6 +30,19 @@ internal static class QualityData
             .ToList();
     }
 
+    /// <summary>
+    /// GPTCache's own benchmark data (<c>mock_data.json</c>): statements about ML libraries (<c>origin</c>) and an LLM's
+    /// rewording of each (<c>similar</c>); positives only, so every pair is a duplicate.
+    /// </summary>
+    public static List<LabelledPair> GptCacheMock(string folder)
+    {
+        using var stream = File.OpenRead(Path.Combine(folder, "gptcache-qqp-benchmark", "mock_data.json"));
+        using var doc = JsonDocument.Parse(stream);
+        return doc.RootElement.EnumerateArray()
+            .Select(e => new LabelledPair(e.GetProperty("origin").GetString()!, e.GetProperty("similar").GetString()!, true))
+            .ToList();
+    }
+
     /// <summary>PAWS-X (<c>en</c> or <c>ja</c>): adversarial pairs, same words with different meaning (label 0) or paraphrases (1).</summary>
     public static List<LabelledPair> Paws(string folder, string language, int max = int.MaxValue) =>
         File.ReadLines(Path.Combine(folder, "paws-x", $"dev-{language}.tsv")).Take(max)

@@ -128,10 +128,12 @@ internal sealed partial class SemanticCache : IDisposable
                     best = (candidate, score, match.Similarity);
                 continue;
             }
+            // Only the nearest live candidate is decided: one farther away would be served only because the nearest was
+            // refused, and then it is rarely the same question (measured: proxy/Caching/README.md, "Only the nearest").
             if (guard && candidate.QueryHitText is { } stored && !_hitDecision.Allows(asked ??= new HitText(key.QueryText!), stored, match.Similarity))
             {
                 _metrics.GuardRefused();
-                continue;
+                break;
             }
             if (await ReadAsync(candidate) is not { } entry)
                 continue;

@@ -82,6 +82,31 @@ public sealed class CacheHitTests
     }
 
     [Fact]
+    public async Task Only_the_nearest_stored_question_is_decided_so_a_refused_nearest_is_a_miss_though_a_farther_one_would_pass()
+    {
+        const string asked = "How do I convert Fahrenheit to Celsius?";
+        const string swapped = "How do I convert Celsius to Fahrenheit?"; // the nearest, and refused: the same words swapped
+        const string farther = "So how do I convert Fahrenheit to Celsius then?"; // only function words added: the guard passes it
+        Assert.True(Similarity(asked, swapped) > Similarity(asked, farther), "the refused question must be the nearer one");
+        var threshold = (Similarity(asked, farther) - 0.01).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        await using var both = await CacheTestHost.StartAsync(s => s["Gateway:Cache:Threshold"] = threshold);
+        await both.AskAsync(CacheTestHost.Chat(swapped));
+        await both.AskAsync(CacheTestHost.Chat(farther));
+        await both.WaitForIndexingAsync();
+        using var decided = await both.AskAsync(CacheTestHost.Chat(asked));
+
+        await using var alone = await CacheTestHost.StartAsync(s => s["Gateway:Cache:Threshold"] = threshold);
+        await alone.AskAsync(CacheTestHost.Chat(farther));
+        await alone.WaitForIndexingAsync();
+        using var served = await alone.AskAsync(CacheTestHost.Chat(asked));
+
+        Assert.Equal("MISS", CacheTestHost.XCache(decided));
+        Assert.Equal("HIT", CacheTestHost.XCache(served));
+        Assert.Equal(3, both.Upstream.Requests.Count);
+    }
+
+    [Fact]
     public async Task Without_a_configured_threshold_only_exact_hits_are_served()
     {
         await using var host = await CacheTestHost.StartAsync();
