@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 
 namespace LlmGateway.Tests.Caching;
 
-/// <summary>The shipped MiniLM decision on cosines the built-in model really gives (rewordings written here, not from the data).</summary>
+/// <summary>Each built-in model's shipped decision on cosines the model really gives (rewordings written here, not from the data).</summary>
 [Collection(NonParallelCollection.Name)] // loads the built-in model (~200 MB, a core for a second)
 public sealed class HitVerifierModelTests(ITestOutputHelper output)
 {
@@ -32,10 +32,12 @@ public sealed class HitVerifierModelTests(ITestOutputHelper output)
         ("What is the best way to learn dentistry?", "What is the best way to learn journalism?"),
     ];
 
-    [Fact]
-    public void Rewordings_the_guard_refuses_are_served_and_traps_are_not()
+    [Theory]
+    [InlineData("all-MiniLM-L6-v2")]
+    [InlineData("snowflake-arctic-embed-xs")]
+    public void Rewordings_the_guard_refuses_are_served_and_traps_are_not(string model)
     {
-        using var embedder = OnnxEmbedder.LoadPackaged(PackagedModel.MiniLm, null, 256);
+        using var embedder = OnnxEmbedder.LoadPackaged(PackagedModel.Find(model)!, null, 256);
         var shipped = HitDecisions.For(embedder.ModelId);
         Assert.NotNull(shipped);
         var decision = HitDecision.For(shipped, useVerifier: true);
@@ -54,10 +56,10 @@ public sealed class HitVerifierModelTests(ITestOutputHelper output)
 
         Assert.All(Rewordings, r => Assert.False(LookAlikeGuard.Allows(r.Asked, r.Stored)));
         Assert.DoesNotContain(traps, t => t.Served);
-        // The cosine bar (0.925 for MiniLM) keeps most freer rewordings out (MiniLM gives them 0.88-0.93): the verifier
-        // decides only above it, and there it serves what the guard refused. Not every one: at precision 0.9 it serves
-        // about a fifth of QQP's duplicates (README), and refuses "best way to learn Python" / "How do I learn Python".
-        Assert.Contains(rewordings, r => r.AboveBar);
+        // The cosine bar (0.925 for MiniLM, 0.50 for Arctic) keeps most freer rewordings out (MiniLM gives them 0.88-0.93): the
+        // verifier decides only above it, and there it serves what the guard refused. Not every one: at precision 0.9 it
+        // serves about a fifth of QQP's duplicates with MiniLM, an eighth with Arctic (README).
+        Assert.Contains(rewordings, r => r.Served);
         Assert.Contains(rewordings, r => r.Served);
     }
 }

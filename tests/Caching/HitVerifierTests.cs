@@ -62,13 +62,16 @@ public sealed class HitVerifierTests
         Assert.Equal(shipped.Threshold, CacheThresholds.EmbedderDefault(embedder.ModelId, new CacheOptions { Semantic = "on" }));
     }
 
-    [Fact]
-    public void The_shipped_decision_names_its_learner_and_stays_small()
+    [Theory]
+    [InlineData("all-MiniLM-L6-v2", "onnx-all-MiniLM-L6-v2-mean-384-")]
+    [InlineData("snowflake-arctic-embed-xs", "onnx-snowflake-arctic-embed-xs-cls-384-")]
+    public void Each_built_in_model_has_one_shipped_decision_that_names_its_learner_and_stays_small(string model, string idPrefix)
     {
-        var shipped = ShippedMiniLm();
-        Assert.Contains(shipped.Verifier!.Learner, new[] { VerifierData.Linear, VerifierData.TreesLearner });
+        var shipped = Assert.Single(HitDecisions.All, d => d.EmbedderId.StartsWith(idPrefix, StringComparison.Ordinal));
+        Assert.True(shipped.Verifier!.MatchesFeatures);
+        Assert.Contains(shipped.Verifier.Learner, new[] { VerifierData.Linear, VerifierData.TreesLearner });
         Assert.Equal(shipped.Verifier.Learner == VerifierData.TreesLearner, shipped.Verifier.Trees is not null);
-        using var file = typeof(HitDecisions).Assembly.GetManifestResourceStream("LlmGateway.Caching.HitDecisions.all-MiniLM-L6-v2.json");
+        using var file = typeof(HitDecisions).Assembly.GetManifestResourceStream($"LlmGateway.Caching.HitDecisions.{model}.json");
         Assert.NotNull(file);
         Assert.InRange(file.Length, 1, 200 * 1024);
     }
