@@ -60,10 +60,7 @@ internal static class CacheQualityBench
         if (set == "gptcache")
         {
             var mock = QualityData.GptCacheMock(folder);
-            // Unrelated questions: first halves of QQP pairs, distinct, in a seeded order.
-            var unrelated = qqp.Select(p => p.A).DistinctBy(TextGroups.Normalize).ToArray();
-            new Random(seed).Shuffle(unrelated);
-            (stored, stream) = await simulation.RunStoredAsync(mock, [.. unrelated.Take(max ?? mock.Count)], seed);
+            (stored, stream) = await simulation.RunStoredAsync(mock, qqp, max ?? mock.Count, seed);
             Console.WriteLine($"# cache simulation, embedder {embedder.ModelId}, GPTCache's benchmark (mock_data.json: {mock.Count} rewordings) + unrelated QQP questions ({part}) of {folder}, seed {seed}");
         }
         else

@@ -97,11 +97,15 @@ internal sealed class CacheSimulation(ITextEmbedder embedder)
 
     /// <summary>
     /// GPTCache's benchmark: every <c>origin</c> of <paramref name="paraphrases"/> is stored (once), every <c>similar</c> is
-    /// asked and is right only when served its own origin; <paramref name="unrelated"/> questions are asked too (GPTCache's
-    /// run asks none). No duplicate clusters: the data labels no pair but its own.
+    /// asked and is right only when served its own origin; <paramref name="unrelatedCount"/> distinct first questions of
+    /// <paramref name="unrelatedFrom"/>, drawn with <paramref name="seed"/>, are asked too (GPTCache's run asks none).
+    /// No duplicate clusters: the data labels no pair but its own.
     /// </summary>
-    public async Task<(int Stored, List<Query> Stream)> RunStoredAsync(IReadOnlyList<LabelledPair> paraphrases, IReadOnlyList<string> unrelated, int seed)
+    public async Task<(int Stored, List<Query> Stream)> RunStoredAsync(IReadOnlyList<LabelledPair> paraphrases, IReadOnlyList<LabelledPair> unrelatedFrom, int unrelatedCount, int seed)
     {
+        var random = new Random(seed);
+        var unrelated = unrelatedFrom.Select(p => p.A).DistinctBy(TextGroups.Normalize).ToArray();
+        random.Shuffle(unrelated);
         var storedIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         var stored = new List<string>();
         var asked = new List<(Kind Kind, int Source, string Text)>();
@@ -115,8 +119,8 @@ internal sealed class CacheSimulation(ITextEmbedder embedder)
             }
             asked.Add((Kind.Paraphrase, source, pair.B));
         }
-        asked.AddRange(unrelated.Where(u => !storedIndex.ContainsKey(TextGroups.Normalize(u))).Select(u => (Kind.Unrelated, -1, u)));
-        new Random(seed).Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(asked));
+        asked.AddRange(unrelated.Where(u => !storedIndex.ContainsKey(TextGroups.Normalize(u))).Take(unrelatedCount).Select(u => (Kind.Unrelated, -1, u)));
+        random.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(asked));
         return await BuildAsync(stored, asked, new TextGroups());
     }
 

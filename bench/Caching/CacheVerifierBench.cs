@@ -208,9 +208,7 @@ internal static class CacheVerifierBench
 
         // GPTCache's own benchmark: LLM rewordings of stored statements, and as many unrelated held-out QQP questions.
         var mock = QualityData.GptCacheMock(folder);
-        var unrelated = heldOutPairs.Select(p => p.A).DistinctBy(TextGroups.Normalize).ToArray();
-        new Random(seed).Shuffle(unrelated);
-        var (mockStored, mockStream) = await new CacheSimulation(embedder).RunStoredAsync(mock, [.. unrelated.Take(mock.Count)], seed);
+        var (mockStored, mockStream) = await new CacheSimulation(embedder).RunStoredAsync(mock, heldOutPairs, mock.Count, seed);
         Console.WriteLine();
         Console.WriteLine($"## cache simulation on GPTCache's benchmark (mock_data.json): {mockStored} stored, {mockStream.Count} asked ({mock.Count} rewordings, the rest unrelated held-out QQP questions)");
         Console.WriteLine("| decision | hit precision | with duplicate clusters | paraphrases served | hard negatives served | unrelated served |");

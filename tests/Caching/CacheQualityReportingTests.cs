@@ -67,6 +67,28 @@ public sealed class CacheQualityReportingTests
     }
 
     [Fact]
+    public async Task GPTCaches_benchmark_stores_each_origin_once_and_a_rewording_is_right_only_on_its_own_origin()
+    {
+        LabelledPair[] rewordings =
+        [
+            new("How do I reset my password?", "How do I reset my password ?!", true),
+            new("How do I reset my password?", "how do i reset my password", true),
+            new("Is 7 a prime number?", "Is 7 a prime number ?", true),
+        ];
+        LabelledPair[] qqp = [new("What is the capital of France?", "Who wrote War and Peace?", false), new("Is 7 a prime number?", "Is 9 a prime number?", false)];
+
+        var (stored, stream) = await new CacheSimulation(new HashingEmbedder(512)).RunStoredAsync(rewordings, qqp, unrelatedCount: 5, seed: 1);
+        var outcome = CacheSimulation.At(stream, 0.95, guard: true);
+
+        Assert.Equal(2, stored);
+        Assert.Equal(3, stream.Count(q => q.Kind == CacheSimulation.Kind.Paraphrase));
+        // A stored origin is never asked as an unrelated question: only France is.
+        Assert.Equal("What is the capital of France?", Assert.Single(stream, q => q.Kind == CacheSimulation.Kind.Unrelated).Text);
+        Assert.Equal(3, outcome.RightHits);
+        Assert.Equal(outcome.Hits, outcome.RightHits);
+    }
+
+    [Fact]
     public void A_question_served_a_stored_question_of_its_labelled_duplicate_cluster_is_right_only_with_clusters()
     {
         // An "unrelated" question (its pair was not stored) served a question labelled a duplicate of it elsewhere in

@@ -56,10 +56,10 @@ public sealed class HitVerifierModelTests(ITestOutputHelper output)
 
         Assert.All(Rewordings, r => Assert.False(LookAlikeGuard.Allows(r.Asked, r.Stored)));
         Assert.DoesNotContain(traps, t => t.Served);
-        // The cosine bar (0.925 for MiniLM, 0.50 for Arctic) keeps most freer rewordings out (MiniLM gives them 0.88-0.93): the
+        // MiniLM's cosine bar (0.925) keeps most freer rewordings out (MiniLM gives them 0.88-0.93; Arctic's bar is 0.50): the
         // verifier decides only above it, and there it serves what the guard refused. Not every one: at precision 0.9 it
         // serves about a fifth of QQP's duplicates with MiniLM, an eighth with Arctic (README).
-        Assert.Contains(rewordings, r => r.Served);
+        Assert.Contains(rewordings, r => r.AboveBar);
         Assert.Contains(rewordings, r => r.Served);
     }
 }
