@@ -22,7 +22,7 @@ internal static class CacheQualityBench
         var dimension = BenchArgs.With("--dimension", 512, "Dimension of the hashing embedder.");
         var pooling = new Option<string?>("--pooling") { Description = "Pooling of the ONNX model's token vectors (default: a built-in model's own, mean for a folder)." }.AcceptOnlyFromAmong("mean", "cls");
         var showFalseHits = new Option<double?>("--show-false-hits") { Description = "Print up to 30 false hits at or above this cosine." };
-        var simulate = new Option<bool>("--simulate") { Description = "Instead of the pair sets: a cache simulation on QQP (store questions, ask their paraphrases, hard negatives and unrelated questions); --max is then the number of questions of each kind (default 2000)." };
+        var simulate = new Option<bool>("--simulate") { Description = "Instead of the pair sets: a cache simulation (--set); --max is then the number of questions of each kind (qqp, default 2000) or of unrelated questions (gptcache, default 999)." };
         var seed = BenchArgs.With("--seed", 12, "Seed of the simulation's draw and order.");
         var part = BenchArgs.With("--part", "all", "--simulate on QQP's all, dev or heldout part (the verifier's split; the shipped verifier was trained on the rest).").AcceptOnlyFromAmong("all", "dev", "heldout");
         var set = BenchArgs.With("--set", "qqp", "--simulate on: qqp (QQP's paraphrases, hard negatives and unrelated questions), or gptcache (GPTCache's benchmark: its 999 LLM rewordings of stored statements, plus --max unrelated QQP questions of --part, default 999)").AcceptOnlyFromAmong("qqp", "gptcache");
@@ -59,9 +59,13 @@ internal static class CacheQualityBench
         List<CacheSimulation.Query> stream;
         if (set == "gptcache")
         {
-            var mock = QualityData.GptCacheMock(folder);
-            (stored, stream) = await simulation.RunStoredAsync(mock, qqp, max ?? mock.Count, seed);
-            Console.WriteLine($"# cache simulation, embedder {embedder.ModelId}, GPTCache's benchmark (mock_data.json: {mock.Count} rewordings) + unrelated QQP questions ({part}) of {folder}, seed {seed}");
+            if (QualityData.GptCacheMock(folder) is not { } mock)
+            {
+                Console.WriteLine("cache-quality --simulate --set gptcache: gptcache-qqp-benchmark/mock_data.json not found; skipped");
+                return 1;
+            }
+            (stored, stream) = await simulation.RunGptCacheAsync(mock, qqp, max ?? mock.Count, seed);
+            Console.WriteLine($"# cache simulation, embedder {embedder.ModelId}, GPTCache's benchmark (mock_data.json: {mock.Count} pairs) + unrelated QQP questions ({part}) of {folder}, seed {seed}");
         }
         else
         {
@@ -71,7 +75,7 @@ internal static class CacheQualityBench
         var kinds = stream.CountBy(q => q.Kind).ToDictionary();
         Console.WriteLine($"{stored} questions stored; a shuffled stream of {stream.Count}: {kinds.GetValueOrDefault(CacheSimulation.Kind.Paraphrase)} paraphrases of stored questions, "
             + $"{kinds.GetValueOrDefault(CacheSimulation.Kind.HardNegative)} hard negatives of stored questions, {kinds.GetValueOrDefault(CacheSimulation.Kind.Unrelated)} unrelated questions");
-        Console.WriteLine("hit precision = right hits / hits (a paraphrase served its own stored question); with clusters: also right when the served question is in the asked one's duplicate cluster (QQP's labels, transitively; none for gptcache); false-hit rates = hits / questions of that kind");
+        Console.WriteLine("hit precision = right hits / hits (a paraphrase served its own stored question); with clusters: also right when the served question is in the asked one's duplicate cluster (QQP's labels, transitively; for gptcache, origins sharing a rewording); false-hit rates = hits / questions of that kind");
         if (HitDecisions.For(embedder.ModelId) is { } shipped)
         {
             Console.WriteLine();
@@ -81,7 +85,7 @@ internal static class CacheQualityBench
             var decision = HitDecision.For(shipped, useVerifier: true);
             var o = CacheSimulation.At(stream, shipped.Threshold, (q, c) => decision.Allows(q.Text, c.Text, c.Cosine));
             var before = CacheSimulation.At(stream, shipped.Threshold, (q, c) => decision.Allows(q.Text, c.Text, c.Cosine), nearestOnly: false);
-            Console.WriteLine($"| verifier, first allowed of the 8 nearest (before 2026-12-03) | {before.Hits} | {QualityData.Format(before.HitPrecision)} | {QualityData.Format(before.ClusterPrecision)} | {QualityData.Format(before.ParaphraseShare)} | {QualityData.Format(before.HardNegativeFalseHitRate)} | {QualityData.Format(before.UnrelatedFalseHitRate)} |");
+            Console.WriteLine($"| verifier, first allowed of the {CacheSimulation.Candidates} nearest (before 2026-12-03) | {before.Hits} | {QualityData.Format(before.HitPrecision)} | {QualityData.Format(before.ClusterPrecision)} | {QualityData.Format(before.ParaphraseShare)} | {QualityData.Format(before.HardNegativeFalseHitRate)} | {QualityData.Format(before.UnrelatedFalseHitRate)} |");
             Console.WriteLine($"| verifier (the default point: the nearest only) | {o.Hits} | {QualityData.Format(o.HitPrecision)} | {QualityData.Format(o.ClusterPrecision)} | {QualityData.Format(o.ParaphraseShare)} | {QualityData.Format(o.HardNegativeFalseHitRate)} | {QualityData.Format(o.UnrelatedFalseHitRate)} |");
         }
         foreach (var guard in new[] { true, false })

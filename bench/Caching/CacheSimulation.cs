@@ -96,12 +96,13 @@ internal sealed class CacheSimulation(ITextEmbedder embedder)
     }
 
     /// <summary>
-    /// GPTCache's benchmark: every <c>origin</c> of <paramref name="paraphrases"/> is stored (once), every <c>similar</c> is
-    /// asked and is right only when served its own origin; <paramref name="unrelatedCount"/> distinct first questions of
-    /// <paramref name="unrelatedFrom"/>, drawn with <paramref name="seed"/>, are asked too (GPTCache's run asks none).
-    /// No duplicate clusters: the data labels no pair but its own.
+    /// GPTCache's benchmark (positives only): every <c>origin</c> of <paramref name="rewordings"/> is stored (once), every
+    /// <c>similar</c> is asked (once: a text that rewords two origins is asked for the first) and is right only when served
+    /// its own origin; with clusters, also when served an origin it or its origin shares a rewording with.
+    /// <paramref name="unrelatedCount"/> distinct first questions of <paramref name="unrelatedFrom"/>, drawn with
+    /// <paramref name="seed"/>, are asked too (GPTCache's run asks none).
     /// </summary>
-    public async Task<(int Stored, List<Query> Stream)> RunStoredAsync(IReadOnlyList<LabelledPair> paraphrases, IReadOnlyList<LabelledPair> unrelatedFrom, int unrelatedCount, int seed)
+    public async Task<(int Stored, List<Query> Stream)> RunGptCacheAsync(IReadOnlyList<LabelledPair> rewordings, IReadOnlyList<LabelledPair> unrelatedFrom, int unrelatedCount, int seed)
     {
         var random = new Random(seed);
         var unrelated = unrelatedFrom.Select(p => p.A).DistinctBy(TextGroups.Normalize).ToArray();
@@ -109,19 +110,23 @@ internal sealed class CacheSimulation(ITextEmbedder embedder)
         var storedIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         var stored = new List<string>();
         var asked = new List<(Kind Kind, int Source, string Text)>();
-        foreach (var pair in paraphrases)
+        var askedTexts = new HashSet<string>(StringComparer.Ordinal);
+        var clusters = new TextGroups();
+        foreach (var pair in rewordings)
         {
+            clusters.Join(pair.A, pair.B);
             var key = TextGroups.Normalize(pair.A);
             if (!storedIndex.TryGetValue(key, out var source))
             {
                 storedIndex[key] = source = stored.Count;
                 stored.Add(pair.A);
             }
-            asked.Add((Kind.Paraphrase, source, pair.B));
+            if (askedTexts.Add(TextGroups.Normalize(pair.B)))
+                asked.Add((Kind.Paraphrase, source, pair.B));
         }
         asked.AddRange(unrelated.Where(u => !storedIndex.ContainsKey(TextGroups.Normalize(u))).Take(unrelatedCount).Select(u => (Kind.Unrelated, -1, u)));
         random.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(asked));
-        return await BuildAsync(stored, asked, new TextGroups());
+        return await BuildAsync(stored, asked, clusters);
     }
 
     /// <summary>Embeds store and stream and keeps each query's <see cref="Candidates"/> nearest stored questions (an exact scan).</summary>

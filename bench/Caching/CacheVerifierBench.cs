@@ -199,7 +199,7 @@ internal static class CacheVerifierBench
         var simulated = CacheSimulation.At(stream, threshold, (q, c) => hit.Allows(q.Text, c.Text, c.Cosine));
         heldOut["simulation"] = $"hit precision {F(simulated.HitPrecision)}, paraphrases served {F(simulated.ParaphraseShare)} ({simulated.Hits} hits)";
         Row("verifier (default)", simulated);
-        Row("verifier, first allowed of the 8 nearest (before 2026-12-03)", CacheSimulation.At(stream, threshold, (q, c) => hit.Allows(q.Text, c.Text, c.Cosine), nearestOnly: false));
+        Row($"verifier, first allowed of the {CacheSimulation.Candidates} nearest (before 2026-12-03)", CacheSimulation.At(stream, threshold, (q, c) => hit.Allows(q.Text, c.Text, c.Cosine), nearestOnly: false));
         foreach (var p in new[] { 0.80, 0.90, 0.95 })
         {
             var stricter = HitDecision.For(decision with { Verifier = verifier with { MinProbability = p } }, useVerifier: true);
@@ -207,17 +207,23 @@ internal static class CacheVerifierBench
         }
 
         // GPTCache's own benchmark: LLM rewordings of stored statements, and as many unrelated held-out QQP questions.
-        var mock = QualityData.GptCacheMock(folder);
-        var (mockStored, mockStream) = await new CacheSimulation(embedder).RunStoredAsync(mock, heldOutPairs, mock.Count, seed);
-        Console.WriteLine();
-        Console.WriteLine($"## cache simulation on GPTCache's benchmark (mock_data.json): {mockStored} stored, {mockStream.Count} asked ({mock.Count} rewordings, the rest unrelated held-out QQP questions)");
-        Console.WriteLine("| decision | hit precision | with duplicate clusters | paraphrases served | hard negatives served | unrelated served |");
-        Console.WriteLine("|---|---|---|---|---|---|");
-        Row($"cosine >= {threshold:0.000} alone", CacheSimulation.At(mockStream, threshold, guard: false));
-        var mockSimulated = CacheSimulation.At(mockStream, threshold, (q, c) => hit.Allows(q.Text, c.Text, c.Cosine));
-        heldOut["gptcache simulation"] = $"hit precision {F(mockSimulated.HitPrecision)}, paraphrases served {F(mockSimulated.ParaphraseShare)} ({mockSimulated.Hits} hits)";
-        Row("verifier (default)", mockSimulated);
-        Row("verifier, first allowed of the 8 nearest (before 2026-12-03)", CacheSimulation.At(mockStream, threshold, (q, c) => hit.Allows(q.Text, c.Text, c.Cosine), nearestOnly: false));
+        if (QualityData.GptCacheMock(folder) is { } mock)
+        {
+            var (mockStored, mockStream) = await new CacheSimulation(embedder).RunGptCacheAsync(mock, heldOutPairs, mock.Count, seed);
+            Console.WriteLine();
+            Console.WriteLine($"## cache simulation on GPTCache's benchmark (mock_data.json): {mockStored} stored, {mockStream.Count} asked ({mockStream.Count(q => q.Kind == CacheSimulation.Kind.Paraphrase)} distinct rewordings, the rest unrelated held-out QQP questions)");
+            Console.WriteLine("| decision | hit precision | with duplicate clusters | paraphrases served | hard negatives served | unrelated served |");
+            Console.WriteLine("|---|---|---|---|---|---|");
+            Row($"cosine >= {threshold:0.000} alone", CacheSimulation.At(mockStream, threshold, guard: false));
+            var mockSimulated = CacheSimulation.At(mockStream, threshold, (q, c) => hit.Allows(q.Text, c.Text, c.Cosine));
+            heldOut["gptcache simulation"] = $"hit precision {F(mockSimulated.HitPrecision)}, paraphrases served {F(mockSimulated.ParaphraseShare)} ({mockSimulated.Hits} hits)";
+            Row("verifier (default)", mockSimulated);
+            Row($"verifier, first allowed of the {CacheSimulation.Candidates} nearest (before 2026-12-03)", CacheSimulation.At(mockStream, threshold, (q, c) => hit.Allows(q.Text, c.Text, c.Cosine), nearestOnly: false));
+        }
+        else
+        {
+            Console.WriteLine("(gptcache-qqp-benchmark/mock_data.json not found: no GPTCache simulation)");
+        }
 
         var command = $"dotnet run -c Release --project bench -- cache-verifier --model {model} --learner {learner}{(treeOptions == new VerifierTrainer.TreeOptions() ? "" : $" --trees {treeOptions.Trees} --leaves {treeOptions.Leaves} --min-leaf {treeOptions.MinLeaf} --learning-rate {treeOptions.LearningRate}")} --qqp-precision {qqpBar}{(chooseZ == 1.0 ? "" : $" --choose-z {chooseZ}")} --paws-precision {pawsBar} --ja-precision {jaBar} --seed {seed}{(maxQqp == int.MaxValue ? "" : $" --max-qqp {maxQqp}")} --write";
         decision = decision with { Command = command, MeetsGoals = meetsGoals, Dev = dev, HeldOut = heldOut };

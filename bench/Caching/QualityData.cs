@@ -32,11 +32,14 @@ internal static class QualityData
 
     /// <summary>
     /// GPTCache's own benchmark data (<c>mock_data.json</c>): statements about ML libraries (<c>origin</c>) and an LLM's
-    /// rewording of each (<c>similar</c>); positives only, so every pair is a duplicate.
+    /// rewording of each (<c>similar</c>); positives only, so every pair is a duplicate. Null when the file is not there.
     /// </summary>
-    public static List<LabelledPair> GptCacheMock(string folder)
+    public static List<LabelledPair>? GptCacheMock(string folder)
     {
-        using var stream = File.OpenRead(Path.Combine(folder, "gptcache-qqp-benchmark", "mock_data.json"));
+        var path = Path.Combine(folder, "gptcache-qqp-benchmark", "mock_data.json");
+        if (!File.Exists(path))
+            return null;
+        using var stream = File.OpenRead(path);
         using var doc = JsonDocument.Parse(stream);
         return doc.RootElement.EnumerateArray()
             .Select(e => new LabelledPair(e.GetProperty("origin").GetString()!, e.GetProperty("similar").GetString()!, true))

@@ -27,7 +27,7 @@ internal sealed class CacheMetrics
         _lookups = _meter.CreateCounter<long>("llm_gateway.cache.lookups", "{lookup}", "Cache lookups by result (hit, miss) and tier (exact, semantic).");
         _evictions = _meter.CreateCounter<long>("llm_gateway.cache.evictions", "{entry}", "Entries evicted for capacity or team quota.");
         _embeddingFailures = _meter.CreateCounter<long>("llm_gateway.cache.embedding_failures", "{lookup}", "Lookups served as a miss because the query could not be embedded in time.");
-        _guardRefusals = _meter.CreateCounter<long>("llm_gateway.cache.guard_refusals", "{candidate}", "Semantic candidates refused by the look-alike guard.");
+        _guardRefusals = _meter.CreateCounter<long>("llm_gateway.cache.guard_refusals", "{candidate}", "Lookups whose nearest semantic candidate the second stage (verifier or look-alike guard) refused; at most one per lookup since 2026-12-03.");
         _notStored = _meter.CreateCounter<long>("llm_gateway.cache.not_stored", "{response}", "Answers not stored, by reason.");
         _shadowChecks = _meter.CreateCounter<long>("llm_gateway.cache.shadow_checks", "{check}", "Semantic hits re-asked of the provider, by team, model and whether the answers agreed.");
         _bypassed = _meter.CreateCounter<long>("llm_gateway.cache.lookups_bypassed", "{lookup}", "Lookups not made because the cache's store is failing (served as a miss).");

@@ -128,8 +128,9 @@ internal sealed partial class SemanticCache : IDisposable
                     best = (candidate, score, match.Similarity);
                 continue;
             }
-            // Only the nearest live candidate is decided: one farther away would be served only because the nearest was
-            // refused, and then it is rarely the same question (measured: proxy/Caching/README.md, "Only the nearest").
+            // Without a bound, only the nearest live candidate is decided: one farther away would be served only because the
+            // nearest was refused, and then it is rarely the same question (measured: proxy/Caching/README.md, "Only the
+            // nearest"). A nearest whose bytes are gone is not live: the next one is decided.
             if (guard && candidate.QueryHitText is { } stored && !_hitDecision.Allows(asked ??= new HitText(key.QueryText!), stored, match.Similarity))
             {
                 _metrics.GuardRefused();

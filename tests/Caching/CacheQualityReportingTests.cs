@@ -73,19 +73,22 @@ public sealed class CacheQualityReportingTests
         [
             new("How do I reset my password?", "How do I reset my password ?!", true),
             new("How do I reset my password?", "how do i reset my password", true),
-            new("Is 7 a prime number?", "Is 7 a prime number ?", true),
+            new("Is 7 a prime number?", "Is 7 a prime number or not ?", true), // nearer to the next origin than to its own
+            new("Is 7 a prime number or not?", "Is 7 a prime number or not ?", true), // the same rewording again: asked once
         ];
         LabelledPair[] qqp = [new("What is the capital of France?", "Who wrote War and Peace?", false), new("Is 7 a prime number?", "Is 9 a prime number?", false)];
 
-        var (stored, stream) = await new CacheSimulation(new HashingEmbedder(512)).RunStoredAsync(rewordings, qqp, unrelatedCount: 5, seed: 1);
-        var outcome = CacheSimulation.At(stream, 0.95, guard: true);
+        var (stored, stream) = await new CacheSimulation(new HashingEmbedder(512)).RunGptCacheAsync(rewordings, qqp, unrelatedCount: 5, seed: 1);
+        var outcome = CacheSimulation.At(stream, 0.9, guard: false);
 
-        Assert.Equal(2, stored);
+        Assert.Equal(3, stored);
         Assert.Equal(3, stream.Count(q => q.Kind == CacheSimulation.Kind.Paraphrase));
         // A stored origin is never asked as an unrelated question: only France is.
         Assert.Equal("What is the capital of France?", Assert.Single(stream, q => q.Kind == CacheSimulation.Kind.Unrelated).Text);
-        Assert.Equal(3, outcome.RightHits);
-        Assert.Equal(outcome.Hits, outcome.RightHits);
+        // The prime rewording was served the other origin: wrong, but right with clusters (the two origins share it).
+        Assert.Equal(3, outcome.Hits);
+        Assert.Equal(2, outcome.RightHits);
+        Assert.Equal(3, outcome.ClusterRightHits);
     }
 
     [Fact]

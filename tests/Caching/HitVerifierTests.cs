@@ -5,7 +5,7 @@ using LlmGateway.Embeddings.Packaged;
 
 namespace LlmGateway.Tests.Caching;
 
-/// <summary>The second stage of a semantic hit: the measured verifier shipped for MiniLM, its other-script rule, and its binding to one embedder.</summary>
+/// <summary>The second stage of a semantic hit: the measured verifiers shipped for the built-in models (mostly MiniLM's), the other-script rule, and the binding to one embedder.</summary>
 public sealed class HitVerifierTests
 {
     private static HitDecisionData ShippedMiniLm() => Assert.Single(HitDecisions.All, d => d.EmbedderId.StartsWith("onnx-all-MiniLM-L6-v2-", StringComparison.Ordinal));
