@@ -36,36 +36,27 @@ internal sealed class BoundSet
     {
         var order = Enumerable.Range(0, pairs.Count).ToArray();
         new Random(seed).Shuffle(order);
-        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        var groups = new TextGroups();
         var texts = new List<string>();
         var kept = new List<(int A, int B, bool Duplicate)>();
         int Id(string text)
         {
-            var key = text.Trim().ToLowerInvariant();
-            if (!ids.TryGetValue(key, out var id))
-            {
-                ids[key] = id = texts.Count;
+            var id = groups.Add(text);
+            if (id == texts.Count)
                 texts.Add(text);
-            }
             return id;
         }
         foreach (var i in order)
         {
             var p = pairs[i];
-            var newOnes = (ids.ContainsKey(p.A.Trim().ToLowerInvariant()) ? 0 : 1) + (ids.ContainsKey(p.B.Trim().ToLowerInvariant()) ? 0 : 1);
+            var newOnes = (groups.Contains(p.A) ? 0 : 1) + (groups.Contains(p.B) ? 0 : 1);
             if (texts.Count + newOnes > maxQuestions) continue;
             var (a, b) = (Id(p.A), Id(p.B));
             if (a != b) kept.Add((a, b, p.Duplicate));
         }
-        var parent = Enumerable.Range(0, texts.Count).ToArray();
-        int Root(int i)
-        {
-            while (parent[i] != i) i = parent[i] = parent[parent[i]];
-            return i;
-        }
         foreach (var (a, b, duplicate) in kept)
         {
-            if (duplicate) parent[Root(a)] = Root(b);
+            if (duplicate) groups.Join(texts[a], texts[b]);
         }
         var negatives = kept.Where(k => !k.Duplicate).Select(k => (Math.Min(k.A, k.B), Math.Max(k.A, k.B))).ToHashSet();
 
@@ -85,7 +76,7 @@ internal sealed class BoundSet
         {
             Name = name,
             Questions = [.. texts],
-            Cluster = [.. Enumerable.Range(0, texts.Count).Select(Root)],
+            Cluster = [.. texts.Select(groups.GroupOf)],
             Negatives = negatives,
             Nearest = nearest,
             Pairs = kept.Count,
