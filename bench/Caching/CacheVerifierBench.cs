@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using LlmGateway.Bench.Common;
 using LlmGateway.Caching;
+using LlmGateway.Embeddings;
+using LlmGateway.Embeddings.Onnx;
 
 namespace LlmGateway.Bench.Caching;
 
@@ -40,6 +42,21 @@ internal static class CacheVerifierBench
         return command;
     }
 
+    /// <summary>A text with at least this share of [UNK] pieces is one the model cannot read.</summary>
+    private const double UnreadableShare = 0.3;
+
+    /// <summary>
+    /// Distinct texts of the set the model mostly cannot read ([UNK] share ≥ <see cref="UnreadableShare"/>), and how many of
+    /// them the other-script rule (which goes by script, not by the model's vocabulary) leaves to the cosine and the verifier.
+    /// </summary>
+    private static string Unreadable(ITextEmbedder model, List<VerifierSample> set)
+    {
+        if (model is not OnnxEmbedder onnx)
+            return "-";
+        var unreadable = set.SelectMany(s => new[] { s.Pair.A, s.Pair.B }).Distinct().Where(t => onnx.UnknownShare(t) >= UnreadableShare).ToList();
+        return $"{unreadable.Count} ({unreadable.Count(t => !OtherScripts.IsRouted(t))})";
+    }
+
     private sealed record Scored(VerifierSample Sample, double Probability);
 
     private sealed record Point(double Precision, double Recall, int Hits, int FalseHits)
@@ -61,7 +78,8 @@ internal static class CacheVerifierBench
             return 1;
         }
         var started = Stopwatch.StartNew();
-        using var embedder = new VectorCache(CacheQualityBench.CreateEmbedder(model, 512, null), vectorFolder);
+        var uncached = CacheQualityBench.CreateEmbedder(model, 512, null);
+        using var embedder = new VectorCache(uncached, vectorFolder);
         Console.WriteLine($"# cache verifier, embedder {embedder.ModelId}, data {folder}");
         // Only QQP is trained on; the smaller sets are split in halves to choose on (dev) and to report (held-out).
         var qqp = await VerifierSample.LoadAsync("qqp", QualityData.Qqp(folder, maxQqp), embedder, train: true);
@@ -70,12 +88,12 @@ internal static class CacheVerifierBench
         var jsts = await VerifierSample.LoadAsync("jsts", QualityData.Jsts(folder), embedder, train: false);
         Console.WriteLine($"scored in {started.Elapsed.TotalSeconds:0} s ({embedder.Loaded} vectors read from {vectorFolder}, {embedder.Embedded} embedded)");
         Console.WriteLine();
-        Console.WriteLine("| set | pairs (duplicates): train | dev | held-out | routed to the other-script rule |");
-        Console.WriteLine("|---|---|---|---|---|");
+        Console.WriteLine($"| set | pairs (duplicates): train | dev | held-out | routed to the other-script rule | texts ≥ {UnreadableShare:0%} [UNK] pieces: all (not routed) |");
+        Console.WriteLine("|---|---|---|---|---|---|");
         foreach (var set in new[] { qqp, pawsEn, pawsJa, jsts })
         {
             string Count(QualitySplit.Part part) => $"{set.Count(s => s.Part == part)} ({set.Count(s => s.Part == part && s.Duplicate)})";
-            Console.WriteLine($"| {set[0].Set} | {Count(QualitySplit.Part.Train)} | {Count(QualitySplit.Part.Dev)} | {Count(QualitySplit.Part.HeldOut)} | {set.Count(s => s.Routed)} |");
+            Console.WriteLine($"| {set[0].Set} | {Count(QualitySplit.Part.Train)} | {Count(QualitySplit.Part.Dev)} | {Count(QualitySplit.Part.HeldOut)} | {set.Count(s => s.Routed)} | {Unreadable(uncached, set)} |");
         }
 
         // Train on QQP's train split; the dev split chooses (the learner too, with --learner auto), the held-out split reports.

@@ -29,6 +29,7 @@ public sealed class CacheBackgroundIndexingTests
         return response;
     }
 
+    /// <summary>Also the "a miss adds the embedding once, never twice": the lookup's vector is the one indexed.</summary>
     [Fact]
     public async Task An_indexed_answer_serves_exact_and_semantic_hits()
     {
@@ -44,6 +45,9 @@ public sealed class CacheBackgroundIndexingTests
         Assert.Equal("MISS", CacheTestHost.XCache(miss));
         Assert.Equal("exact", exact.Headers.GetValues("x-cache-tier").Single());
         Assert.Equal("semantic", semantic.Headers.GetValues("x-cache-tier").Single());
+        // The miss embedded its question once (the lookup's vector was indexed), the exact hit embedded nothing, the
+        // semantic hit its own question once.
+        Assert.Equal(new Dictionary<string, int> { [Stored] = 1, [Reworded] = 1 }, embedder.Embedded.ToDictionary());
     }
 
     [Fact]

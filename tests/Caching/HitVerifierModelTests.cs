@@ -30,6 +30,11 @@ public sealed class HitVerifierModelTests(ITestOutputHelper output)
         ("How do I learn C?", "How do I learn C++?"),
         ("What does a = b mean in Python?", "What does a == b mean in Python?"),
         ("What is the best way to learn dentistry?", "What is the best way to learn journalism?"),
+        // A word in a script the model reads poorly inside English, as QQP asks it ("What does 呵呵 mean?", a third of its
+        // pieces [UNK]): below the other-script rule's share of letters, so the cosine bar and the verifier decide.
+        ("What does 사랑 mean?", "What does 행복 mean?"),
+        ("How do I say ありがとう in French?", "How do I say さようなら in French?"),
+        ("What does 时尚达人 mean?", "What does 达人 mean?"),
     ];
 
     [Theory]

@@ -256,12 +256,26 @@ internal sealed class OnnxEmbedder : IBatchTextEmbedder, ITextEmbedder
     }
 
     /// <summary>How many tokens <paramref name="text"/> becomes (special tokens included, after truncation).</summary>
-    public int CountTokens(string text)
+    public int CountTokens(string text) => CountTokens(text, out _);
+
+    /// <summary>
+    /// The share of <paramref name="text"/>'s pieces the vocabulary lacks (<c>[UNK]</c>), special tokens aside; 0 when it has
+    /// none. The bench measures with it how much text the model cannot read escapes the cache's script rule.
+    /// </summary>
+    public double UnknownShare(string text)
+    {
+        var pieces = CountTokens(text, out var unknown) - CountTokens("", out _);
+        return pieces <= 0 ? 0 : unknown / (double)pieces;
+    }
+
+    private int CountTokens(string text, out int unknown)
     {
         var ids = ArrayPool<long>.Shared.Rent(MaxTokens);
         try
         {
-            return _tokenizer.Encode(text, ids.AsSpan(0, MaxTokens), MaxTokens);
+            var count = _tokenizer.Encode(text, ids.AsSpan(0, MaxTokens), MaxTokens);
+            unknown = ids.AsSpan(0, count).Count((long)_tokenizer.UnkId);
+            return count;
         }
         finally
         {

@@ -12,6 +12,9 @@ internal interface ITokenizer
     /// <summary>Id written for padding positions (attention mask 0).</summary>
     long PadId { get; }
 
+    /// <summary>Id written for a piece the vocabulary does not have (<c>[UNK]</c>, <c>&lt;unk&gt;</c>).</summary>
+    int UnkId { get; }
+
     /// <summary>
     /// Writes the ids of <paramref name="text"/>, with the model's special tokens (e.g. [CLS] ... [SEP]), into
     /// <paramref name="ids"/> and returns how many were written. Text longer than <paramref name="maxTokens"/>
