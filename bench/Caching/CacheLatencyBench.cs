@@ -16,7 +16,10 @@ internal static class CacheLatencyBench
     private const string Key = "sk-gw-bench";
 
     /// <summary>Requests per series against the 200 ms upstream (direct, then a gateway miss): 20 s each.</summary>
-    private const int MissSamples = 100;
+    private const int SlowSeriesSamples = 100;
+
+    /// <summary>Requests sent before each of those series and not timed.</summary>
+    private const int WarmUpSamples = 10;
 
     public static Command Command()
     {
@@ -67,10 +70,10 @@ internal static class CacheLatencyBench
 
         Console.WriteLine($"# cache latency bench (client side, sequential unless noted), embedder {embedder}");
         // Warmed first: a p99 of the first requests would time connection setup, JIT and the model's first run, not a miss.
-        await Series(10, i => AskDirect(http, slowPort, $"direct warm-up {i}"));
-        await Series(10, i => Ask(cachedPort, $"gateway warm-up {i}", "MISS"));
-        var direct = await Series(MissSamples, i => AskDirect(http, slowPort, $"direct question {i}"));
-        var miss = await Series(MissSamples, i => Ask(cachedPort, $"gateway miss question {i}", "MISS"));
+        await Series(WarmUpSamples, i => AskDirect(http, slowPort, $"direct warm-up {i}"));
+        await Series(WarmUpSamples, i => Ask(cachedPort, $"gateway warm-up {i}", "MISS"));
+        var direct = await Series(SlowSeriesSamples, i => AskDirect(http, slowPort, $"direct question {i}"));
+        var miss = await Series(SlowSeriesSamples, i => Ask(cachedPort, $"gateway miss question {i}", "MISS"));
         await Ask(cachedPort, "How do I reset my password?", "MISS");
         await Series(200, _ => Ask(cachedPort, "How do I reset my password?", "HIT")); // warm-up
         var exact = await Series(count, _ => Ask(cachedPort, "How do I reset my password?", "HIT"));

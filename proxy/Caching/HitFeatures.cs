@@ -50,7 +50,8 @@ internal static class HitFeatures
         features[0] = (float)cosine;
         features[1] = x.Numbers.SequenceEqual(y.Numbers) ? 0 : 1;
         features[2] = x.Negations % 2 == y.Negations % 2 ? 0 : 1;
-        features[3] = x.Symbols == y.Symbols ? 0 : 1;
+        // A veto only (never reaches the model), so it may widen without a new version: letters of another script count too.
+        features[3] = x.Symbols == y.Symbols && !LookAlikeGuard.OtherScriptDiffers(x, y) ? 0 : 1;
         features[4] = Math.Min(3, OneSide(x.Names, y.Names));
         // Capped and compressed: the fifth unshared word says little more than the third.
         features[5] = MathF.Log(1 + oneSideX + oneSideY);

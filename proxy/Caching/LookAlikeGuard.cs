@@ -6,7 +6,7 @@ namespace LlmGateway.Caching;
 /// <summary>
 /// Refuses a semantic hit between two questions that look alike but can mean different things. They
 /// must agree on: numbers ("2023" vs "2024"), negation ("can I" vs "can't I"), symbols that carry meaning
-/// ("C++" vs "C#", "=" vs "=="), and word order — when the shared words appear in another order
+/// ("C++" vs "C#", "=" vs "=="), letters of another script inside English ("What does 呵呵 mean?"), and word order — when the shared words appear in another order
 /// ("Celsius to Fahrenheit" vs "Fahrenheit to Celsius"), the order carries the meaning. Measured on the
 /// labelled sets by the <c>cache-quality</c> bench (proxy/Caching/README.md). Pure and allocation-light.
 /// </summary>
@@ -36,7 +36,7 @@ internal static class LookAlikeGuard
             return false;
         if (x.Negations % 2 != y.Negations % 2)
             return false;
-        if (!x.Symbols.SequenceEqual(y.Symbols))
+        if (!x.Symbols.SequenceEqual(y.Symbols) || OtherScriptDiffers(x, y))
             return false;
         // Names: "the youth of Pakistan" vs "the youth of Brazil" share every other word.
         if (!x.Names.SequenceEqual(y.Names))
@@ -50,7 +50,17 @@ internal static class LookAlikeGuard
     }
 
     /// <summary>What the guard compares in one text; <see cref="HitFeatures"/> turns two of them into the verifier's features.</summary>
-    internal sealed record Analysis(List<string> Words, List<string> Numbers, string Symbols, List<string> Names, int Negations);
+    /// <param name="OtherScript">The letters in another script (<see cref="OtherScripts.IsOtherScript"/>), sorted.</param>
+    /// <param name="MostlyOtherScript">At least <see cref="OtherScripts.RoutedShare"/> of the letters are in another script.</param>
+    internal sealed record Analysis(List<string> Words, List<string> Numbers, string Symbols, List<string> Names, int Negations, string OtherScript, bool MostlyOtherScript);
+
+    /// <summary>
+    /// Two mostly-English texts whose letters in another script differ ("What does 呵呵 mean?" / "What does 即将 mean?").
+    /// The English models read most of those letters as <c>[UNK]</c>, so such a pair can sit at cosine 1.000, and the
+    /// verifier's word features say nothing about it either. Text mostly in another script is left to <see cref="OtherScripts"/>.
+    /// </summary>
+    internal static bool OtherScriptDiffers(Analysis x, Analysis y) =>
+        !x.MostlyOtherScript && !y.MostlyOtherScript && !string.Equals(x.OtherScript, y.OtherScript, StringComparison.Ordinal);
 
     internal static Analysis Analyse(string text)
     {
@@ -58,6 +68,8 @@ internal static class LookAlikeGuard
         var words = new List<string>();
         var numbers = new List<string>();
         var symbols = new List<char>();
+        var otherScript = new List<char>();
+        var letters = 0;
         var negations = 0;
         var current = new StringBuilder();
         void Flush()
@@ -73,6 +85,12 @@ internal static class LookAlikeGuard
         }
         foreach (var c in normalized)
         {
+            if (char.IsLetter(c))
+            {
+                letters++;
+                if (OtherScripts.IsOtherScript(c))
+                    otherScript.Add(c);
+            }
             if (char.IsLetterOrDigit(c) || c == '\'' || ((c == '.' || c == ',') && current.Length > 0 && char.IsDigit(current[^1])))
             {
                 // Scripts without spaces: every ideograph or kana is a word of its own.
@@ -89,7 +107,9 @@ internal static class LookAlikeGuard
             negations += Count(normalized, ending);
         numbers.Sort(StringComparer.Ordinal);
         symbols.Sort();
-        return new Analysis(words, numbers, new string([.. symbols]), Names(text), negations);
+        otherScript.Sort();
+        return new Analysis(words, numbers, new string([.. symbols]), Names(text), negations, new string([.. otherScript]),
+            letters > 0 && otherScript.Count >= OtherScripts.RoutedShare * letters);
     }
 
     /// <summary>Capitalised words that do not start a sentence (names, products, places), lower-cased and sorted.</summary>

@@ -15,6 +15,9 @@ internal static class OtherScripts
     private static readonly string[] PoliteEndings =
         ["でしょうか", "ますでしょうか", "ですか", "ますか", "でしたか", "ましたか", "ください", "下さい", "です", "ます", "だろうか", "のか", "か", "よ", "ね"];
 
+    /// <summary>A letter outside Latin, Greek and Cyrillic.</summary>
+    public static bool IsOtherScript(char letter) => letter > '\u04ff';
+
     public static bool IsRouted(string text)
     {
         int letters = 0, other = 0;
@@ -23,7 +26,7 @@ internal static class OtherScripts
             if (!char.IsLetter(c))
                 continue;
             letters++;
-            if (c > '\u04ff')
+            if (IsOtherScript(c))
                 other++;
         }
         return letters > 0 && other >= RoutedShare * letters;

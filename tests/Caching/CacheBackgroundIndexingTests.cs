@@ -17,7 +17,7 @@ public sealed class CacheBackgroundIndexingTests
     private static Task<CacheTestHost> StartAsync(GatedEmbedder embedder, string? storage = null, Action<Dictionary<string, string?>>? settings = null) =>
         CacheTestHost.StartAsync(s =>
         {
-            // No threshold: the lookup embeds nothing, so only the background waits at the gate.
+            // No threshold (unless a test sets one): the lookup embeds nothing, so only the background waits at the gate.
             s["Gateway:Cache:IndexWorkers"] = "1";
             settings?.Invoke(s);
         }, builder => builder.Services.AddSingleton<ITextEmbedder>(embedder), storage: storage);
@@ -29,7 +29,6 @@ public sealed class CacheBackgroundIndexingTests
         return response;
     }
 
-    /// <summary>Also the "a miss adds the embedding once, never twice": the lookup's vector is the one indexed.</summary>
     [Fact]
     public async Task An_indexed_answer_serves_exact_and_semantic_hits()
     {
@@ -45,9 +44,24 @@ public sealed class CacheBackgroundIndexingTests
         Assert.Equal("MISS", CacheTestHost.XCache(miss));
         Assert.Equal("exact", exact.Headers.GetValues("x-cache-tier").Single());
         Assert.Equal("semantic", semantic.Headers.GetValues("x-cache-tier").Single());
-        // The miss embedded its question once (the lookup's vector was indexed), the exact hit embedded nothing, the
-        // semantic hit its own question once.
-        Assert.Equal(new Dictionary<string, int> { [Stored] = 1, [Reworded] = 1 }, embedder.Embedded.ToDictionary());
+    }
+
+    [Fact]
+    public async Task A_miss_embeds_its_question_once_and_an_exact_hit_not_at_all()
+    {
+        using var embedder = new GatedEmbedder();
+        // With a threshold the lookup embeds the question; the background indexes that vector instead of embedding again.
+        await using var host = await StartAsync(embedder, settings: s => s["Gateway:Cache:Threshold"] = "0.9");
+
+        embedder.Open();
+        using var miss = await SendAsync(host, Stored);
+        await host.WaitForIndexingAsync();
+        using var exact = await SendAsync(host, Stored);
+
+        Assert.Equal("MISS", CacheTestHost.XCache(miss));
+        Assert.Equal("exact", exact.Headers.GetValues("x-cache-tier").Single());
+        Assert.True(host.Cache.Entries.Single().InIndex);
+        Assert.Equal(new Dictionary<string, int> { [Stored] = 1 }, embedder.Embedded.ToDictionary());
     }
 
     [Fact]

@@ -30,11 +30,19 @@ public sealed class HitVerifierModelTests(ITestOutputHelper output)
         ("How do I learn C?", "How do I learn C++?"),
         ("What does a = b mean in Python?", "What does a == b mean in Python?"),
         ("What is the best way to learn dentistry?", "What is the best way to learn journalism?"),
-        // A word in a script the model reads poorly inside English, as QQP asks it ("What does 呵呵 mean?", a third of its
-        // pieces [UNK]): below the other-script rule's share of letters, so the cosine bar and the verifier decide.
+        // A word in another script inside English: too few such letters for the other-script rule, so the pair is decided here.
         ("What does 사랑 mean?", "What does 행복 mean?"),
         ("How do I say ありがとう in French?", "How do I say さようなら in French?"),
         ("What does 时尚达人 mean?", "What does 达人 mean?"),
+    ];
+
+    // QQP asks such questions ("What does 呵呵 mean?"): a third or more of the pieces are [UNK], so two different words can
+    // give the same pieces and a cosine near 1. Neither the bar nor the learned part can refuse them; the veto on letters of
+    // another script does.
+    private static readonly (string Asked, string Stored)[] Unreadable =
+    [
+        ("What does 呵呵 mean?", "What does 即将 mean?"),
+        ("How do I translate 即将开奖 to English?", "How do I translate 呵呵 to English?"),
     ];
 
     [Theory]
@@ -58,9 +66,14 @@ public sealed class HitVerifierModelTests(ITestOutputHelper output)
 
         var rewordings = Rewordings.Select(r => Decide(r, "rewording")).ToList();
         var traps = Traps.Select(t => Decide(t, "trap")).ToList();
+        var unreadable = Unreadable.Select(u => Decide(u, "unreadable")).ToList();
 
         Assert.All(Rewordings, r => Assert.False(LookAlikeGuard.Allows(r.Asked, r.Stored)));
+        Assert.All(Traps.Concat(Unreadable), t => Assert.False(OtherScripts.IsRouted(t.Asked) || OtherScripts.IsRouted(t.Stored)));
         Assert.DoesNotContain(traps, t => t.Served);
+        Assert.All(Unreadable, u => Assert.True(Math.Max(embedder.UnknownShare(u.Asked), embedder.UnknownShare(u.Stored)) >= 0.3));
+        Assert.All(unreadable, u => Assert.True(u.AboveBar));
+        Assert.DoesNotContain(unreadable, u => u.Served);
         // MiniLM's cosine bar (0.925) keeps most freer rewordings out (MiniLM gives them 0.88-0.93; Arctic's bar is 0.50): the
         // verifier decides only above it, and there it serves what the guard refused. Not every one: at precision 0.9 it
         // serves about a fifth of QQP's duplicates with MiniLM, an eighth with Arctic (README).

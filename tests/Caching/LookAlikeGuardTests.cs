@@ -5,7 +5,7 @@ namespace LlmGateway.Tests.Caching;
 /// <summary>
 /// The look-alike guard on fixed pairs, without the labelled data sets (the cache-quality bench measures it on those):
 /// questions that differ in a number, a negation, a meaningful symbol, a name, a content word or the order of their
-/// words are refused; rewordings that keep all of them are allowed.
+/// words, or in the letters of another script inside English text, are refused; rewordings that keep all of them are allowed.
 /// </summary>
 public sealed class LookAlikeGuardTests
 {
@@ -13,6 +13,8 @@ public sealed class LookAlikeGuardTests
     [InlineData("How do I reset my password?", "how do I reset my password")]            // case and punctuation
     [InlineData("What is the capital of France?", "What is the capital of France ?")]
     [InlineData("Can I reset my password?", "Can I reset my password!")]
+    [InlineData("What does 呵呵 mean?", "what does 呵呵 mean")]                                   // the same letters of another script
+    [InlineData("東京の天気を教えて", "東京の天気を教えてね")]                                      // mostly Japanese: a particle is a function word
     public void Rewordings_that_keep_what_matters_are_allowed(string a, string b) =>
         Assert.True(LookAlikeGuard.Allows(a, b));
 
@@ -22,6 +24,8 @@ public sealed class LookAlikeGuardTests
     [InlineData("Is C++ hard to learn?", "Is C# hard to learn?")]                                // symbol
     [InlineData("How do I convert Celsius to Fahrenheit?", "How do I convert Fahrenheit to Celsius?")] // word order
     [InlineData("How do I reset my password?", "How do I reset my router password?")]            // a content word on one side only
+    [InlineData("How do I say ありがとう in French?", "How do I say さようなら in French?")]          // letters of another script in English
+    [InlineData("What does 呵呵 mean?", "What does 即将 mean?")]
     public void Look_alikes_that_can_mean_something_else_are_refused(string a, string b)
     {
         Assert.False(LookAlikeGuard.Allows(a, b));
