@@ -12,7 +12,11 @@ namespace LlmGateway.Caching;
 /// </summary>
 internal static class HitFeatures
 {
-    /// <summary>Bump with any change to what a feature means; a verifier file names the version it was trained on.</summary>
+    /// <summary>
+    /// Bump with any change to what a feature means; a verifier file names the version it was trained on. The veto features
+    /// (<see cref="Vetoed"/>: 1, 2, 3) are the exception: a vetoed pair never reaches the model, so no shipped model splits on
+    /// them (<c>HitVerifierTests</c>), and a veto may widen without a new version.
+    /// </summary>
     public const int Version = 2;
 
     public static readonly string[] Names =
@@ -50,7 +54,7 @@ internal static class HitFeatures
         features[0] = (float)cosine;
         features[1] = x.Numbers.SequenceEqual(y.Numbers) ? 0 : 1;
         features[2] = x.Negations % 2 == y.Negations % 2 ? 0 : 1;
-        // A veto only (never reaches the model), so it may widen without a new version: letters of another script count too.
+        // A veto only (see Version): different words of another script count too.
         features[3] = x.Symbols == y.Symbols && !LookAlikeGuard.OtherScriptDiffers(x, y) ? 0 : 1;
         features[4] = Math.Min(3, OneSide(x.Names, y.Names));
         // Capped and compressed: the fifth unshared word says little more than the third.

@@ -6,8 +6,9 @@ namespace LlmGateway.Caching;
 /// <summary>
 /// Refuses a semantic hit between two questions that look alike but can mean different things. They
 /// must agree on: numbers ("2023" vs "2024"), negation ("can I" vs "can't I"), symbols that carry meaning
-/// ("C++" vs "C#", "=" vs "=="), letters of another script inside English ("What does 呵呵 mean?"), and word order — when the shared words appear in another order
-/// ("Celsius to Fahrenheit" vs "Fahrenheit to Celsius"), the order carries the meaning. Measured on the
+/// ("C++" vs "C#", "=" vs "=="), words of another script inside English ("What does 呵呵 mean?"), and word
+/// order — when the shared words appear in another order ("Celsius to Fahrenheit" vs "Fahrenheit to Celsius"), the order
+/// carries the meaning. Measured on the
 /// labelled sets by the <c>cache-quality</c> bench (proxy/Caching/README.md). Pure and allocation-light.
 /// </summary>
 internal static class LookAlikeGuard
@@ -50,17 +51,18 @@ internal static class LookAlikeGuard
     }
 
     /// <summary>What the guard compares in one text; <see cref="HitFeatures"/> turns two of them into the verifier's features.</summary>
-    /// <param name="OtherScript">The letters in another script (<see cref="OtherScripts.IsOtherScript"/>), sorted.</param>
-    /// <param name="MostlyOtherScript">At least <see cref="OtherScripts.RoutedShare"/> of the letters are in another script.</param>
-    internal sealed record Analysis(List<string> Words, List<string> Numbers, string Symbols, List<string> Names, int Negations, string OtherScript, bool MostlyOtherScript);
+    /// <param name="OtherScript">The distinct runs of another script's letters and marks (<see cref="OtherScripts.IsOtherScript"/>), sorted.</param>
+    /// <param name="Routed">The text goes to <see cref="OtherScripts"/> (<see cref="OtherScripts.IsRouted"/>).</param>
+    internal sealed record Analysis(List<string> Words, List<string> Numbers, string Symbols, List<string> Names, int Negations, List<string> OtherScript, bool Routed);
 
     /// <summary>
-    /// Two mostly-English texts whose letters in another script differ ("What does 呵呵 mean?" / "What does 即将 mean?").
-    /// The English models read most of those letters as <c>[UNK]</c>, so such a pair can sit at cosine 1.000, and the
-    /// verifier's word features say nothing about it either. Text mostly in another script is left to <see cref="OtherScripts"/>.
+    /// Two texts the other-script rule does not route whose runs of another script differ ("What does 呵呵 mean?" / "What
+    /// does 即将 mean?", "蜂蜜" / "蜜蜂"). The English models read most such letters as <c>[UNK]</c> and drop their marks
+    /// (Thai tones, Devanagari vowel signs), so the pair can sit at cosine 1.000, and the verifier's word features say
+    /// nothing about it either. Runs are compared as sets, so a name repeated on one side only still matches.
     /// </summary>
     internal static bool OtherScriptDiffers(Analysis x, Analysis y) =>
-        !x.MostlyOtherScript && !y.MostlyOtherScript && !string.Equals(x.OtherScript, y.OtherScript, StringComparison.Ordinal);
+        !x.Routed && !y.Routed && !x.OtherScript.SequenceEqual(y.OtherScript, StringComparer.Ordinal);
 
     internal static Analysis Analyse(string text)
     {
@@ -68,8 +70,8 @@ internal static class LookAlikeGuard
         var words = new List<string>();
         var numbers = new List<string>();
         var symbols = new List<char>();
-        var otherScript = new List<char>();
-        var letters = 0;
+        var otherScript = new SortedSet<string>(StringComparer.Ordinal);
+        var run = new StringBuilder();
         var negations = 0;
         var current = new StringBuilder();
         void Flush()
@@ -85,11 +87,12 @@ internal static class LookAlikeGuard
         }
         foreach (var c in normalized)
         {
-            if (char.IsLetter(c))
+            if (OtherScripts.IsOtherScript(c) && (char.IsLetter(c) || IsMark(c)))
+                run.Append(c);
+            else if (run.Length > 0)
             {
-                letters++;
-                if (OtherScripts.IsOtherScript(c))
-                    otherScript.Add(c);
+                otherScript.Add(run.ToString());
+                run.Clear();
             }
             if (char.IsLetterOrDigit(c) || c == '\'' || ((c == '.' || c == ',') && current.Length > 0 && char.IsDigit(current[^1])))
             {
@@ -107,10 +110,13 @@ internal static class LookAlikeGuard
             negations += Count(normalized, ending);
         numbers.Sort(StringComparer.Ordinal);
         symbols.Sort();
-        otherScript.Sort();
-        return new Analysis(words, numbers, new string([.. symbols]), Names(text), negations, new string([.. otherScript]),
-            letters > 0 && otherScript.Count >= OtherScripts.RoutedShare * letters);
+        if (run.Length > 0)
+            otherScript.Add(run.ToString());
+        return new Analysis(words, numbers, new string([.. symbols]), Names(text), negations, [.. otherScript], OtherScripts.IsRouted(text));
     }
+
+    private static bool IsMark(char c) =>
+        CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark;
 
     /// <summary>Capitalised words that do not start a sentence (names, products, places), lower-cased and sorted.</summary>
     private static List<string> Names(string text)

@@ -15,8 +15,12 @@ internal static class OtherScripts
     private static readonly string[] PoliteEndings =
         ["でしょうか", "ますでしょうか", "ですか", "ますか", "でしたか", "ましたか", "ください", "下さい", "です", "ます", "だろうか", "のか", "か", "よ", "ね"];
 
-    /// <summary>A letter outside Latin, Greek and Cyrillic.</summary>
-    public static bool IsOtherScript(char letter) => letter > '\u04ff';
+    /// <summary>
+    /// A character above U+04FF: outside the Latin, Greek and Cyrillic blocks the English models read. Coarse on purpose:
+    /// Vietnamese letters with two diacritics (U+1EA0–U+1EF9) and polytonic Greek count too, which only makes the
+    /// decision stricter for them.
+    /// </summary>
+    public static bool IsOtherScript(char c) => c > '\u04ff';
 
     public static bool IsRouted(string text)
     {
@@ -45,8 +49,8 @@ internal static class OtherScripts
     }
 
     /// <summary>
-    /// Whether a routed pair is the same question: equal keys, or character-bigram Dice ≥ <paramref name="minBigramDice"/>
-    /// (null: equal keys only) with the same numbers and negation parity.
+    /// Whether a routed pair is the same question: the same meaningful symbols, and equal keys or character-bigram Dice ≥
+    /// <paramref name="minBigramDice"/> (null: equal keys only) with the same numbers and negation parity.
     /// </summary>
     public static bool Allows(string asked, string stored, double? minBigramDice)
     {
@@ -54,12 +58,15 @@ internal static class OtherScripts
         var b = Key(stored);
         if (a.Length == 0 || b.Length == 0)
             return false;
+        var x = LookAlikeGuard.Analyse(asked);
+        var y = LookAlikeGuard.Analyse(stored);
+        // The key keeps letters and digits only, so meaningful symbols are compared apart ("Ｃ＋＋" / "C#" share the key "c").
+        if (x.Symbols != y.Symbols)
+            return false;
         if (a == b)
             return true;
         if (minBigramDice is not { } bar || HitFeatures.Dice(a, b, 2) < bar)
             return false;
-        var x = LookAlikeGuard.Analyse(asked);
-        var y = LookAlikeGuard.Analyse(stored);
         return x.Numbers.SequenceEqual(y.Numbers) && x.Negations % 2 == y.Negations % 2;
     }
 }

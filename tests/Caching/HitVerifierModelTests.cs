@@ -30,7 +30,8 @@ public sealed class HitVerifierModelTests(ITestOutputHelper output)
         ("How do I learn C?", "How do I learn C++?"),
         ("What does a = b mean in Python?", "What does a == b mean in Python?"),
         ("What is the best way to learn dentistry?", "What is the best way to learn journalism?"),
-        // A word in another script inside English: too few such letters for the other-script rule, so the pair is decided here.
+        // A word in another script inside English: too few such letters for the other-script rule to route the pair; the
+        // veto on words of another script refuses it whatever the cosine.
         ("What does 사랑 mean?", "What does 행복 mean?"),
         ("How do I say ありがとう in French?", "How do I say さようなら in French?"),
         ("What does 时尚达人 mean?", "What does 达人 mean?"),

@@ -52,6 +52,32 @@ public sealed class HitVerifierTests
     public void Japanese_pairs_that_differ_are_refused_even_at_a_cosine_of_0_99(string asked, string stored) =>
         Assert.False(Verifier().Allows(asked, stored, 0.99));
 
+    [Theory]
+    [InlineData("C++の勉強方法は？", "C#の勉強方法は？")]
+    [InlineData("ＷＨＡＴ ＩＳ Ｃ＋＋？", "What is C#?")] // full-width Latin counts as another script, so this pair is routed too
+    public void Routed_pairs_whose_symbols_differ_are_refused(string asked, string stored)
+    {
+        Assert.True(OtherScripts.IsRouted(asked));
+        Assert.Equal(OtherScripts.Key(asked), OtherScripts.Key(stored)); // only the symbols tell them apart
+        Assert.False(Verifier().Allows(asked, stored, 0.99));
+    }
+
+    [Fact]
+    public void No_shipped_verifier_weighs_a_veto_feature()
+    {
+        // A vetoed pair never reaches the model, so a veto may widen without a new feature version (HitFeatures.Version).
+        int[] vetoes = [1, 2, 3];
+        Assert.All(vetoes, j => Assert.Contains("_differ", HitFeatures.Names[j], StringComparison.Ordinal));
+        Assert.All(HitDecisions.All, decision =>
+        {
+            var verifier = decision.Verifier!;
+            if (verifier.Trees is { } trees)
+                Assert.DoesNotContain(trees.SplitFeature, f => vetoes.Contains(f));
+            if (verifier.Weights is { } weights)
+                Assert.All(vetoes, j => Assert.Equal(0f, weights[j]));
+        });
+    }
+
     [Fact]
     public void The_shipped_decision_is_for_the_built_in_model_as_it_loads_today()
     {
