@@ -35,7 +35,7 @@ internal sealed class HitDecision
         if (_verifier is null)
             return LookAlikeGuard.Allows(asked.Analysis, stored.Analysis);
         if (asked.IsRouted || stored.IsRouted)
-            return OtherScripts.Allows(asked.Text, stored.Text, _otherScriptBar);
+            return OtherScripts.Allows(asked, stored, _otherScriptBar);
         Span<float> features = stackalloc float[HitFeatures.Count];
         var sameLetters = HitFeatures.ComputeSameLetters(asked, stored, cosine, features);
         if (HitFeatures.Vetoed(features))
@@ -58,7 +58,7 @@ internal sealed class HitDecision
         if (_verifier is null)
             return LookAlikeGuard.Allows(asked.Analysis, stored.Analysis) ? cosine : 0;
         if (asked.IsRouted || stored.IsRouted)
-            return OtherScripts.Allows(asked.Text, stored.Text, _otherScriptBar) ? 1 : 0;
+            return OtherScripts.Allows(asked, stored, _otherScriptBar) ? 1 : 0;
         Span<float> features = stackalloc float[HitFeatures.Count];
         var sameLetters = HitFeatures.ComputeSameLetters(asked, stored, cosine, features);
         if (HitFeatures.Vetoed(features))

@@ -10,7 +10,6 @@ internal sealed class HitText(string text)
 {
     private LookAlikeGuard.Analysis? _analysis;
     private string? _letters;
-    private int _routed; // 0 unknown, 1 no, 2 yes
 
     public string Text { get; } = text;
 
@@ -19,14 +18,6 @@ internal sealed class HitText(string text)
     /// <summary><see cref="HitFeatures.Letters"/> of the text.</summary>
     public string Letters => _letters ??= HitFeatures.Letters(Text);
 
-    /// <summary><see cref="OtherScripts.IsRouted"/> of the text.</summary>
-    public bool IsRouted
-    {
-        get
-        {
-            if (_routed == 0)
-                _routed = OtherScripts.IsRouted(Text) ? 2 : 1;
-            return _routed == 2;
-        }
-    }
+    /// <summary><see cref="OtherScripts.IsRouted"/> of the text, from its analysis (every decision path needs that anyway).</summary>
+    public bool IsRouted => Analysis.Routed;
 }

@@ -70,7 +70,7 @@ internal static class LookAlikeGuard
         var words = new List<string>();
         var numbers = new List<string>();
         var symbols = new List<char>();
-        var otherScript = new SortedSet<string>(StringComparer.Ordinal);
+        List<string>? otherScript = null; // most text has none: no allocation
         var run = new StringBuilder();
         var negations = 0;
         var current = new StringBuilder();
@@ -91,7 +91,7 @@ internal static class LookAlikeGuard
                 run.Append(c);
             else if (run.Length > 0)
             {
-                otherScript.Add(run.ToString());
+                (otherScript ??= []).Add(run.ToString());
                 run.Clear();
             }
             if (char.IsLetterOrDigit(c) || c == '\'' || ((c == '.' || c == ',') && current.Length > 0 && char.IsDigit(current[^1])))
@@ -111,8 +111,9 @@ internal static class LookAlikeGuard
         numbers.Sort(StringComparer.Ordinal);
         symbols.Sort();
         if (run.Length > 0)
-            otherScript.Add(run.ToString());
-        return new Analysis(words, numbers, new string([.. symbols]), Names(text), negations, [.. otherScript], OtherScripts.IsRouted(text));
+            (otherScript ??= []).Add(run.ToString());
+        List<string> runs = otherScript is null ? [] : [.. otherScript.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        return new Analysis(words, numbers, new string([.. symbols]), Names(text), negations, runs, OtherScripts.IsRouted(text));
     }
 
     private static bool IsMark(char c) =>

@@ -37,9 +37,10 @@ internal static class OtherScripts
     }
 
     /// <summary>What a routed pair is compared on: <see cref="HitFeatures.Letters"/> without a polite ending.</summary>
-    public static string Key(string text)
+    public static string Key(string text) => WithoutPoliteEnding(HitFeatures.Letters(text));
+
+    private static string WithoutPoliteEnding(string letters)
     {
-        var letters = HitFeatures.Letters(text);
         foreach (var ending in PoliteEndings)
         {
             if (letters.Length > ending.Length + 1 && letters.EndsWith(ending, StringComparison.Ordinal))
@@ -52,14 +53,17 @@ internal static class OtherScripts
     /// Whether a routed pair is the same question: the same meaningful symbols, and equal keys or character-bigram Dice ≥
     /// <paramref name="minBigramDice"/> (null: equal keys only) with the same numbers and negation parity.
     /// </summary>
-    public static bool Allows(string asked, string stored, double? minBigramDice)
+    public static bool Allows(string asked, string stored, double? minBigramDice) => Allows(new HitText(asked), new HitText(stored), minBigramDice);
+
+    /// <summary><see cref="Allows(string, string, double?)"/> on texts analysed once (<see cref="HitText"/>: the stored side's is kept on its entry).</summary>
+    internal static bool Allows(HitText asked, HitText stored, double? minBigramDice)
     {
-        var a = Key(asked);
-        var b = Key(stored);
+        var a = WithoutPoliteEnding(asked.Letters);
+        var b = WithoutPoliteEnding(stored.Letters);
         if (a.Length == 0 || b.Length == 0)
             return false;
-        var x = LookAlikeGuard.Analyse(asked);
-        var y = LookAlikeGuard.Analyse(stored);
+        var x = asked.Analysis;
+        var y = stored.Analysis;
         // The key keeps letters and digits only, so meaningful symbols are compared apart ("Ｃ＋＋" / "C#" share the key "c").
         if (x.Symbols != y.Symbols)
             return false;
