@@ -53,9 +53,10 @@ internal static class HitFeatures
         var union = x.Words.Count + y.Words.Count - shared;
         features[0] = (float)cosine;
         features[1] = x.Numbers.SequenceEqual(y.Numbers) ? 0 : 1;
-        features[2] = x.Negations % 2 == y.Negations % 2 ? 0 : 1;
-        // A veto only (see Version): different words of another script count too.
-        features[3] = x.Symbols == y.Symbols && !LookAlikeGuard.OtherScriptDiffers(x, y) ? 0 : 1;
+        // Vetoes only (see Version): an opposite, a negating prefix or a direction (Polarity) counts as a negation; different
+        // words of another script or different accents as a symbol.
+        features[2] = x.Negations % 2 == y.Negations % 2 && !Polarity.Differs(x, y) ? 0 : 1;
+        features[3] = x.Symbols == y.Symbols && !LookAlikeGuard.OtherScriptDiffers(x, y) && !LookAlikeGuard.AccentsDiffer(x, y) ? 0 : 1;
         features[4] = Math.Min(3, OneSide(x.Names, y.Names));
         // Capped and compressed: the fifth unshared word says little more than the third.
         features[5] = MathF.Log(1 + oneSideX + oneSideY);

@@ -5,10 +5,11 @@ namespace LlmGateway.Caching;
 
 /// <summary>
 /// Refuses a semantic hit between two questions that look alike but can mean different things. They
-/// must agree on: numbers ("2023" vs "2024"), negation ("can I" vs "can't I"), symbols that carry meaning
-/// ("C++" vs "C#", "=" vs "=="), words of another script inside English ("What does 呵呵 mean?"), and word
-/// order — when the shared words appear in another order ("Celsius to Fahrenheit" vs "Fahrenheit to Celsius"), the order
-/// carries the meaning. Measured on the
+/// must agree on: numbers, in order ("2023" vs "2024", "10/2" vs "2/10", "three" vs "four"), negation ("can I" vs "can't I")
+/// and other flips of meaning (<see cref="Polarity"/>: "all" vs "some", "likely" vs "unlikely", "to London" vs "from
+/// London"), symbols that carry meaning, in place (<see cref="SymbolChunks"/>: "C++" vs "C#", "=" vs "==", "i++" vs "++i"),
+/// accents ("año" vs "ano"), words of another script inside English ("What does 呵呵 mean?"), and word order — when the shared
+/// words appear in another order ("Alice left Bob" vs "Bob left Alice"), the order carries the meaning. Measured on the
 /// labelled sets by the <c>cache-quality</c> bench (proxy/Caching/README.md). Pure and allocation-light.
 /// </summary>
 internal static class LookAlikeGuard
@@ -23,7 +24,7 @@ internal static class LookAlikeGuard
     private static readonly string[] JapaneseNegations = ["ない", "ません", "なかった", "ず", "ぬ", "無い", "不", "非", "未"];
 
     // Punctuation that does not change what is asked.
-    private const string Ignorable = ".,?!:;'\"`’‘“”、。？！：；・「」『』…";
+    internal const string Ignorable = ".,?!:;'\"`’‘“”、。？！：；・「」『』…";
 
     /// <summary>Moving this many shared words (or more) is a reordering that refuses the hit.</summary>
     private const int ReorderedWords = 2;
@@ -37,7 +38,7 @@ internal static class LookAlikeGuard
             return false;
         if (x.Negations % 2 != y.Negations % 2)
             return false;
-        if (!x.Symbols.SequenceEqual(y.Symbols) || OtherScriptDiffers(x, y))
+        if (x.Symbols != y.Symbols || OtherScriptDiffers(x, y) || AccentsDiffer(x, y) || Polarity.Differs(x, y))
             return false;
         // Names: "the youth of Pakistan" vs "the youth of Brazil" share every other word.
         if (!x.Names.SequenceEqual(y.Names))
@@ -51,9 +52,14 @@ internal static class LookAlikeGuard
     }
 
     /// <summary>What the guard compares in one text; <see cref="HitFeatures"/> turns two of them into the verifier's features.</summary>
+    /// <param name="Numbers">Numbers in order: digit runs (inside words too: "x86", "arm64") and spelled-out numbers as digits.</param>
+    /// <param name="Symbols">The chunks (between spaces) that hold a meaningful symbol, in order (<see cref="SymbolChunks"/>).</param>
+    /// <param name="Governed">(direction, word) pairs for <see cref="Polarity"/>: "to London", "from Paris".</param>
+    /// <param name="Accented">The distinct words with an accented Latin, Greek or Cyrillic letter, sorted (the models strip accents).</param>
     /// <param name="OtherScript">The distinct runs of another script's letters and marks (<see cref="OtherScripts.IsOtherScript"/>), sorted.</param>
     /// <param name="Routed">The text goes to <see cref="OtherScripts"/> (<see cref="OtherScripts.IsRouted"/>).</param>
-    internal sealed record Analysis(List<string> Words, List<string> Numbers, string Symbols, List<string> Names, int Negations, List<string> OtherScript, bool Routed);
+    internal sealed record Analysis(List<string> Words, List<string> Numbers, string Symbols, List<string> Names, int Negations, List<string> OtherScript, bool Routed,
+        List<(string Direction, string Word)> Governed, List<string> Accented);
 
     /// <summary>
     /// Two texts the other-script rule does not route whose runs of another script differ ("What does 呵呵 mean?" / "What
@@ -64,16 +70,26 @@ internal static class LookAlikeGuard
     internal static bool OtherScriptDiffers(Analysis x, Analysis y) =>
         !x.Routed && !y.Routed && !x.OtherScript.SequenceEqual(y.OtherScript, StringComparer.Ordinal);
 
+    /// <summary>
+    /// Words spelled with different accents ("año" / "ano", "pêche" / "péché", "résumé" / "resume"): the models strip
+    /// accents, so such a pair sits at cosine 1.000. Compared as sets of the words that carry one.
+    /// </summary>
+    internal static bool AccentsDiffer(Analysis x, Analysis y) => !x.Accented.SequenceEqual(y.Accented, StringComparer.Ordinal);
+
     internal static Analysis Analyse(string text)
     {
-        var normalized = text.Normalize(NormalizationForm.FormKC).ToLowerInvariant().Replace("n't", " not").Replace("’", "'");
+        // Curly apostrophes first, so "needn’t" is expanded too; arrows become one token, a direction (Polarity).
+        var normalized = text.Normalize(NormalizationForm.FormKC).ToLowerInvariant().Replace("’", "'").Replace("n't", " not")
+            .Replace("->", Polarity.Arrow).Replace("⇒", Polarity.Arrow).Replace("➡", Polarity.Arrow);
         var words = new List<string>();
+        var tokens = new List<string>();
         var numbers = new List<string>();
-        var symbols = new List<char>();
+        List<string>? accented = null;
         List<string>? otherScript = null; // most text has none: no allocation
         var run = new StringBuilder();
         var negations = 0;
         var current = new StringBuilder();
+        var hasAccent = false;
         void Flush()
         {
             if (current.Length == 0) return;
@@ -81,9 +97,17 @@ internal static class LookAlikeGuard
             current.Clear();
             if (char.IsDigit(word[0]))
                 numbers.Add(word.TrimEnd('.', ','));
+            else if (SpelledNumbers.TryGetValue(word, out var value))
+                numbers.Add(value);
+            else if (word.Any(char.IsDigit))
+                AddDigitRuns(word, numbers);
             else if (Negations.Contains(word.Replace("'", "")))
                 negations++;
+            if (hasAccent)
+                (accented ??= []).Add(word);
+            hasAccent = false;
             words.Add(word);
+            tokens.Add(word);
         }
         foreach (var c in normalized)
         {
@@ -99,24 +123,56 @@ internal static class LookAlikeGuard
                 // Scripts without spaces: every ideograph or kana is a word of its own.
                 if (IsCjk(c)) { Flush(); current.Append(c); Flush(); }
                 else current.Append(c);
+                hasAccent |= IsAccented(c);
                 continue;
             }
             Flush();
-            if (!char.IsWhiteSpace(c) && Ignorable.IndexOf(c) < 0 && char.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark)
-                symbols.Add(c);
+            if (c == Polarity.Arrow[0])
+                tokens.Add(Polarity.Arrow);
         }
         Flush();
         foreach (var ending in JapaneseNegations)
             negations += Count(normalized, ending);
-        numbers.Sort(StringComparer.Ordinal);
-        symbols.Sort();
         if (run.Length > 0)
             (otherScript ??= []).Add(run.ToString());
         List<string> runs = otherScript is null ? [] : [.. otherScript.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
-        return new Analysis(words, numbers, new string([.. symbols]), Names(text), negations, runs, OtherScripts.IsRouted(text));
+        List<string> accents = accented is null ? [] : [.. accented.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        return new Analysis(words, numbers, SymbolChunks.Of(normalized), Names(text), negations, runs, OtherScripts.IsRouted(text),
+            Polarity.Governed(tokens), accents);
     }
 
-    private static bool IsMark(char c) =>
+
+    // Latin, Greek or Cyrillic letters with a diacritic: "é" decomposes into "e" and a combining mark.
+    private static bool IsAccented(char c) =>
+        c is >= '\u00c0' and <= '\u04ff' && char.IsLetter(c) && c.ToString().Normalize(NormalizationForm.FormD).Length > 1;
+
+    private static void AddDigitRuns(string word, List<string> numbers)
+    {
+        var start = -1;
+        for (var i = 0; i <= word.Length; i++)
+        {
+            var digit = i < word.Length && char.IsDigit(word[i]);
+            if (digit && start < 0)
+                start = i;
+            else if (!digit && start >= 0)
+            {
+                numbers.Add(word[start..i]);
+                start = -1;
+            }
+        }
+    }
+
+    // Spelled-out numbers compare as digits ("three" / "3" agree, "three" / "four" differ). Not "one": "which one" is no number.
+    private static readonly Dictionary<string, string> SpelledNumbers = new(StringComparer.Ordinal)
+    {
+        ["two"] = "2", ["three"] = "3", ["four"] = "4", ["five"] = "5", ["six"] = "6", ["seven"] = "7", ["eight"] = "8", ["nine"] = "9",
+        ["ten"] = "10", ["eleven"] = "11", ["twelve"] = "12", ["thirteen"] = "13", ["fourteen"] = "14", ["fifteen"] = "15",
+        ["sixteen"] = "16", ["seventeen"] = "17", ["eighteen"] = "18", ["nineteen"] = "19", ["twenty"] = "20", ["thirty"] = "30",
+        ["forty"] = "40", ["fifty"] = "50", ["sixty"] = "60", ["seventy"] = "70", ["eighty"] = "80", ["ninety"] = "90",
+        ["hundred"] = "100", ["thousand"] = "1000", ["million"] = "1000000", ["billion"] = "1000000000",
+    };
+
+    internal static bool IsMark(char c) =>
         CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark;
 
     /// <summary>Capitalised words that do not start a sentence (names, products, places), lower-cased and sorted.</summary>

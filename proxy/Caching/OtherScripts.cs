@@ -11,9 +11,13 @@ internal static class OtherScripts
     /// <summary>A text is routed when at least this share of its letters is in another script.</summary>
     public const double RoutedShare = 0.3;
 
-    // Sentence endings that make a Japanese question more or less polite without changing it (longest first).
-    private static readonly string[] PoliteEndings =
-        ["でしょうか", "ますでしょうか", "ですか", "ますか", "でしたか", "ましたか", "ください", "下さい", "です", "ます", "だろうか", "のか", "か", "よ", "ね"];
+    // Sentence endings that make a Japanese question more or less polite without changing it (longest first), and what is
+    // left of them: a past ending keeps its tense ("終わりましたか" / "終わりますか" ask "did it end?" / "will it end?").
+    private static readonly (string Ending, string Kept)[] PoliteEndings =
+    [
+        ("ますでしょうか", ""), ("でしょうか", ""), ("でしたか", "た"), ("ましたか", "た"), ("ました", "た"), ("でした", "た"), ("ですか", ""),
+        ("ますか", ""), ("ください", ""), ("下さい", ""), ("です", ""), ("ます", ""), ("だろうか", ""), ("のか", ""), ("か", ""), ("よ", ""), ("ね", ""),
+    ];
 
     /// <summary>
     /// A character above U+04FF: outside the Latin, Greek and Cyrillic blocks the English models read. Coarse on purpose:
@@ -41,10 +45,10 @@ internal static class OtherScripts
 
     private static string WithoutPoliteEnding(string letters)
     {
-        foreach (var ending in PoliteEndings)
+        foreach (var (ending, kept) in PoliteEndings)
         {
             if (letters.Length > ending.Length + 1 && letters.EndsWith(ending, StringComparison.Ordinal))
-                return letters[..^ending.Length];
+                return string.Concat(letters.AsSpan(0, letters.Length - ending.Length), kept);
         }
         return letters;
     }

@@ -46,6 +46,22 @@ public sealed class HitVerifierModelTests(ITestOutputHelper output)
         ("How do I translate 即将开奖 to English?", "How do I translate 呵呵 to English?"),
     ];
 
+    // An adversarial review of the gateway served each of these with MiniLM (cosines 0.95-1.00): the same words with a
+    // direction, an opposite, a prefix, an accent, a flag or a symbol's place changed. The vetoes refuse them above the bar.
+    private static readonly (string Asked, string Stored)[] ReviewTraps =
+    [
+        ("How do I convert Celsius to Fahrenheit?", "How do I convert to Celsius from Fahrenheit?"),
+        ("Is there a direct train to Berlin?", "Is there a direct train from Berlin?"),
+        ("Are all swans white?", "Are some swans white?"),
+        ("Is it legal to record a phone call in California?", "Is it illegal to record a phone call in California?"),
+        ("What is the weather in Paris today?", "What is the weather in Paris tomorrow?"),
+        ("How many legs do three spiders have?", "How many legs do four spiders have?"),
+        ("Is 5 > 3?", "Is 3 > 5?"),
+        ("What does i++ do in C?", "What does ++i do in C?"),
+        ("What is the capital of 🇦🇺?", "What is the capital of 🇺🇦?"),
+        ("What does 'año' mean in Spanish?", "What does 'ano' mean in Spanish?"),
+    ];
+
     [Theory]
     [InlineData("all-MiniLM-L6-v2")]
     [InlineData("snowflake-arctic-embed-xs")]
@@ -68,6 +84,7 @@ public sealed class HitVerifierModelTests(ITestOutputHelper output)
         var rewordings = Rewordings.Select(r => Decide(r, "rewording")).ToList();
         var traps = Traps.Select(t => Decide(t, "trap")).ToList();
         var unreadable = Unreadable.Select(u => Decide(u, "unreadable")).ToList();
+        var reviewTraps = ReviewTraps.Select(t => Decide(t, "review trap")).ToList();
 
         Assert.All(Rewordings, r => Assert.False(LookAlikeGuard.Allows(r.Asked, r.Stored)));
         Assert.All(Traps.Concat(Unreadable), t => Assert.False(OtherScripts.IsRouted(t.Asked) || OtherScripts.IsRouted(t.Stored)));
@@ -75,6 +92,8 @@ public sealed class HitVerifierModelTests(ITestOutputHelper output)
         Assert.All(Unreadable, u => Assert.True(Math.Max(embedder.UnknownShare(u.Asked), embedder.UnknownShare(u.Stored)) >= 0.3));
         Assert.All(unreadable, u => Assert.True(u.AboveBar));
         Assert.DoesNotContain(unreadable, u => u.Served);
+        Assert.All(reviewTraps, t => Assert.True(t.AboveBar));
+        Assert.DoesNotContain(reviewTraps, t => t.Served);
         // MiniLM's cosine bar (0.925) keeps most freer rewordings out (MiniLM gives them 0.88-0.93; Arctic's bar is 0.50): the
         // verifier decides only above it, and there it serves what the guard refused. Not every one: at precision 0.9 it
         // serves about a fifth of QQP's duplicates with MiniLM, an eighth with Arctic (README).

@@ -39,6 +39,7 @@ public sealed class HitVerifierTests
     [InlineData("パスワードをリセットする方法は？", "パスワードをリセットする方法は")] // punctuation
     [InlineData("パスワードを リセットする 方法は？", "パスワードをリセットする方法は?")] // spacing, full-width vs ASCII
     [InlineData("パスワードをリセットする方法は何ですか？", "パスワードをリセットする方法は何？")] // polite ending
+    [InlineData("会議は終わりましたか", "会議は終わりました")]                                   // a polite past, asked or said
     public void Japanese_near_identical_wording_is_served(string asked, string stored)
     {
         Assert.True(OtherScripts.IsRouted(asked) && OtherScripts.IsRouted(stored));
@@ -49,6 +50,8 @@ public sealed class HitVerifierTests
     [InlineData("東京から大阪までの距離は？", "大阪から東京までの距離は？")] // swapped places (PAWS-X's kind of negative)
     [InlineData("7は素数ですか？", "9は素数ですか？")]
     [InlineData("このアプリは無料ですか？", "このアプリは有料ですか？")]
+    [InlineData("会議は終わりましたか", "会議は終わりますか")]   // "did it end?" / "will it end?": the polite ending keeps its tense
+    [InlineData("電車は出発しましたか", "電車は出発しますか")]
     public void Japanese_pairs_that_differ_are_refused_even_at_a_cosine_of_0_99(string asked, string stored) =>
         Assert.False(Verifier().Allows(asked, stored, 0.99));
 

@@ -30,6 +30,14 @@ public sealed class LookAlikeGuardTests
     [InlineData("What does ขาว mean?", "What does ข่าว mean?")]                                   // a Thai tone mark
     [InlineData("What does कहा mean?", "What does कहाँ mean?")]                                   // a Devanagari vowel sign
     [InlineData("What is ㍿?", "What is ㍻?")]                                                    // NFKC makes them words
+    [InlineData("How do I convert Celsius to Fahrenheit?", "How do I convert to Celsius from Fahrenheit?")] // direction
+    [InlineData("What are the cheapest flights from London?", "What are the cheapest flights to London?")]
+    [InlineData("Are all swans white?", "Are some swans white?")]                                // an opposite
+    [InlineData("Is it legal to record a phone call?", "Is it illegal to record a phone call?")]  // a negating prefix
+    [InlineData("What does i++ do in C?", "What does ++i do in C?")]                             // symbols in another place
+    [InlineData("What is 10/2?", "What is 2/10?")]                                               // numbers in another order
+    [InlineData("How many legs do three spiders have?", "How many legs do four spiders have?")]  // spelled-out numbers
+    [InlineData("What does 'año' mean in Spanish?", "What does 'ano' mean in Spanish?")]         // accents
     public void Look_alikes_that_can_mean_something_else_are_refused(string a, string b)
     {
         Assert.False(LookAlikeGuard.Allows(a, b));
@@ -45,4 +53,82 @@ public sealed class LookAlikeGuardTests
     [InlineData("東京の天気を教えて", "大阪の天気を教えて", false)]                                     // routed: the other-script rule decides
     public void Words_of_another_script_inside_English_must_be_the_same(string a, string b, bool differ) =>
         Assert.Equal(differ, LookAlikeGuard.OtherScriptDiffers(LookAlikeGuard.Analyse(a), LookAlikeGuard.Analyse(b)));
+
+    // An adversarial review served each of these at cosine 0.93-1.00 (MiniLM): they keep every word and symbol the older
+    // rules compared, in another order, with another accent, or with a function word turned to its opposite.
+    [Theory]
+    [InlineData("What does i++ do in C?", "What does ++i do in C?")]
+    [InlineData("What does x => y mean in C#?", "What does x >= y mean in C#?")]
+    [InlineData("What does a[:3] return in Python?", "What does a[3:] return in Python?")]
+    [InlineData("What does x?.Length do in C#?", "What does x.Length do in C#?")]
+    [InlineData("What does echo '$HOME' print in bash?", "What does echo \"$HOME\" print in bash?")]
+    [InlineData("Which rows does WHERE name != 'Bob' return?", "Which rows does WHERE name = 'Bob' return?")]
+    [InlineData("Is login.microsoft.com a legit domain?", "Is microsoft.login.com a legit domain?")]
+    [InlineData("What is the EUR/USD exchange rate?", "What is the USD/EUR exchange rate?")]
+    [InlineData("What is the capital of 🇦🇺?", "What is the capital of 🇺🇦?")]                    // flags: two letters each
+    [InlineData("Is 🍎 healthier than 🍌?", "Is 🍌 healthier than 🍎?")]
+    public void Symbols_are_compared_in_order_and_in_place(string a, string b) =>
+        Assert.NotEqual(LookAlikeGuard.Analyse(a).Symbols, LookAlikeGuard.Analyse(b).Symbols);
+
+    [Theory]
+    [InlineData("What is C++?", "what is C++")]                                 // sentence punctuation is prose
+    [InlineData("Why is C# fast?", "Why is C# so fast ?")]
+    [InlineData("How do oil companies feel (fossil fuel, coal)?", "How do oil companies feel (fossil fuel,coal)?")] // a missing space
+    [InlineData("Is it true?Is it safe?", "Is it true? Is it safe?")]
+    [InlineData("What's the best way?", "What’s the best way?")]                 // apostrophes inside words
+    [InlineData("What is 3.5% of 1,000?", "What is 3.5% of 1,000")]
+    [InlineData("Is a zero\u200bwidth space a symbol?", "Is a zerowidth space a symbol?")] // invisible: the tokenizer drops it too
+    [InlineData("ジョー・R・キャンパは誰？", "ジョー・R・キャンパは誰")]                          // Japanese punctuation between letters
+    public void Punctuation_that_is_prose_is_not_a_symbol(string a, string b) =>
+        Assert.Equal(LookAlikeGuard.Analyse(a).Symbols, LookAlikeGuard.Analyse(b).Symbols);
+
+    [Theory]
+    [InlineData("Is 5 > 3?", "Is 3 > 5?", false)]                               // in order, not sorted
+    [InlineData("What does pow(2, 10) return?", "What does pow(10, 2) return?", false)]
+    [InlineData("Is x86 faster than arm64?", "Is x64 faster than arm64?", false)] // digits inside words
+    [InlineData("How many legs do three spiders have?", "How many legs do 3 spiders have?", true)] // spelled out = digits
+    [InlineData("What is one hundred in binary?", "What is 100 in binary?", true)]
+    [InlineData("Which one is better?", "Which is better?", true)]                // "one" is no number
+    public void Numbers_are_compared_in_order_and_spelled_out_ones_as_digits(string a, string b, bool same) =>
+        Assert.Equal(same, LookAlikeGuard.Analyse(a).Numbers.SequenceEqual(LookAlikeGuard.Analyse(b).Numbers));
+
+    [Theory]
+    [InlineData("What are the cheapest flights from London?", "What are the cheapest flights to London?", true)]
+    [InlineData("Cheapest flights Paris to London", "Cheapest flights to Paris from London", true)]
+    [InlineData("How long is the New York → Boston train?", "How long is the Boston -> New York train?", true)] // arrows point too
+    [InlineData("Is Mars bigger than Venus?", "Is Venus bigger than Mars?", true)]
+    [InlineData("Should I stretch before running?", "Should I stretch after running?", true)]
+    [InlineData("Are all swans white?", "Are some swans white?", true)]
+    [InlineData("Is it bad to sleep with the lights on?", "Is it bad to sleep with the lights off?", true)]
+    [InlineData("Can I take aspirin and warfarin?", "Can I take aspirin or warfarin?", true)]
+    [InlineData("Can I take ibuprofen with alcohol?", "Must I take ibuprofen with alcohol?", true)]
+    [InlineData("What is the weather in Paris today?", "What is the weather in Paris tomorrow?", true)]
+    [InlineData("Is it likely to rain tomorrow?", "Is it unlikely to rain tomorrow?", true)]
+    [InlineData("Is the water safe to drink?", "Is the water unsafe to drink?", true)]
+    [InlineData("How do I get from Paris to London?", "How do I get to London from Paris?", false)] // the same directions
+    [InlineData("Cheap flights to London", "Cheap London flights", false)]                         // one side names none
+    [InlineData("How can I convert PDF into Word?", "How can I convert a PDF to Word?", false)]   // "into" is "to", not "in" + "to"
+    [InlineData("Shoes that cost less than 2500 INR", "Shoes that cost below 2500 INR", false)]    // "than" is compared with itself only
+    [InlineData("What are the greatest novels of all time?", "What are some of the greatest novels?", false)] // "all" and "some" point elsewhere
+    [InlineData("How do I prepare for CAT 2017 from now?", "What are the best ways to prepare for CAT 2017?", false)] // an infinitive "to"
+    public void Opposites_negating_prefixes_and_directions_flip_the_question(string a, string b, bool differ)
+    {
+        Assert.Equal(differ, Polarity.Differs(LookAlikeGuard.Analyse(a), LookAlikeGuard.Analyse(b)));
+        Assert.Equal(differ, Polarity.Differs(LookAlikeGuard.Analyse(b), LookAlikeGuard.Analyse(a)));
+    }
+
+    [Theory]
+    [InlineData("What does 'año' mean in Spanish?", "What does 'ano' mean in Spanish?", true)]
+    [InlineData("Where is the pêche?", "Where is the péché?", true)]
+    [InlineData("How do I write a résumé?", "How do I write a resume?", true)]
+    [InlineData("Who is Pelé?", "Who was Pelé?", false)]
+    public void Words_with_other_accents_differ(string a, string b, bool differ) =>
+        Assert.Equal(differ, LookAlikeGuard.AccentsDiffer(LookAlikeGuard.Analyse(a), LookAlikeGuard.Analyse(b)));
+
+    [Fact]
+    public void A_curly_apostrophe_negates_as_a_straight_one_does()
+    {
+        Assert.Equal(1, LookAlikeGuard.Analyse("You needn't file a return, right?").Negations);
+        Assert.Equal(1, LookAlikeGuard.Analyse("You needn’t file a return, right?").Negations);
+    }
 }

@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Text;
+
+namespace LlmGateway.Caching;
+
+/// <summary>
+/// The meaningful symbols of a question, in place: each chunk between spaces that holds one, letters and all, in order. So
+/// "i++" / "++i", "a[:3]" / "a[3:]", "x?.Length" / "x.Length", "EUR/USD" / "USD/EUR", "🇦🇺" / "🇺🇦" (a flag is two letter
+/// symbols) and "'$HOME'" / "\"$HOME\"" differ, where a sorted set of symbol characters (before 2026-12-03) made them equal.
+/// Sentence punctuation is prose: at a chunk's end, or between two words with a space missing ("fuel,coal").
+/// </summary>
+internal static class SymbolChunks
+{
+    private const string SentenceEnd = ".,?!:;…、。？！：；";
+    private const string Quotes = "'\"`’‘“”「」『』";
+
+    /// <summary>The chunks of <paramref name="normalized"/> (NFKC, lower case) that hold a meaningful symbol, in order, joined by spaces.</summary>
+    public static string Of(string normalized)
+    {
+        StringBuilder? chunks = null;
+        normalized = WithMissingSpaces(normalized);
+        foreach (var range in normalized.AsSpan().SplitAny(" \t\r\n\u00a0\u3000"))
+        {
+            // Sentence punctuation at the end is prose; quotes count once the chunk holds a symbol ("'$HOME'" / "\"$HOME\"").
+            var chunk = normalized.AsSpan(range).TrimEnd(SentenceEnd);
+            if (chunk.IsEmpty || !HoldsSymbol(chunk.Trim(Quotes)))
+                continue;
+            chunks ??= new StringBuilder();
+            if (chunks.Length > 0)
+                chunks.Append(' ');
+            // Letters of another script and its punctuation are left out: Japanese has no spaces, so a chunk can be a whole
+            // sentence, whose letters the other-script rule compares.
+            foreach (var c in chunk)
+            {
+                if (!IsInvisible(c) && !(OtherScripts.IsOtherScript(c) && (char.IsLetter(c) || LookAlikeGuard.IsMark(c) || LookAlikeGuard.Ignorable.Contains(c))))
+                    chunks.Append(c);
+            }
+        }
+        return chunks?.ToString() ?? "";
+    }
+
+    // "fuel,coal" and "true?Is" are two words with a space missing, not a symbol ("." stays: "amazon.in", "x.length").
+    private static string WithMissingSpaces(string text)
+    {
+        char[]? copy = null;
+        for (var i = 1; i < text.Length - 1; i++)
+        {
+            if (text[i] is ',' or ';' or '?' or '!' && char.IsLetter(text[i - 1]) && char.IsLetter(text[i + 1]))
+                (copy ??= text.ToCharArray())[i] = ' ';
+        }
+        return copy is null ? text : new string(copy);
+    }
+
+    // A symbol that is not sentence punctuation ("+", "#", "=", "/", an emoji), or punctuation inside the chunk that is not a
+    // word's apostrophe or a number's separator ("x?.length", "a.b.com"). Invisible format characters (zero-width space,
+    // soft hyphen) do not count: the tokenizer drops them too.
+    private static bool HoldsSymbol(ReadOnlySpan<char> chunk)
+    {
+        for (var i = 0; i < chunk.Length; i++)
+        {
+            var c = chunk[i];
+            if (char.IsLetterOrDigit(c) || IsInvisible(c) || char.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark)
+                continue;
+            if (LookAlikeGuard.Ignorable.IndexOf(c) < 0)
+                return true;
+            // Punctuation inside a chunk of another script ("ジョー・R") is prose.
+            var between = i > 0 && i < chunk.Length - 1 && !OtherScripts.IsOtherScript(c);
+            var apostrophe = c == '\'' && between && char.IsLetter(chunk[i - 1]) && char.IsLetter(chunk[i + 1]);
+            var separator = c is '.' or ',' && between && char.IsDigit(chunk[i - 1]) && char.IsDigit(chunk[i + 1]);
+            if (between && !apostrophe && !separator)
+                return true;
+        }
+        return false;
+    }
+
+    private static bool IsInvisible(char c) => char.GetUnicodeCategory(c) == UnicodeCategory.Format;
+}
