@@ -31,6 +31,24 @@ internal static class Polarity
         ("encrypt", "decrypt"), ("add", "remove"), ("push", "pull"), ("upper", "lower"), ("best", "worst"), ("better", "worse"),
         ("win", "lose"), ("high", "low"), ("higher", "lower"), ("input", "output"), ("send", "receive"), ("lend", "borrow"),
         ("left", "right"), ("north", "south"), ("east", "west"), ("true", "false"), ("positive", "negative"), ("plus", "minus"),
+        ("long", "short"), ("longer", "shorter"), ("heavy", "light"), ("heavier", "lighter"), ("big", "small"), ("bigger", "smaller"),
+        ("large", "small"), ("larger", "smaller"), ("fast", "slow"), ("faster", "slower"), ("old", "young"), ("older", "younger"),
+        ("cheap", "expensive"), ("cheaper", "expensive"), ("hot", "cold"), ("hotter", "colder"), ("warm", "cool"), ("warmer", "cooler"),
+        ("strong", "weak"), ("stronger", "weaker"), ("easy", "hard"), ("easier", "harder"), ("early", "late"), ("earlier", "later"),
+        ("upstream", "downstream"), ("rise", "set"), ("sunrise", "sunset"), ("gain", "lose"), ("profit", "loss"), ("rich", "poor"),
+        ("full", "empty"), ("arrive", "depart"), ("arrival", "departure"), ("enter", "exit"), ("entry", "exit"), ("accept", "reject"),
+        ("allow", "deny"), ("allow", "block"), ("top", "bottom"), ("front", "back"), ("begin", "end"), ("start", "end"), ("good", "bad"),
+    ];
+
+    // Any two members of a group are opposites too (same rule): "boil an egg for 6 minutes" / "for 6 hours".
+    private static readonly string[][] Groups =
+    [
+        ["second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks", "month", "months", "year", "years", "decade", "decades"],
+        ["mm", "cm", "meter", "meters", "metre", "metres", "km", "kilometer", "kilometers", "mile", "miles", "inch", "inches", "foot", "feet", "yard", "yards"],
+        ["gram", "grams", "kg", "kilogram", "kilograms", "pound", "pounds", "lb", "lbs", "ounce", "ounces", "oz", "ton", "tons", "tonne", "tonnes"],
+        ["celsius", "fahrenheit", "kelvin"],
+        ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"],
+        ["january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december"],
     ];
 
     private static readonly Dictionary<string, List<string>> OppositesOf = BuildOpposites();
@@ -149,7 +167,8 @@ internal static class Polarity
     private static Dictionary<string, List<string>> BuildOpposites()
     {
         var map = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var (a, b) in Opposites)
+        var pairs = Opposites.Concat(Groups.SelectMany(g => g.SelectMany((a, i) => g.Skip(i + 1).Select(b => (a, b)))));
+        foreach (var (a, b) in pairs)
         {
             (map.TryGetValue(a, out var la) ? la : map[a] = []).Add(b);
             (map.TryGetValue(b, out var lb) ? lb : map[b] = []).Add(a);

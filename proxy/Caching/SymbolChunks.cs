@@ -4,10 +4,13 @@ using System.Text;
 namespace LlmGateway.Caching;
 
 /// <summary>
-/// The meaningful symbols of a question, in place: each chunk between spaces that holds one, letters and all, in order. So
-/// "i++" / "++i", "a[:3]" / "a[3:]", "x?.Length" / "x.Length", "EUR/USD" / "USD/EUR", "🇦🇺" / "🇺🇦" (a flag is two letter
-/// symbols) and "'$HOME'" / "\"$HOME\"" differ, where a sorted set of symbol characters (before 2026-12-03) made them equal.
-/// Sentence punctuation is prose: at a chunk's end, or between two words with a space missing ("fuel,coal").
+/// The meaningful symbols of a question, in place: each chunk between spaces that holds one, letters and all. So "i++" /
+/// "++i", "a[:3]" / "a[3:]", "x?.Length" / "x.Length", "EUR/USD" / "USD/EUR", "🇦🇺" / "🇺🇦" (a flag is two letter symbols)
+/// and "'$HOME'" / "\"$HOME\"" differ, where a sorted set of symbol characters (before 2026-12-03) made them equal. The
+/// chunks stay in order, so "a && b || c" / "a || b && c" and "Is 🍎 healthier than 🍌?" / "Is 🍌 healthier than 🍎?" differ;
+/// the price is that "the difference between x++ and ++x" / "… between ++x and x++" differ too (measured: 2 of 111 paraphrases
+/// in a review's set, against 7 more false hits of 315 with sorted chunks). Sentence punctuation is prose: at a chunk's end,
+/// or between two words with a space missing ("fuel,coal").
 /// </summary>
 internal static class SymbolChunks
 {
@@ -17,7 +20,7 @@ internal static class SymbolChunks
     /// <summary>The chunks of <paramref name="normalized"/> (NFKC, lower case) that hold a meaningful symbol, in order, joined by spaces.</summary>
     public static string Of(string normalized)
     {
-        StringBuilder? chunks = null;
+        List<string>? chunks = null;
         normalized = WithMissingSpaces(normalized);
         foreach (var range in normalized.AsSpan().SplitAny(" \t\r\n\u00a0\u3000"))
         {
@@ -25,18 +28,17 @@ internal static class SymbolChunks
             var chunk = normalized.AsSpan(range).TrimEnd(SentenceEnd);
             if (chunk.IsEmpty || !HoldsSymbol(chunk.Trim(Quotes)))
                 continue;
-            chunks ??= new StringBuilder();
-            if (chunks.Length > 0)
-                chunks.Append(' ');
             // Letters of another script and its punctuation are left out: Japanese has no spaces, so a chunk can be a whole
             // sentence, whose letters the other-script rule compares.
+            var kept = new StringBuilder(chunk.Length);
             foreach (var c in chunk)
             {
                 if (!IsInvisible(c) && !(OtherScripts.IsOtherScript(c) && (char.IsLetter(c) || LookAlikeGuard.IsMark(c) || LookAlikeGuard.Ignorable.Contains(c))))
-                    chunks.Append(c);
+                    kept.Append(c);
             }
+            (chunks ??= []).Add(kept.ToString());
         }
-        return chunks?.ToString() ?? "";
+        return chunks is null ? "" : string.Join(' ', chunks);
     }
 
     // "fuel,coal" and "true?Is" are two words with a space missing, not a symbol ("." stays: "amazon.in", "x.length").
