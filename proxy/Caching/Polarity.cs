@@ -56,12 +56,12 @@ internal static class Polarity
     private static readonly string[] NegatingPrefixes = ["un", "in", "im", "il", "ir", "dis", "non"];
 
     // Words that point a shared word one way; synonyms share a class ("to" and "into"), so "convert a PDF to/into Word" agree.
-    /// <summary>What <see cref="LookAlikeGuard.Analyse"/> puts among the tokens for an arrow (→, ->, ⇒, ➡): a direction, "to".</summary>
+    /// <summary>What <see cref="LookAlikeGuard.Analyse"/> puts among the tokens for an arrow (→, ->, ⇒, ➡): a direction of its own.</summary>
     public const string Arrow = "→";
 
     private static readonly Dictionary<string, string> Directions = new(StringComparer.Ordinal)
     {
-        ["to"] = "to", ["into"] = "to", ["onto"] = "to", ["toward"] = "to", ["towards"] = "to", [Arrow] = "to",
+        ["to"] = "to", ["into"] = "to", ["onto"] = "to", ["toward"] = "to", ["towards"] = "to", [Arrow] = Arrow,
         ["from"] = "from", ["than"] = "than", ["before"] = "before", ["after"] = "after",
         ["over"] = "over", ["above"] = "over", ["under"] = "under", ["below"] = "under", ["beneath"] = "under",
     };
@@ -143,23 +143,35 @@ internal static class Polarity
     private static bool IsPrefixed(string candidate, string prefix, string word) =>
         candidate.Length == prefix.Length + word.Length && candidate.StartsWith(prefix, StringComparison.Ordinal) && candidate.EndsWith(word, StringComparison.Ordinal);
 
-    // A word both texts have, pointed at by different directions; or one direction pointing at different shared words.
-    private static bool DirectionDiffers(List<(string Direction, string Word)> x, List<(string Direction, string Word)> y, List<string> wordsX, List<string> wordsY)
+    // A word both texts have, pointed at from disjoint directions ("to London" / "from London"; an arrow counts as "to", and
+    // "than" is left out: "less than 2500" / "below 2500"). Or "than" or an arrow pointing at another shared word ("Mars bigger
+    // than Venus" / "Venus bigger than Mars"); not "to" there, which is also an infinitive ("access to the data" / "to access").
+    internal static bool DirectionDiffers(List<(string Direction, string Word)> x, List<(string Direction, string Word)> y, List<string> wordsX, List<string> wordsY)
     {
         if (x.Count == 0 || y.Count == 0)
             return false;
-        foreach (var (direction, word) in x)
+        foreach (var (_, word) in x)
         {
             if (!wordsY.Contains(word))
                 continue;
-            foreach (var (otherDirection, otherWord) in y)
-            {
-                // "less than 2500" / "below 2500" agree: "than" is compared with itself only.
-                if (otherWord == word && otherDirection != direction && direction != "than" && otherDirection != "than")
-                    return true;
-                if (otherDirection == direction && otherWord != word && wordsX.Contains(otherWord) && !y.Contains((direction, word)))
-                    return true;
-            }
+            var fromX = Pointing(x, word);
+            var fromY = Pointing(y, word);
+            if (fromX.Count > 0 && fromY.Count > 0 && !fromX.Overlaps(fromY))
+                return true;
+        }
+        return OrderedDiffers(x, y, wordsX, wordsY) || OrderedDiffers(y, x, wordsY, wordsX);
+    }
+
+    private static HashSet<string> Pointing(List<(string Direction, string Word)> governed, string word) =>
+        [.. governed.Where(p => p.Word == word && p.Direction != "than").Select(p => p.Direction == Arrow ? "to" : p.Direction)];
+
+    private static bool OrderedDiffers(List<(string Direction, string Word)> x, List<(string Direction, string Word)> y, List<string> wordsX, List<string> wordsY)
+    {
+        foreach (var (direction, word) in x)
+        {
+            if (direction is "than" or Arrow && wordsY.Contains(word) && !y.Contains((direction, word)) &&
+                y.Exists(p => p.Direction == direction && p.Word != word && wordsX.Contains(p.Word)))
+                return true;
         }
         return false;
     }
