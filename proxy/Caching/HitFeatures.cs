@@ -45,18 +45,18 @@ internal static class HitFeatures
     {
         var x = asked.Analysis;
         var y = stored.Analysis;
-        var oneSideX = LookAlikeGuard.UnsharedContentWords(x.Words, y.Words);
-        var oneSideY = LookAlikeGuard.UnsharedContentWords(y.Words, x.Words);
+        var oneSideX = LookAlikeGuard.UnsharedContentWords(x.Words, y.WordSet);
+        var oneSideY = LookAlikeGuard.UnsharedContentWords(y.Words, x.WordSet);
         var shared = LookAlikeGuard.SharedCount(x.Words, y.Words);
-        var moved = shared - LookAlikeGuard.LongestCommonSubsequence(x.Words, y.Words);
+        var moved = LookAlikeGuard.Moved(x.Words, y.Words);
         var longer = Math.Max(x.Words.Count, y.Words.Count);
         var union = x.Words.Count + y.Words.Count - shared;
         features[0] = (float)cosine;
-        features[1] = x.Numbers.SequenceEqual(y.Numbers) ? 0 : 1;
-        // Vetoes only (see Version): an opposite, a negating prefix or a direction (Polarity) counts as a negation; different
-        // words of another script or different accents as a symbol.
-        features[2] = x.Negations % 2 == y.Negations % 2 && !Polarity.Differs(x, y) ? 0 : 1;
-        features[3] = x.Symbols == y.Symbols && !LookAlikeGuard.OtherScriptDiffers(x, y) && !LookAlikeGuard.AccentsDiffer(x, y) ? 0 : 1;
+        // Vetoes only (see Version), the guard's own rules: "negation" includes the other flips of meaning (Polarity), and
+        // "symbols" words of another script and accents.
+        features[1] = LookAlikeGuard.NumbersDiffer(x, y) ? 1 : 0;
+        features[2] = LookAlikeGuard.NegationDiffers(x, y) ? 1 : 0;
+        features[3] = LookAlikeGuard.SymbolsDiffer(x, y) ? 1 : 0;
         features[4] = Math.Min(3, OneSide(x.Names, y.Names));
         // Capped and compressed: the fifth unshared word says little more than the third.
         features[5] = MathF.Log(1 + oneSideX + oneSideY);
@@ -77,9 +77,11 @@ internal static class HitFeatures
     }
 
     /// <summary>
-    /// The guard's exact rules stay vetoes before the learned part: different numbers, negation parity or meaningful
-    /// symbols, or two or more shared words moved ("Alice left Bob" / "Bob left Alice"). They are rare in the training
-    /// pairs, so a learned weight would not hold them; a trap like "Is 7 prime?" / "Is 9 prime?" must be refused at any cosine.
+    /// The guard's exact rules stay vetoes before the learned part: different numbers (<see cref="LookAlikeGuard.NumbersDiffer"/>),
+    /// negation or another flip of meaning (<see cref="LookAlikeGuard.NegationDiffers"/>), meaningful symbols, words of
+    /// another script or accents (<see cref="LookAlikeGuard.SymbolsDiffer"/>), or two or more shared words moved ("Alice left
+    /// Bob" / "Bob left Alice"). They are rare in the training pairs, so a learned weight would not hold them; a trap like
+    /// "Is 7 prime?" / "Is 9 prime?" must be refused at any cosine.
     /// </summary>
     public static bool Vetoed(ReadOnlySpan<float> features) => features[1] != 0 || features[2] != 0 || features[3] != 0 || features[7] >= 2;
 

@@ -34,32 +34,39 @@ internal static class LookAlikeGuard
     /// <summary><see cref="Allows(string, string)"/> on texts analysed already (<see cref="HitText"/>).</summary>
     internal static bool Allows(Analysis x, Analysis y)
     {
-        if (!x.Numbers.SequenceEqual(y.Numbers))
-            return false;
-        if (x.Negations % 2 != y.Negations % 2)
-            return false;
-        if (x.Symbols != y.Symbols || OtherScriptDiffers(x, y) || AccentsDiffer(x, y) || Polarity.Differs(x, y))
+        if (NumbersDiffer(x, y) || NegationDiffers(x, y) || SymbolsDiffer(x, y))
             return false;
         // Names: "the youth of Pakistan" vs "the youth of Brazil" share every other word.
         if (!x.Names.SequenceEqual(y.Names))
             return false;
         // A content word on one side only ("dentistry" vs "journalism", "law of conservation of momentum"):
         // a lexical embedder cannot tell whether it changes the question, so the hit is refused.
-        if (HasUnsharedContentWord(x.Words, y.Words) || HasUnsharedContentWord(y.Words, x.Words))
+        if (UnsharedContentWords(x.Words, y.WordSet) > 0 || UnsharedContentWords(y.Words, x.WordSet) > 0)
             return false;
-        var shared = SharedCount(x.Words, y.Words);
-        return shared - LongestCommonSubsequence(x.Words, y.Words) < ReorderedWords;
+        return Moved(x.Words, y.Words) < ReorderedWords;
     }
 
+    // The exact rules, shared with the verifier's veto features (HitFeatures 1, 2, 3).
+
+    /// <summary>Different numbers, or the same in another order.</summary>
+    internal static bool NumbersDiffer(Analysis x, Analysis y) => !x.Numbers.SequenceEqual(y.Numbers);
+
+    /// <summary>Negation parity, or another flip of meaning (<see cref="Polarity"/>: an opposite, a negating prefix, a direction).</summary>
+    internal static bool NegationDiffers(Analysis x, Analysis y) => x.Negations % 2 != y.Negations % 2 || Polarity.Differs(x, y);
+
+    /// <summary>Meaningful symbols in place, words of another script, or accents.</summary>
+    internal static bool SymbolsDiffer(Analysis x, Analysis y) => x.Symbols != y.Symbols || OtherScriptDiffers(x, y) || AccentsDiffer(x, y);
+
     /// <summary>What the guard compares in one text; <see cref="HitFeatures"/> turns two of them into the verifier's features.</summary>
-    /// <param name="Numbers">Numbers in order: digit runs (inside words too: "x86", "arm64") and spelled-out numbers as digits.</param>
+    /// <param name="WordSet">The distinct words, so that comparing two long texts stays linear.</param>
+    /// <param name="Numbers">Numbers in order (<see cref="QuestionNumbers"/>).</param>
     /// <param name="Symbols">The chunks (between spaces) that hold a meaningful symbol, in order (<see cref="SymbolChunks"/>).</param>
-    /// <param name="Governed">(direction, word) pairs for <see cref="Polarity"/>: "to London", "from Paris".</param>
+    /// <param name="Governed">What direction words point at, for <see cref="Polarity"/>: "to London", "than Venus".</param>
     /// <param name="Accented">The distinct words with an accented Latin, Greek or Cyrillic letter, sorted (the models strip accents).</param>
     /// <param name="OtherScript">The distinct runs of another script's letters and marks (<see cref="OtherScripts.IsOtherScript"/>), sorted.</param>
     /// <param name="Routed">The text goes to <see cref="OtherScripts"/> (<see cref="OtherScripts.IsRouted"/>).</param>
-    internal sealed record Analysis(List<string> Words, List<string> Numbers, string Symbols, List<string> Names, int Negations, List<string> OtherScript, bool Routed,
-        List<(string Direction, string Word)> Governed, List<string> Accented);
+    internal sealed record Analysis(List<string> Words, HashSet<string> WordSet, List<string> Numbers, string Symbols, List<string> Names, int Negations,
+        List<string> OtherScript, bool Routed, Polarity.Pointers Governed, List<string> Accented);
 
     /// <summary>
     /// Two texts the other-script rule does not route whose runs of another script differ ("What does 呵呵 mean?" / "What
@@ -78,12 +85,12 @@ internal static class LookAlikeGuard
 
     internal static Analysis Analyse(string text)
     {
-        // Curly apostrophes first, so "needn’t" is expanded too; arrows become one token, a direction (Polarity).
-        var normalized = text.Normalize(NormalizationForm.FormKC).ToLowerInvariant().Replace("’", "'").Replace("n't", " not")
-            .Replace("->", Polarity.Arrow).Replace("⇒", Polarity.Arrow).Replace("➡", Polarity.Arrow);
+        // Curly quotes first, so "needn’t" is expanded too and “x” compares as "x"; arrows become one token, a direction (Polarity).
+        var normalized = text.Normalize(NormalizationForm.FormKC).ToLowerInvariant().Replace('’', '\'').Replace('‘', '\'').Replace('“', '"')
+            .Replace('”', '"').Replace("n't", " not").Replace("->", Polarity.Arrow).Replace("⇒", Polarity.Arrow).Replace("➡", Polarity.Arrow);
         var words = new List<string>();
         var tokens = new List<string>();
-        var numbers = new List<string>();
+        var numbers = new QuestionNumbers();
         List<string>? accented = null;
         List<string>? otherScript = null; // most text has none: no allocation
         var run = new StringBuilder();
@@ -95,13 +102,7 @@ internal static class LookAlikeGuard
             if (current.Length == 0) return;
             var word = current.ToString();
             current.Clear();
-            if (char.IsDigit(word[0]))
-                numbers.Add(word.TrimEnd('.', ','));
-            else if (SpelledNumbers.TryGetValue(word, out var value))
-                numbers.Add(value);
-            else if (word.Any(char.IsDigit))
-                AddDigitRuns(word, numbers);
-            else if (Negations.Contains(word.Replace("'", "")))
+            if (!numbers.Read(word) && Negations.Contains(word.Replace("'", "")))
                 negations++;
             if (hasAccent)
                 (accented ??= []).Add(word);
@@ -127,6 +128,8 @@ internal static class LookAlikeGuard
                 continue;
             }
             Flush();
+            if (!char.IsWhiteSpace(c) && c != '-')
+                numbers.Break();
             if (c == Polarity.Arrow[0])
                 tokens.Add(Polarity.Arrow);
         }
@@ -137,40 +140,18 @@ internal static class LookAlikeGuard
             (otherScript ??= []).Add(run.ToString());
         List<string> runs = otherScript is null ? [] : [.. otherScript.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
         List<string> accents = accented is null ? [] : [.. accented.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
-        return new Analysis(words, numbers, SymbolChunks.Of(normalized), Names(text), negations, runs, OtherScripts.IsRouted(text),
-            Polarity.Governed(tokens), accents);
+        return new Analysis(words, new HashSet<string>(words, StringComparer.Ordinal), numbers.Numbers, SymbolChunks.Of(normalized), Names(text),
+            negations, runs, OtherScripts.IsRouted(text), Polarity.Governed(tokens), accents);
     }
 
 
-    // Latin, Greek or Cyrillic letters with a diacritic: "é" decomposes into "e" and a combining mark.
-    private static bool IsAccented(char c) =>
-        c is >= '\u00c0' and <= '\u04ff' && char.IsLetter(c) && c.ToString().Normalize(NormalizationForm.FormD).Length > 1;
+    // Latin, Greek or Cyrillic letters with a diacritic ("é" decomposes into "e" and a combining mark), found once.
+    private const char FirstAccented = '\u00c0', LastAccented = '\u04ff';
+    private static readonly bool[] Accented = [.. Enumerable.Range(FirstAccented, LastAccented - FirstAccented + 1)
+        .Select(c => char.IsLetter((char)c) && ((char)c).ToString().Normalize(NormalizationForm.FormD).Length > 1)];
 
-    private static void AddDigitRuns(string word, List<string> numbers)
-    {
-        var start = -1;
-        for (var i = 0; i <= word.Length; i++)
-        {
-            var digit = i < word.Length && char.IsDigit(word[i]);
-            if (digit && start < 0)
-                start = i;
-            else if (!digit && start >= 0)
-            {
-                numbers.Add(word[start..i]);
-                start = -1;
-            }
-        }
-    }
+    private static bool IsAccented(char c) => c is >= FirstAccented and <= LastAccented && Accented[c - FirstAccented];
 
-    // Spelled-out numbers compare as digits ("three" / "3" agree, "three" / "four" differ). Not "one": "which one" is no number.
-    private static readonly Dictionary<string, string> SpelledNumbers = new(StringComparer.Ordinal)
-    {
-        ["two"] = "2", ["three"] = "3", ["four"] = "4", ["five"] = "5", ["six"] = "6", ["seven"] = "7", ["eight"] = "8", ["nine"] = "9",
-        ["ten"] = "10", ["eleven"] = "11", ["twelve"] = "12", ["thirteen"] = "13", ["fourteen"] = "14", ["fifteen"] = "15",
-        ["sixteen"] = "16", ["seventeen"] = "17", ["eighteen"] = "18", ["nineteen"] = "19", ["twenty"] = "20", ["thirty"] = "30",
-        ["forty"] = "40", ["fifty"] = "50", ["sixty"] = "60", ["seventy"] = "70", ["eighty"] = "80", ["ninety"] = "90",
-        ["hundred"] = "100", ["thousand"] = "1000", ["million"] = "1000000", ["billion"] = "1000000000",
-    };
 
     internal static bool IsMark(char c) =>
         CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark;
@@ -201,10 +182,8 @@ internal static class LookAlikeGuard
         return names;
     }
 
-    private static bool HasUnsharedContentWord(List<string> words, List<string> other) => UnsharedContentWords(words, other) > 0;
-
     /// <summary>Content words (not <see cref="FunctionWords"/>) of <paramref name="words"/> that <paramref name="other"/> lacks.</summary>
-    internal static int UnsharedContentWords(List<string> words, List<string> other)
+    internal static int UnsharedContentWords(List<string> words, HashSet<string> other)
     {
         var count = 0;
         foreach (var word in words)
@@ -232,7 +211,23 @@ internal static class LookAlikeGuard
         return shared;
     }
 
-    internal static int LongestCommonSubsequence(List<string> a, List<string> b)
+    /// <summary>
+    /// How many shared words are out of order: shared words minus the longest common subsequence. Over the first
+    /// <see cref="OrderedWords"/> words of each text only, so a long prompt costs at most that squared.
+    /// </summary>
+    internal static int Moved(List<string> a, List<string> b)
+    {
+        if (a.Count > OrderedWords)
+            a = a[..OrderedWords];
+        if (b.Count > OrderedWords)
+            b = b[..OrderedWords];
+        return SharedCount(a, b) - LongestCommonSubsequence(a, b);
+    }
+
+    // The models read at most 256 tokens; past this many words the order is not compared.
+    private const int OrderedWords = 300;
+
+    private static int LongestCommonSubsequence(List<string> a, List<string> b)
     {
         var previous = new int[b.Count + 1];
         var current = new int[b.Count + 1];

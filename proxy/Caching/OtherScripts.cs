@@ -14,9 +14,12 @@ internal static class OtherScripts
     // Sentence endings that make a Japanese question more or less polite without changing it (longest first), and what is
     // left of them: a past ending keeps its tense ("終わりましたか" / "終わりますか" ask "did it end?" / "will it end?").
     private static readonly (string Ending, string Kept)[] PoliteEndings =
-    [
-        ("ますでしょうか", ""), ("でしょうか", ""), ("でしたか", "た"), ("ましたか", "た"), ("ました", "た"), ("でした", "た"), ("ですか", ""),
-        ("ますか", ""), ("ください", ""), ("下さい", ""), ("です", ""), ("ます", ""), ("だろうか", ""), ("のか", ""), ("か", ""), ("よ", ""), ("ね", ""),
+    [..
+        new[]
+        {
+            ("ますでしょうか", ""), ("でしょうか", ""), ("でしたか", "た"), ("ましたか", "た"), ("ました", "た"), ("でした", "た"), ("ですか", ""),
+            ("ますか", ""), ("ください", ""), ("下さい", ""), ("です", ""), ("ます", ""), ("だろうか", ""), ("のか", ""), ("か", ""), ("よ", ""), ("ね", ""),
+        }.OrderByDescending(e => e.Item1.Length)
     ];
 
     /// <summary>

@@ -1,23 +1,25 @@
 namespace LlmGateway.Caching;
 
 /// <summary>
-/// Flips of meaning that leave a question's words and their embedding nearly unchanged, so neither the model's cosine nor
-/// the verifier's word features see them (an adversarial review served all of these at cosine 0.94–0.99):
+/// Flips of meaning that leave a question's words and its embedding nearly unchanged. An adversarial review found the
+/// shipped decision serving all of these at cosine 0.93–0.99: the verifier's word features skip function words and weigh a
+/// single changed content word too lightly.
 /// <list type="bullet">
-/// <item>an opposite on each side: "Are all swans white?" / "Are some swans white?", "lights on" / "lights off", "today" /
-/// "tomorrow", "aspirin and warfarin" / "aspirin or warfarin"; most of these are function words, which the verifier's
-/// content-word features skip;</item>
+/// <item>an opposite on each side, pointing at the same next word: "Are all swans white?" / "Are some swans white?",
+/// "lights on" / "lights off", "today" / "tomorrow", "aspirin and warfarin" / "aspirin or warfarin", "longer" / "shorter",
+/// and two units of one kind ("6 minutes" / "6 hours");</item>
 /// <item>a negating prefix: "likely" / "unlikely", "legal" / "illegal";</item>
-/// <item>a shared word governed by another direction: "flights to London" / "flights from London", "Paris to London" /
-/// "to Paris from London", "New York → Boston" / "Boston → New York", "X bigger than Y" / "Y bigger than X".</item>
+/// <item>a shared word pointed at by "to" on one side and "from" on the other ("flights to London" / "flights from
+/// London", "Paris to London" / "to Paris from London"), or "than" and arrows pointing at different shared words ("X bigger
+/// than Y" / "Y bigger than X", "New York → Boston" / "Boston → New York").</item>
 /// </list>
-/// Words come from <see cref="LookAlikeGuard.Analysis"/> (lower-cased, "n't" expanded).
+/// Words come from <see cref="LookAlikeGuard.Analysis"/> (lower-cased, "n't" expanded); every check is linear in the words.
 /// </summary>
 internal static class Polarity
 {
     // Each pair is an opposite when one word is on one side only, the other on the other side only, and both point at the same
     // word ("all rows" / "some rows"; not "of all time" / "some of the greatest"). To and from are directions instead (below):
-    // "to" is also an infinitive.
+    // "to" is also an infinitive, so it is compared only when both texts point it at the same word.
     private static readonly (string, string)[] Opposites =
     [
         ("all", "some"), ("all", "any"), ("all", "few"), ("every", "some"), ("every", "any"), ("always", "sometimes"), ("always", "rarely"),
@@ -38,32 +40,49 @@ internal static class Polarity
         ("upstream", "downstream"), ("rise", "set"), ("sunrise", "sunset"), ("gain", "lose"), ("profit", "loss"), ("rich", "poor"),
         ("full", "empty"), ("arrive", "depart"), ("arrival", "departure"), ("enter", "exit"), ("entry", "exit"), ("accept", "reject"),
         ("allow", "deny"), ("allow", "block"), ("top", "bottom"), ("front", "back"), ("begin", "end"), ("start", "end"), ("good", "bad"),
+        ("largest", "smallest"), ("biggest", "smallest"), ("highest", "lowest"), ("longest", "shortest"), ("fastest", "slowest"),
+        ("oldest", "youngest"), ("hottest", "coldest"), ("heaviest", "lightest"), ("easiest", "hardest"), ("earliest", "latest"),
+        ("won", "lost"), ("wins", "loses"), ("winning", "losing"), ("enabled", "disabled"), ("open", "closed"), ("opened", "closed"),
+        ("increased", "decreased"), ("increases", "decreases"), ("started", "stopped"), ("bought", "sold"), ("buying", "selling"),
+        ("added", "removed"), ("adding", "removing"),
     ];
 
-    // Any two members of a group are opposites too (same rule): "boil an egg for 6 minutes" / "for 6 hours".
-    private static readonly string[][] Groups =
+    // Any two units of one kind are opposites too (same rule): "boil an egg for 6 minutes" / "for 6 hours". Each inner array is
+    // one unit's spellings, which agree ("5 kg" / "5 kilograms").
+    private static readonly string[][][] Groups =
     [
-        ["second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks", "month", "months", "year", "years", "decade", "decades"],
-        ["mm", "cm", "meter", "meters", "metre", "metres", "km", "kilometer", "kilometers", "mile", "miles", "inch", "inches", "foot", "feet", "yard", "yards"],
-        ["gram", "grams", "kg", "kilogram", "kilograms", "pound", "pounds", "lb", "lbs", "ounce", "ounces", "oz", "ton", "tons", "tonne", "tonnes"],
-        ["celsius", "fahrenheit", "kelvin"],
-        ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"],
-        ["january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december"],
+        [["second", "seconds", "sec", "secs"], ["minute", "minutes", "min", "mins"], ["hour", "hours", "hr", "hrs"], ["day", "days"], ["week", "weeks"],
+            ["month", "months"], ["year", "years", "yr", "yrs"], ["decade", "decades"]],
+        [["mm", "millimeter", "millimeters", "millimetre", "millimetres"], ["cm", "centimeter", "centimeters", "centimetre", "centimetres"],
+            ["meter", "meters", "metre", "metres"], ["km", "kilometer", "kilometers", "kilometre", "kilometres"], ["mile", "miles"],
+            ["inch", "inches"], ["foot", "feet", "ft"], ["yard", "yards"]],
+        [["gram", "grams", "g"], ["kg", "kgs", "kilogram", "kilograms", "kilo", "kilos"], ["pound", "pounds", "lb", "lbs"], ["ounce", "ounces", "oz"],
+            ["ton", "tons"], ["tonne", "tonnes"]],
+        [["celsius", "centigrade"], ["fahrenheit"], ["kelvin"]],
+        [["monday"], ["tuesday"], ["wednesday"], ["thursday"], ["friday"], ["saturday"], ["sunday"]],
+        [["january"], ["february"], ["march"], ["april"], ["june"], ["july"], ["august"], ["september"], ["october"], ["november"], ["december"]],
     ];
 
     private static readonly Dictionary<string, List<string>> OppositesOf = BuildOpposites();
 
     private static readonly string[] NegatingPrefixes = ["un", "in", "im", "il", "ir", "dis", "non"];
 
-    // Words that point a shared word one way; synonyms share a class ("to" and "into"), so "convert a PDF to/into Word" agree.
-    /// <summary>What <see cref="LookAlikeGuard.Analyse"/> puts among the tokens for an arrow (→, ->, ⇒, ➡): a direction of its own.</summary>
+    // A negating prefix counts only before a word this long, so "into" is not "in" + "to".
+    private const int ShortestNegatedWord = 4;
+
+    /// <summary>
+    /// What <see cref="LookAlikeGuard.Analyse"/> puts among the tokens for an arrow (→, ->, ⇒, ➡). Not "=>": in code that
+    /// is a lambda, not a direction.
+    /// </summary>
     public const string Arrow = "→";
 
+    private const string To = "to", From = "from", Than = "than";
+
+    // Words that point at the next word; synonyms share a class ("to" and "into"), so "convert a PDF to/into Word" agree.
+    // Before/after and over/under are opposites instead (above): they are not compared across words.
     private static readonly Dictionary<string, string> Directions = new(StringComparer.Ordinal)
     {
-        ["to"] = "to", ["into"] = "to", ["onto"] = "to", ["toward"] = "to", ["towards"] = "to", [Arrow] = Arrow,
-        ["from"] = "from", ["than"] = "than", ["before"] = "before", ["after"] = "after",
-        ["over"] = "over", ["above"] = "over", ["under"] = "under", ["below"] = "under", ["beneath"] = "under",
+        [To] = To, ["into"] = To, ["onto"] = To, ["toward"] = To, ["towards"] = To, [Arrow] = Arrow, [From] = From, [Than] = Than,
     };
 
     private static readonly HashSet<string> Determiners = new(StringComparer.Ordinal)
@@ -71,20 +90,26 @@ internal static class Polarity
         "a", "an", "the", "my", "your", "our", "their", "his", "her", "its", "this", "that", "these", "those", "of",
     };
 
-    // A negating prefix counts only before a word this long, so "into" is not "in" + "to".
-    private const int ShortestNegatedWord = 4;
+    /// <summary>
+    /// What direction words point at in one text. <paramref name="Pointed"/>: each word pointed at by "to" or "from" (an arrow
+    /// counts as "to"), with those directions. <paramref name="Ordered"/>: the words "than" and arrows point at, by direction.
+    /// </summary>
+    internal sealed record Pointers(Dictionary<string, HashSet<string>> Pointed, Dictionary<string, HashSet<string>> Ordered)
+    {
+        public static Pointers None { get; } = new([], []);
+    }
 
     /// <summary>Whether the two texts differ by an opposite, a negating prefix or a direction (see the class summary).</summary>
     public static bool Differs(LookAlikeGuard.Analysis x, LookAlikeGuard.Analysis y) =>
-        OppositeOnEachSide(x.Words, y.Words) || DirectionDiffers(x.Governed, y.Governed, x.Words, y.Words);
+        OppositeOnEachSide(x, y) || DirectionDiffers(x, y);
 
     /// <summary>
-    /// (direction class, word) for each content word a direction word points at: the next token that is not a determiner.
+    /// What direction words point at: for each, the next token that is not a determiner, when it is a content word.
     /// <paramref name="tokens"/> are the text's words and arrows in order.
     /// </summary>
-    public static List<(string Direction, string Word)> Governed(List<string> tokens)
+    public static Pointers Governed(List<string> tokens)
     {
-        var governed = new List<(string, string)>();
+        Pointers? pointers = null;
         string? pending = null;
         foreach (var token in tokens)
         {
@@ -93,23 +118,36 @@ internal static class Polarity
             else if (pending is not null && !Determiners.Contains(token))
             {
                 if (!FunctionWords.IsFunctionWord(token))
-                    governed.Add((pending, token));
+                {
+                    pointers ??= new Pointers([], []);
+                    if (pending != Than)
+                        Add(pointers.Pointed, token, pending == Arrow ? To : pending);
+                    if (pending is Than or Arrow)
+                        Add(pointers.Ordered, pending, token);
+                }
                 pending = null;
             }
         }
-        return governed;
+        return pointers ?? Pointers.None;
     }
 
-    private static bool OppositeOnEachSide(List<string> x, List<string> y)
+    private static void Add(Dictionary<string, HashSet<string>> map, string key, string value)
     {
-        foreach (var word in x)
+        if (!map.TryGetValue(key, out var set))
+            map[key] = set = new HashSet<string>(StringComparer.Ordinal);
+        set.Add(value);
+    }
+
+    private static bool OppositeOnEachSide(LookAlikeGuard.Analysis x, LookAlikeGuard.Analysis y)
+    {
+        foreach (var word in x.WordSet)
         {
-            if (y.Contains(word))
+            if (y.WordSet.Contains(word))
                 continue;
             if (OppositesOf.TryGetValue(word, out var opposites) &&
-                opposites.Exists(o => y.Contains(o) && !x.Contains(o) && NextWord(x, word) == NextWord(y, o)))
+                opposites.Exists(o => y.WordSet.Contains(o) && !x.WordSet.Contains(o) && NextWord(x.Words, word) == NextWord(y.Words, o)))
                 return true;
-            if (NegatedOnOtherSide(word, x, y))
+            if (NegatedOnOtherSide(word, x.WordSet, y.WordSet))
                 return true;
         }
         return false;
@@ -126,51 +164,57 @@ internal static class Polarity
         return null;
     }
 
-    // "likely" on this side only and "unlikely" on the other side only, or the reverse.
-    private static bool NegatedOnOtherSide(string word, List<string> side, List<string> other)
+    // "likely" on this side only and "unlikely" on the other side only, or the reverse. Not when the other side writes the
+    // prefix as a word of its own: "non-profit" / "nonprofit" (the hyphen splits it).
+    private static bool NegatedOnOtherSide(string word, HashSet<string> side, HashSet<string> other)
     {
         foreach (var prefix in NegatingPrefixes)
         {
-            if (word.Length >= ShortestNegatedWord && other.Exists(o => IsPrefixed(o, prefix, word)) && !side.Exists(o => IsPrefixed(o, prefix, word)))
+            if (word.Length >= ShortestNegatedWord && !side.Contains(prefix))
+            {
+                var negated = string.Concat(prefix, word);
+                if (other.Contains(negated) && !side.Contains(negated))
+                    return true;
+            }
+            if (word.Length >= prefix.Length + ShortestNegatedWord && word.StartsWith(prefix, StringComparison.Ordinal) && !other.Contains(prefix))
+            {
+                var plain = word[prefix.Length..];
+                if (other.Contains(plain) && !side.Contains(plain))
+                    return true;
+            }
+        }
+        return false;
+    }
+
+    // A word both texts have, pointed at by "to" on one side and "from" on the other ("flights to London" / "flights from
+    // London", "Paris to London" / "to Paris from London"). Or "than" or an arrow pointing at different shared words ("Mars
+    // bigger than Venus" / "Venus bigger than Mars", "New York → Boston" / "Boston → New York"); not "to" there, which is
+    // also an infinitive ("access to the data" / "to access the data").
+    private static bool DirectionDiffers(LookAlikeGuard.Analysis x, LookAlikeGuard.Analysis y)
+    {
+        var (px, py) = (x.Governed, y.Governed);
+        if (px == Pointers.None || py == Pointers.None)
+            return false;
+        foreach (var (word, fromX) in px.Pointed)
+        {
+            if (py.Pointed.TryGetValue(word, out var fromY) && !fromX.Overlaps(fromY))
                 return true;
-            if (word.Length >= prefix.Length + ShortestNegatedWord && word.StartsWith(prefix, StringComparison.Ordinal) &&
-                other.Exists(o => word.AsSpan(prefix.Length).SequenceEqual(o)) && !side.Exists(o => word.AsSpan(prefix.Length).SequenceEqual(o)))
+        }
+        foreach (var (direction, wordsX) in px.Ordered)
+        {
+            if (py.Ordered.TryGetValue(direction, out var wordsY) &&
+                PointsElsewhere(wordsX, wordsY, y.WordSet) && PointsElsewhere(wordsY, wordsX, x.WordSet))
                 return true;
         }
         return false;
     }
 
-    private static bool IsPrefixed(string candidate, string prefix, string word) =>
-        candidate.Length == prefix.Length + word.Length && candidate.StartsWith(prefix, StringComparison.Ordinal) && candidate.EndsWith(word, StringComparison.Ordinal);
-
-    // A word both texts have, pointed at from disjoint directions ("to London" / "from London"; an arrow counts as "to", and
-    // "than" is left out: "less than 2500" / "below 2500"). Or "than" or an arrow pointing at another shared word ("Mars bigger
-    // than Venus" / "Venus bigger than Mars"); not "to" there, which is also an infinitive ("access to the data" / "to access").
-    internal static bool DirectionDiffers(List<(string Direction, string Word)> x, List<(string Direction, string Word)> y, List<string> wordsX, List<string> wordsY)
+    // A word this side points at that the other side has but does not point at.
+    private static bool PointsElsewhere(HashSet<string> pointed, HashSet<string> otherPointed, HashSet<string> otherWords)
     {
-        if (x.Count == 0 || y.Count == 0)
-            return false;
-        foreach (var (_, word) in x)
+        foreach (var word in pointed)
         {
-            if (!wordsY.Contains(word))
-                continue;
-            var fromX = Pointing(x, word);
-            var fromY = Pointing(y, word);
-            if (fromX.Count > 0 && fromY.Count > 0 && !fromX.Overlaps(fromY))
-                return true;
-        }
-        return OrderedDiffers(x, y, wordsX, wordsY) || OrderedDiffers(y, x, wordsY, wordsX);
-    }
-
-    private static HashSet<string> Pointing(List<(string Direction, string Word)> governed, string word) =>
-        [.. governed.Where(p => p.Word == word && p.Direction != "than").Select(p => p.Direction == Arrow ? "to" : p.Direction)];
-
-    private static bool OrderedDiffers(List<(string Direction, string Word)> x, List<(string Direction, string Word)> y, List<string> wordsX, List<string> wordsY)
-    {
-        foreach (var (direction, word) in x)
-        {
-            if (direction is "than" or Arrow && wordsY.Contains(word) && !y.Contains((direction, word)) &&
-                y.Exists(p => p.Direction == direction && p.Word != word && wordsX.Contains(p.Word)))
+            if (otherWords.Contains(word) && !otherPointed.Contains(word))
                 return true;
         }
         return false;
@@ -179,8 +223,9 @@ internal static class Polarity
     private static Dictionary<string, List<string>> BuildOpposites()
     {
         var map = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        var pairs = Opposites.Concat(Groups.SelectMany(g => g.SelectMany((a, i) => g.Skip(i + 1).Select(b => (a, b)))));
-        foreach (var (a, b) in pairs)
+        // Across the units of a group, every spelling of one against every spelling of another.
+        var units = Groups.SelectMany(g => g.SelectMany((unit, i) => g.Skip(i + 1).SelectMany(other => unit.SelectMany(a => other.Select(b => (a, b))))));
+        foreach (var (a, b) in Opposites.Concat(units))
         {
             (map.TryGetValue(a, out var la) ? la : map[a] = []).Add(b);
             (map.TryGetValue(b, out var lb) ? lb : map[b] = []).Add(a);

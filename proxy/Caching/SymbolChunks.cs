@@ -21,12 +21,16 @@ internal static class SymbolChunks
     public static string Of(string normalized)
     {
         List<string>? chunks = null;
-        normalized = WithMissingSpaces(normalized);
+        normalized = WithOperatorsJoined(WithMissingSpaces(normalized));
         foreach (var range in normalized.AsSpan().SplitAny(" \t\r\n\u00a0\u3000"))
         {
-            // Sentence punctuation at the end is prose; quotes count once the chunk holds a symbol ("'$HOME'" / "\"$HOME\"").
+            // Sentence punctuation at the end is prose. Quotes around the whole chunk count ("'$HOME'" / "\"$HOME\""), a quote
+            // on one edge does not ("'git push -f'" / "git push -f").
             var chunk = normalized.AsSpan(range).TrimEnd(SentenceEnd);
-            if (chunk.IsEmpty || !HoldsSymbol(chunk.Trim(Quotes)))
+            var core = chunk.Trim(Quotes);
+            if (!(chunk.Length > 1 && Quotes.Contains(chunk[0]) && Quotes.Contains(chunk[^1])))
+                chunk = core;
+            if (chunk.IsEmpty || !HoldsSymbol(core) || IsAbbreviation(core))
                 continue;
             // Letters of another script and its punctuation are left out: Japanese has no spaces, so a chunk can be a whole
             // sentence, whose letters the other-script rule compares.
@@ -51,6 +55,54 @@ internal static class SymbolChunks
                 (copy ??= text.ToCharArray())[i] = ' ';
         }
         return copy is null ? text : new string(copy);
+    }
+
+    // ASCII operators between spaces join their operands, so "2 + 2" / "2+2" and "x == y" / "x==y" agree.
+    private static string WithOperatorsJoined(string text)
+    {
+        StringBuilder? joined = null;
+        var copied = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (!IsOperator(text[i]) || i < 2 || text[i - 1] != ' ' || !char.IsLetterOrDigit(text[i - 2]))
+                continue;
+            var end = i;
+            while (end < text.Length && IsOperator(text[end]))
+                end++;
+            if (end + 1 >= text.Length || text[end] != ' ' || !char.IsLetterOrDigit(text[end + 1]))
+                continue;
+            joined ??= new StringBuilder(text.Length);
+            joined.Append(text, copied, i - 1 - copied).Append(text, i, end - i);
+            copied = end + 1;
+            i = end;
+        }
+        return joined is null ? text : joined.Append(text, copied, text.Length - copied).ToString();
+    }
+
+    private static bool IsOperator(char c) => c is '+' or '-' or '*' or '/' or '=' or '<' or '>' or '!' or '&' or '|' or '%' or '^' or '~';
+
+    // "u.s", "a.m", "ph.d", "e.g": pieces of one or two letters joined by dots are an abbreviation, not a symbol.
+    private static bool IsAbbreviation(ReadOnlySpan<char> chunk)
+    {
+        if (!chunk.Contains('.'))
+            return false;
+        foreach (var range in chunk.Split('.'))
+        {
+            var piece = chunk[range];
+            if (piece.Length > 2 || !AllLetters(piece))
+                return false;
+        }
+        return true;
+    }
+
+    private static bool AllLetters(ReadOnlySpan<char> piece)
+    {
+        foreach (var c in piece)
+        {
+            if (!char.IsLetter(c))
+                return false;
+        }
+        return true;
     }
 
     // A symbol that is not sentence punctuation ("+", "#", "=", "/", an emoji), or punctuation inside the chunk that is not a

@@ -39,5 +39,5 @@ public sealed class CacheQualitySampleTests(ITestOutputHelper output)
         Assert.Equal(Golden, results.Select(r => (r.Item1, r.Guarded.Hits, r.Guarded.FalseHits)).ToArray());
     }
 
-    private static readonly (string, int, int)[] Golden = [("qqp", 8, 0), ("paws-en", 10, 0), ("paws-ja", 14, 1)];
+    private static readonly (string, int, int)[] Golden = [("qqp", 8, 0), ("paws-en", 10, 0), ("paws-ja", 15, 1)];
 }

@@ -80,6 +80,12 @@ public sealed class LookAlikeGuardTests
     [InlineData("What is 3.5% of 1,000?", "What is 3.5% of 1,000")]
     [InlineData("Is a zero\u200bwidth space a symbol?", "Is a zerowidth space a symbol?")] // invisible: the tokenizer drops it too
     [InlineData("ジョー・R・キャンパは誰？", "ジョー・R・キャンパは誰")]                          // Japanese punctuation between letters
+    [InlineData("What is 2+2?", "What is 2 + 2?")]                               // an operator between spaces joins its operands
+    [InlineData("Is x==y true?", "Is x == y true?")]
+    [InlineData("What does 'git push -f' do?", "What does git push -f do?")]     // a quote on one edge of a chunk
+    [InlineData("What does “-v” do?", "What does \"-v\" do?")]                  // curly quotes are straight ones
+    [InlineData("Is it 9 a.m. in the U.S.?", "Is it 9 am in the US?")]            // abbreviations
+    [InlineData("Is a Ph.D. worth it?", "Is a PhD worth it?")]
     public void Punctuation_that_is_prose_is_not_a_symbol(string a, string b) =>
         Assert.Equal(LookAlikeGuard.Analyse(a).Symbols, LookAlikeGuard.Analyse(b).Symbols);
 
@@ -90,6 +96,10 @@ public sealed class LookAlikeGuardTests
     [InlineData("How many legs do three spiders have?", "How many legs do 3 spiders have?", true)] // spelled out = digits
     [InlineData("What is one hundred in binary?", "What is 100 in binary?", true)]
     [InlineData("Which one is better?", "Which is better?", true)]                // "one" is no number
+    [InlineData("Is twenty-five old?", "Is 25 old?", true)]                       // adjacent number words combine
+    [InlineData("Why do I have two hundred emails?", "Why do I have 200 emails?", true)]
+    [InlineData("Meet at 5pm?", "Meet at 5 pm?", true)]                           // a number's suffix
+    [InlineData("How much is 1,000 yen?", "How much is 1000 yen?", true)]
     public void Numbers_are_compared_in_order_and_spelled_out_ones_as_digits(string a, string b, bool same) =>
         Assert.Equal(same, LookAlikeGuard.Analyse(a).Numbers.SequenceEqual(LookAlikeGuard.Analyse(b).Numbers));
 
@@ -108,6 +118,12 @@ public sealed class LookAlikeGuardTests
     [InlineData("Is the water safe to drink?", "Is the water unsafe to drink?", true)]
     [InlineData("Is the Nile longer than the Amazon?", "Is the Nile shorter than the Amazon?", true)] // comparatives
     [InlineData("How long to boil an egg for 6 minutes?", "How long to boil an egg for 6 hours?", true)] // units of one kind
+    [InlineData("Which is the largest planet?", "Which is the smallest planet?", true)]
+    [InlineData("How many lbs is 5 kg?", "How many pounds is 5 kg?", false)]       // one unit, two spellings
+    [InlineData("How long is a metre?", "How long is a meter?", false)]
+    [InlineData("How do I start a nonprofit?", "How do I start a non-profit?", false)] // a hyphenated prefix is no negation
+    [InlineData("How do I get over a cold?", "How do I recover from a cold?", false)] // only "to" against "from" is a direction
+    [InlineData("Is it different from an alligator?", "Is it different than an alligator?", false)]
     [InlineData("How do I get from Paris to London?", "How do I get to London from Paris?", false)] // the same directions
     [InlineData("Cheap flights to London", "Cheap London flights", false)]                         // one side names none
     [InlineData("How can I convert PDF into Word?", "How can I convert a PDF to Word?", false)]   // "into" is "to", not "in" + "to"
