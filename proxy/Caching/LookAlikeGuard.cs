@@ -144,14 +144,12 @@ internal static class LookAlikeGuard
             negations, runs, OtherScripts.IsRouted(text), Polarity.Governed(tokens), accents);
     }
 
-
     // Latin, Greek or Cyrillic letters with a diacritic ("é" decomposes into "e" and a combining mark), found once.
     private const char FirstAccented = '\u00c0', LastAccented = '\u04ff';
     private static readonly bool[] Accented = [.. Enumerable.Range(FirstAccented, LastAccented - FirstAccented + 1)
         .Select(c => char.IsLetter((char)c) && ((char)c).ToString().Normalize(NormalizationForm.FormD).Length > 1)];
 
     private static bool IsAccented(char c) => c is >= FirstAccented and <= LastAccented && Accented[c - FirstAccented];
-
 
     internal static bool IsMark(char c) =>
         CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark;

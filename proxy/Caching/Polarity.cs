@@ -94,9 +94,10 @@ internal static class Polarity
     /// What direction words point at in one text. <paramref name="Pointed"/>: each word pointed at by "to" or "from" (an arrow
     /// counts as "to"), with those directions. <paramref name="Ordered"/>: the words "than" and arrows point at, by direction.
     /// </summary>
-    internal sealed record Pointers(Dictionary<string, HashSet<string>> Pointed, Dictionary<string, HashSet<string>> Ordered)
+    internal sealed record Pointers(IReadOnlyDictionary<string, HashSet<string>> Pointed, IReadOnlyDictionary<string, HashSet<string>> Ordered)
     {
-        public static Pointers None { get; } = new([], []);
+        /// <summary>Most questions: no direction word points at anything (shared, read-only).</summary>
+        public static Pointers None { get; } = new(new Dictionary<string, HashSet<string>>(), new Dictionary<string, HashSet<string>>());
     }
 
     /// <summary>Whether the two texts differ by an opposite, a negating prefix or a direction (see the class summary).</summary>
@@ -109,7 +110,7 @@ internal static class Polarity
     /// </summary>
     public static Pointers Governed(List<string> tokens)
     {
-        Pointers? pointers = null;
+        Dictionary<string, HashSet<string>>? pointed = null, ordered = null;
         string? pending = null;
         foreach (var token in tokens)
         {
@@ -119,16 +120,15 @@ internal static class Polarity
             {
                 if (!FunctionWords.IsFunctionWord(token))
                 {
-                    pointers ??= new Pointers([], []);
                     if (pending != Than)
-                        Add(pointers.Pointed, token, pending == Arrow ? To : pending);
+                        Add(pointed ??= [], token, pending == Arrow ? To : pending);
                     if (pending is Than or Arrow)
-                        Add(pointers.Ordered, pending, token);
+                        Add(ordered ??= [], pending, token);
                 }
                 pending = null;
             }
         }
-        return pointers ?? Pointers.None;
+        return pointed is null && ordered is null ? Pointers.None : new Pointers(pointed ?? [], ordered ?? []);
     }
 
     private static void Add(Dictionary<string, HashSet<string>> map, string key, string value)
