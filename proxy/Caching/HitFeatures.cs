@@ -47,8 +47,7 @@ internal static class HitFeatures
         var y = stored.Analysis;
         var oneSideX = LookAlikeGuard.UnsharedContentWords(x.Words, y.WordSet);
         var oneSideY = LookAlikeGuard.UnsharedContentWords(y.Words, x.WordSet);
-        var shared = LookAlikeGuard.SharedCount(x.Words, y.Words);
-        var moved = LookAlikeGuard.Moved(x.Words, y.Words);
+        var (shared, moved) = LookAlikeGuard.SharedAndMoved(x.Words, y.Words);
         var longer = Math.Max(x.Words.Count, y.Words.Count);
         var union = x.Words.Count + y.Words.Count - shared;
         features[0] = (float)cosine;

@@ -23,9 +23,6 @@ internal static class LookAlikeGuard
     // Japanese negation (after NFKC); counted as substrings, compared by parity.
     private static readonly string[] JapaneseNegations = ["ない", "ません", "なかった", "ず", "ぬ", "無い", "不", "非", "未"];
 
-    // Punctuation that does not change what is asked.
-    internal const string Ignorable = ".,?!:;'\"`’‘“”、。？！：；・「」『』…";
-
     /// <summary>Moving this many shared words (or more) is a reordering that refuses the hit.</summary>
     private const int ReorderedWords = 2;
 
@@ -43,7 +40,7 @@ internal static class LookAlikeGuard
         // a lexical embedder cannot tell whether it changes the question, so the hit is refused.
         if (UnsharedContentWords(x.Words, y.WordSet) > 0 || UnsharedContentWords(y.Words, x.WordSet) > 0)
             return false;
-        return Moved(x.Words, y.Words) < ReorderedWords;
+        return SharedAndMoved(x.Words, y.Words).Moved < ReorderedWords;
     }
 
     // The exact rules, shared with the verifier's veto features (HitFeatures 1, 2, 3).
@@ -210,16 +207,17 @@ internal static class LookAlikeGuard
     }
 
     /// <summary>
-    /// How many shared words are out of order: shared words minus the longest common subsequence. Over the first
-    /// <see cref="OrderedWords"/> words of each text only, so a long prompt costs at most that squared.
+    /// How many words the two share (counting repeats), and how many of those are out of order: shared words minus the
+    /// longest common subsequence, over the first <see cref="OrderedWords"/> words of each text only, so a long prompt costs
+    /// at most that squared.
     /// </summary>
-    internal static int Moved(List<string> a, List<string> b)
+    internal static (int Shared, int Moved) SharedAndMoved(List<string> a, List<string> b)
     {
-        if (a.Count > OrderedWords)
-            a = a[..OrderedWords];
-        if (b.Count > OrderedWords)
-            b = b[..OrderedWords];
-        return SharedCount(a, b) - LongestCommonSubsequence(a, b);
+        var shared = SharedCount(a, b);
+        if (a.Count <= OrderedWords && b.Count <= OrderedWords)
+            return (shared, shared - LongestCommonSubsequence(a, b));
+        var (firstA, firstB) = (a.Count > OrderedWords ? a[..OrderedWords] : a, b.Count > OrderedWords ? b[..OrderedWords] : b);
+        return (shared, SharedCount(firstA, firstB) - LongestCommonSubsequence(firstA, firstB));
     }
 
     // The models read at most 256 tokens; past this many words the order is not compared.

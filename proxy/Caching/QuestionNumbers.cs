@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace LlmGateway.Caching;
 
 /// <summary>
@@ -27,7 +29,7 @@ internal sealed class QuestionNumbers
         if (Spelled.TryGetValue(word, out var value))
         {
             if (!(_afterNumber && Combine(value)))
-                Numbers.Add(value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                Numbers.Add(value.ToString(CultureInfo.InvariantCulture));
             _afterNumber = true;
             return true;
         }
@@ -49,7 +51,7 @@ internal sealed class QuestionNumbers
     // "twenty" + "five", "two" + "hundred", "two hundred" + "fifty": folded into the last number.
     private bool Combine(long value)
     {
-        if (!long.TryParse(Numbers[^1], out var last) || last == 0)
+        if (!long.TryParse(Numbers[^1], NumberStyles.None, CultureInfo.InvariantCulture, out var last) || last == 0)
             return false;
         long? combined = value switch
         {
@@ -60,7 +62,7 @@ internal sealed class QuestionNumbers
         };
         if (combined is not { } number)
             return false;
-        Numbers[^1] = number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Numbers[^1] = number.ToString(CultureInfo.InvariantCulture);
         return true;
     }
 

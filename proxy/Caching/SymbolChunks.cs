@@ -14,6 +14,8 @@ namespace LlmGateway.Caching;
 /// </summary>
 internal static class SymbolChunks
 {
+    // Punctuation that does not change what is asked; of it, what ends a sentence, and quotes.
+    private const string Ignorable = ".,?!:;'\"`’‘“”、。？！：；・「」『』…";
     private const string SentenceEnd = ".,?!:;…、。？！：；";
     private const string Quotes = "'\"`’‘“”「」『』";
 
@@ -37,7 +39,7 @@ internal static class SymbolChunks
             var kept = new StringBuilder(chunk.Length);
             foreach (var c in chunk)
             {
-                if (!IsInvisible(c) && !(OtherScripts.IsOtherScript(c) && (char.IsLetter(c) || LookAlikeGuard.IsMark(c) || LookAlikeGuard.Ignorable.Contains(c))))
+                if (!IsInvisible(c) && !(OtherScripts.IsOtherScript(c) && (char.IsLetter(c) || LookAlikeGuard.IsMark(c) || Ignorable.Contains(c))))
                     kept.Append(c);
             }
             (chunks ??= []).Add(kept.ToString());
@@ -115,7 +117,7 @@ internal static class SymbolChunks
             var c = chunk[i];
             if (char.IsLetterOrDigit(c) || IsInvisible(c) || char.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark)
                 continue;
-            if (LookAlikeGuard.Ignorable.IndexOf(c) < 0)
+            if (Ignorable.IndexOf(c) < 0)
                 return true;
             // Punctuation inside a chunk of another script ("ジョー・R") is prose.
             var between = i > 0 && i < chunk.Length - 1 && !OtherScripts.IsOtherScript(c);
