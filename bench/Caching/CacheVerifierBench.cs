@@ -36,9 +36,10 @@ internal static class CacheVerifierBench
         var rate = BenchArgs.With("--learning-rate", VerifierTrainer.LearningRate, "FastTree: learning rate.");
         var write = new Option<bool>("--write") { Description = "Write the decision to proxy/Caching/HitDecisions/<model>.json." };
         var seed = BenchArgs.With("--seed", 12, "Seed of training and of the simulation's draw.");
+        var keep = new Option<bool>("--keep-verifier") { Description = "Do not train: keep the shipped decision file's verifier and choose only its operating point on dev, with today's vetoes and rules (after a rule changed, the trained model stays the same file)." };
         var command = new Command("cache-verifier", "Train the cache's hit verifier, choose its operating point on dev, report held-out precision/recall.")
-            { model, maxQqp, qqpBar, pawsBar, jaBar, margin, vectors, learner, trees, leaves, minLeaf, rate, write, seed };
-        command.SetAction(p => RunAsync(p.GetValue(model)!, p.GetValue(maxQqp), p.GetValue(qqpBar), p.GetValue(pawsBar), p.GetValue(jaBar), p.GetValue(margin), p.GetValue(vectors)!, p.GetValue(learner)!, new VerifierTrainer.TreeOptions(p.GetValue(trees), p.GetValue(leaves), p.GetValue(minLeaf), p.GetValue(rate)), p.GetValue(write), p.GetValue(seed)));
+            { model, maxQqp, qqpBar, pawsBar, jaBar, margin, vectors, learner, trees, leaves, minLeaf, rate, write, seed, keep };
+        command.SetAction(p => RunAsync(p.GetValue(model)!, p.GetValue(maxQqp), p.GetValue(qqpBar), p.GetValue(pawsBar), p.GetValue(jaBar), p.GetValue(margin), p.GetValue(vectors)!, p.GetValue(learner)!, new VerifierTrainer.TreeOptions(p.GetValue(trees), p.GetValue(leaves), p.GetValue(minLeaf), p.GetValue(rate)), p.GetValue(write), p.GetValue(seed), p.GetValue(keep)));
         return command;
     }
 
@@ -66,7 +67,7 @@ internal static class CacheVerifierBench
         return $"{unreadable.Count} / {notRouted.Count} / {notRouted.Count(s => !s.Vetoed)}";
     }
 
-    private static async Task<int> RunAsync(string model, int maxQqp, double qqpBar, double pawsBar, double jaBar, double chooseZ, string vectorFolder, string learner, VerifierTrainer.TreeOptions treeOptions, bool write, int seed)
+    private static async Task<int> RunAsync(string model, int maxQqp, double qqpBar, double pawsBar, double jaBar, double chooseZ, string vectorFolder, string learner, VerifierTrainer.TreeOptions treeOptions, bool write, int seed, bool keepVerifier)
     {
         var folder = QualityData.Folder();
         if (folder is null)
@@ -102,14 +103,22 @@ internal static class CacheVerifierBench
         // Pairs the exact rules veto (and pairs equal but for case and punctuation) never reach the learned part, so it is trained on the others.
         var train = qqp.Where(s => s.Part == QualitySplit.Part.Train && !s.Routed && !s.Vetoed && !s.SameLetters).ToList();
         var devSimulation = (await new CacheSimulation(embedder).RunAsync(qqp.Where(s => s.Part == QualitySplit.Part.Dev).Select(s => s.Pair).ToList(), 2000, seed)).Stream;
-        var learners = learner == "auto" ? [VerifierData.Linear, VerifierData.TreesLearner] : new[] { learner };
+        var shipped = keepVerifier ? HitDecisions.For(embedder.ModelId) : null;
+        if (keepVerifier && shipped?.Verifier is not { MatchesFeatures: true })
+        {
+            Console.WriteLine($"cache-verifier: --keep-verifier: no shipped verifier with today's features for {embedder.ModelId}");
+            return 1;
+        }
+        var learners = shipped?.Verifier is { } kept ? [kept.Learner] : learner == "auto" ? [VerifierData.Linear, VerifierData.TreesLearner] : new[] { learner };
         var results = new List<Candidate>();
         foreach (var name in learners)
         {
             var trainedAt = Stopwatch.StartNew();
-            var (trained, gap) = VerifierTrainer.Train(name, train, seed, treeOptions);
+            var (trained, gap) = shipped?.Verifier is { } keptVerifier ? (keptVerifier, 0) : VerifierTrainer.Train(name, train, seed, treeOptions);
             Console.WriteLine();
-            Console.WriteLine($"## learner {name}: trained on {train.Count} pairs in {trainedAt.Elapsed.TotalSeconds:0.0} s; largest gap to ML.NET's own probability {gap:0.0e0}");
+            Console.WriteLine(shipped is null
+                ? $"## learner {name}: trained on {train.Count} pairs in {trainedAt.Elapsed.TotalSeconds:0.0} s; largest gap to ML.NET's own probability {gap:0.0e0}"
+                : $"## learner {name}: kept from the shipped decision file (trained by: {shipped.Command}); only the operating point is chosen");
             if (gap > 1e-6)
                 throw new InvalidOperationException($"the exported {name} verifier differs from ML.NET's by {gap:0.0e0} (> 1e-6)");
             if (trained.Weights is { } weights)
@@ -246,7 +255,11 @@ internal static class CacheVerifierBench
             Console.WriteLine("(gptcache-qqp-benchmark/mock_data.json not found: no GPTCache simulation)");
         }
 
-        var command = $"dotnet run -c Release --project bench -- cache-verifier --model {model} --learner {learner}{(treeOptions == new VerifierTrainer.TreeOptions() ? "" : $" --trees {treeOptions.Trees} --leaves {treeOptions.Leaves} --min-leaf {treeOptions.MinLeaf} --learning-rate {treeOptions.LearningRate}")} --qqp-precision {qqpBar}{(chooseZ == 1.0 ? "" : $" --choose-z {chooseZ}")} --paws-precision {pawsBar} --ja-precision {jaBar} --seed {seed}{(maxQqp == int.MaxValue ? "" : $" --max-qqp {maxQqp}")} --write";
+        var choice = $" --qqp-precision {qqpBar}{(chooseZ == 1.0 ? "" : $" --choose-z {chooseZ}")} --paws-precision {pawsBar} --ja-precision {jaBar} --seed {seed}{(maxQqp == int.MaxValue ? "" : $" --max-qqp {maxQqp}")} --write";
+        // A kept verifier's file names both commands: the one that trained it, then the one that chose today's point.
+        var command = shipped is not null
+            ? $"{shipped.Command!.Split(" ; point re-chosen by: ")[0]} ; point re-chosen by: dotnet run -c Release --project bench -- cache-verifier --model {model} --keep-verifier{choice}"
+            : $"dotnet run -c Release --project bench -- cache-verifier --model {model} --learner {learner}{(treeOptions == new VerifierTrainer.TreeOptions() ? "" : $" --trees {treeOptions.Trees} --leaves {treeOptions.Leaves} --min-leaf {treeOptions.MinLeaf} --learning-rate {treeOptions.LearningRate}")}{choice}";
         decision = decision with { Command = command, MeetsGoals = meetsGoals, Dev = dev, HeldOut = heldOut };
         var json = decision.ToJson() + "\n";
         Console.WriteLine();

@@ -34,8 +34,8 @@ internal static class HitFeatures
     public static void Compute(string asked, string stored, double cosine, Span<float> features) => ComputeSameLetters(asked, stored, cosine, features);
 
     /// <summary>
-    /// <see cref="Compute"/>, and whether the two texts are equal in letters and digits (<see cref="Letters"/>), which the
-    /// trigram feature computes anyway: the hit decision's "same letters" rule reuses it instead of normalising again.
+    /// <see cref="Compute"/>, and whether the two texts are equal in letters and digits (<see cref="Letters"/>, which the
+    /// trigram feature computes anyway) in as many words: the hit decision's "same letters" rule.
     /// </summary>
     public static bool ComputeSameLetters(string asked, string stored, double cosine, Span<float> features) =>
         ComputeSameLetters(new HitText(asked), new HitText(stored), cosine, features);
@@ -72,7 +72,8 @@ internal static class HitFeatures
         features[13] = MathF.Log(1 + Math.Min(x.Words.Count, y.Words.Count));
         features[14] = Math.Min(10, Math.Abs(x.Words.Count - y.Words.Count));
         features[15] = x.Words.Count > 0 && y.Words.Count > 0 && x.Words[0] == y.Words[0] ? 0 : 1;
-        return lettersX == lettersY;
+        // Equal letters in as many words: "in valid" / "invalid" and "every day" / "everyday" are left to the model.
+        return lettersX == lettersY && x.Words.Count == y.Words.Count;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -83,7 +84,7 @@ internal static class LookAlikeGuard
     internal static Analysis Analyse(string text)
     {
         // Curly quotes first, so "needn’t" is expanded too and “x” compares as "x"; arrows become one token, a direction (Polarity).
-        var normalized = text.Normalize(NormalizationForm.FormKC).ToLowerInvariant().Replace('’', '\'').Replace('‘', '\'').Replace('“', '"')
+        var normalized = WithExponentsMarked(text).Normalize(NormalizationForm.FormKC).ToLowerInvariant().Replace('’', '\'').Replace('‘', '\'').Replace('“', '"')
             .Replace('”', '"').Replace("n't", " not").Replace("->", Polarity.Arrow).Replace("⇒", Polarity.Arrow).Replace("➡", Polarity.Arrow);
         var words = new List<string>();
         var tokens = new List<string>();
@@ -145,6 +146,26 @@ internal static class LookAlikeGuard
     private const char FirstAccented = '\u00c0', LastAccented = '\u04ff';
     private static readonly bool[] Accented = [.. Enumerable.Range(FirstAccented, LastAccented - FirstAccented + 1)
         .Select(c => char.IsLetter((char)c) && ((char)c).ToString().Normalize(NormalizationForm.FormD).Length > 1)];
+
+    /// <summary>
+    /// A run of superscripts becomes "^" and the run, before NFKC folds "x²" into "x2": an exponent is a meaningful symbol
+    /// ("x² + 1" / "x2 + 1"), and "x²" / "x^2" agree. Subscripts are left to NFKC: "H₂O" asks what "H2O" asks.
+    /// </summary>
+    internal static string WithExponentsMarked(string text)
+    {
+        if (text.AsSpan().IndexOfAny(Superscripts) < 0)
+            return text;
+        var marked = new StringBuilder(text.Length + 4);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (Superscripts.Contains(text[i]) && (i == 0 || !Superscripts.Contains(text[i - 1])))
+                marked.Append('^');
+            marked.Append(text[i]);
+        }
+        return marked.ToString();
+    }
+
+    private static readonly SearchValues<char> Superscripts = SearchValues.Create("¹²³⁰ⁱ⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ");
 
     private static bool IsAccented(char c) => c is >= FirstAccented and <= LastAccented && Accented[c - FirstAccented];
 

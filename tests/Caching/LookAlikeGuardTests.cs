@@ -15,6 +15,7 @@ public sealed class LookAlikeGuardTests
     [InlineData("Can I reset my password?", "Can I reset my password!")]
     [InlineData("What does 呵呵 mean?", "what does 呵呵 mean")]                                   // the same letters of another script
     [InlineData("東京の天気を教えて", "東京の天気を教えてね")]                                      // mostly Japanese: a particle is a function word
+    [InlineData("What is x² + 1 at x = 3?", "What is x^2 + 1 at x = 3?")]                       // an exponent either way
     public void Rewordings_that_keep_what_matters_are_allowed(string a, string b) =>
         Assert.True(LookAlikeGuard.Allows(a, b));
 
@@ -68,6 +69,7 @@ public sealed class LookAlikeGuardTests
     [InlineData("What is the capital of 🇦🇺?", "What is the capital of 🇺🇦?")]                    // flags: two letters each
     [InlineData("Is a && b || c true when a is false?", "Is a || b && c true when a is false?")]  // chunks in order
     [InlineData("Is 🍎 healthier than 🍌?", "Is 🍌 healthier than 🍎?")]
+    [InlineData("Simplify x² + 2x + 1", "Simplify x2 + 2x + 1")]                                  // NFKC would fold the exponent
     public void Symbols_are_compared_in_order_and_in_place(string a, string b) =>
         Assert.NotEqual(LookAlikeGuard.Analyse(a).Symbols, LookAlikeGuard.Analyse(b).Symbols);
 
