@@ -103,6 +103,13 @@ internal static class CacheVerifierBench
         // Pairs the exact rules veto (and pairs equal but for case and punctuation) never reach the learned part, so it is trained on the others.
         var train = qqp.Where(s => s.Part == QualitySplit.Part.Train && !s.Routed && !s.Vetoed && !s.SameLetters).ToList();
         var devSimulation = (await new CacheSimulation(embedder).RunAsync(qqp.Where(s => s.Part == QualitySplit.Part.Dev).Select(s => s.Pair).ToList(), 2000, seed)).Stream;
+        if (keepVerifier && (learner != "auto" || treeOptions != new VerifierTrainer.TreeOptions() || maxQqp != int.MaxValue))
+        {
+            // The kept verifier was trained on all QQP pairs' training part: fewer pairs would move the split under it.
+            Console.WriteLine("cache-verifier: --keep-verifier trains nothing: leave out --learner, the tree options and --max-qqp");
+            return 1;
+        }
+        // The decision embedded in this build (proxy/Caching/HitDecisions, as the gateway loads it).
         var shipped = keepVerifier ? HitDecisions.For(embedder.ModelId) : null;
         if (keepVerifier && shipped?.Verifier is not { MatchesFeatures: true })
         {
@@ -258,7 +265,7 @@ internal static class CacheVerifierBench
         var choice = $" --qqp-precision {qqpBar}{(chooseZ == 1.0 ? "" : $" --choose-z {chooseZ}")} --paws-precision {pawsBar} --ja-precision {jaBar} --seed {seed}{(maxQqp == int.MaxValue ? "" : $" --max-qqp {maxQqp}")} --write";
         // A kept verifier's file names both commands: the one that trained it, then the one that chose today's point.
         var command = shipped is not null
-            ? $"{shipped.Command!.Split(" ; point re-chosen by: ")[0]} ; point re-chosen by: dotnet run -c Release --project bench -- cache-verifier --model {model} --keep-verifier{choice}"
+            ? $"{(shipped.Command ?? "(training command not recorded)").Split(" ; point re-chosen by: ")[0]} ; point re-chosen by: dotnet run -c Release --project bench -- cache-verifier --model {model} --keep-verifier{choice}"
             : $"dotnet run -c Release --project bench -- cache-verifier --model {model} --learner {learner}{(treeOptions == new VerifierTrainer.TreeOptions() ? "" : $" --trees {treeOptions.Trees} --leaves {treeOptions.Leaves} --min-leaf {treeOptions.MinLeaf} --learning-rate {treeOptions.LearningRate}")}{choice}";
         decision = decision with { Command = command, MeetsGoals = meetsGoals, Dev = dev, HeldOut = heldOut };
         var json = decision.ToJson() + "\n";

@@ -5,15 +5,12 @@ using LlmGateway.Embeddings;
 namespace LlmGateway.Bench.Caching;
 
 /// <summary>One labelled pair as the verifier sees it: its split part, the embedder's cosine, the guard's verdict and the features.</summary>
-internal sealed record VerifierSample(string Set, LabelledPair Pair, QualitySplit.Part Part, double Cosine, bool GuardAllows, bool Routed, float[] Features)
+internal sealed record VerifierSample(string Set, LabelledPair Pair, QualitySplit.Part Part, double Cosine, bool GuardAllows, bool Routed, float[] Features, bool SameLetters)
 {
     public bool Duplicate => Pair.Duplicate;
 
     /// <summary>Refused by the guard's exact rules before the learned part is asked (<see cref="HitFeatures.Vetoed"/>).</summary>
     public bool Vetoed => HitFeatures.Vetoed(Features);
-
-    /// <summary>Equal but for case, spacing and punctuation: served without asking the verifier (<see cref="HitDecision"/>).</summary>
-    public bool SameLetters { get; } = HitFeatures.Letters(Pair.A) == HitFeatures.Letters(Pair.B);
 
     /// <summary>Samples of one set; <paramref name="embedder"/> is the bench's <see cref="VectorCache"/>, so a re-run does not embed again.</summary>
     /// <param name="train">False: the set is only chosen and measured on (dev and held-out halves), never trained on.</param>
@@ -26,8 +23,9 @@ internal sealed record VerifierSample(string Set, LabelledPair Pair, QualitySpli
         {
             var p = pairs[i];
             var features = new float[HitFeatures.Count];
-            HitFeatures.Compute(p.B, p.A, cosines[i], features);
-            samples.Add(new VerifierSample(set, p, parts[i], cosines[i], LookAlikeGuard.Allows(p.B, p.A), OtherScripts.IsRouted(p.A) || OtherScripts.IsRouted(p.B), features));
+            // SameLetters: equal but for case, spacing and punctuation, the gateway's rule (served without asking the verifier).
+            var sameLetters = HitFeatures.ComputeSameLetters(p.B, p.A, cosines[i], features);
+            samples.Add(new VerifierSample(set, p, parts[i], cosines[i], LookAlikeGuard.Allows(p.B, p.A), OtherScripts.IsRouted(p.A) || OtherScripts.IsRouted(p.B), features, sameLetters));
         }
         return samples;
     }

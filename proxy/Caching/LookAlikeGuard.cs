@@ -85,7 +85,7 @@ internal static class LookAlikeGuard
     {
         // Curly quotes first, so "needn’t" is expanded too and “x” compares as "x"; arrows become one token, a direction (Polarity).
         var normalized = WithExponentsMarked(text).Normalize(NormalizationForm.FormKC).ToLowerInvariant().Replace('’', '\'').Replace('‘', '\'').Replace('“', '"')
-            .Replace('”', '"').Replace("n't", " not").Replace("->", Polarity.Arrow).Replace("⇒", Polarity.Arrow).Replace("➡", Polarity.Arrow);
+            .Replace('”', '"').Replace('\u2212', '-').Replace("n't", " not").Replace("->", Polarity.Arrow).Replace("⇒", Polarity.Arrow).Replace("➡", Polarity.Arrow);
         var words = new List<string>();
         var tokens = new List<string>();
         var numbers = new QuestionNumbers();
@@ -149,7 +149,8 @@ internal static class LookAlikeGuard
 
     /// <summary>
     /// A run of superscripts becomes "^" and the run, before NFKC folds "x²" into "x2": an exponent is a meaningful symbol
-    /// ("x² + 1" / "x2 + 1"), and "x²" / "x^2" agree. Subscripts are left to NFKC: "H₂O" asks what "H2O" asks.
+    /// ("x² + 1" / "x2 + 1"), and "x²" / "x^2" agree ("10⁻³" / "10^-3" too: NFKC's minus sign counts as "-"). Subscripts
+    /// are left to NFKC: "H₂O" asks what "H2O" asks.
     /// </summary>
     internal static string WithExponentsMarked(string text)
     {
@@ -165,7 +166,11 @@ internal static class LookAlikeGuard
         return marked.ToString();
     }
 
-    private static readonly SearchValues<char> Superscripts = SearchValues.Create("¹²³⁰ⁱ⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ");
+    // ¹²³, the superscripts block (⁰ⁱ⁴…⁹⁺⁻⁼⁽⁾ⁿ) and modifier letters ("2ˣ", "Aᵀ"), which NFKC folds into plain ones.
+    private static readonly SearchValues<char> Superscripts = SearchValues.Create(
+        [.. "¹²³", .. Range('\u2070', '\u207f'), .. Range('\u02b0', '\u02b8'), .. Range('\u02e0', '\u02e4'), .. Range('\u1d2c', '\u1d6a')]);
+
+    private static IEnumerable<char> Range(char first, char last) => Enumerable.Range(first, last - first + 1).Select(c => (char)c);
 
     private static bool IsAccented(char c) => c is >= FirstAccented and <= LastAccented && Accented[c - FirstAccented];
 
@@ -235,11 +240,48 @@ internal static class LookAlikeGuard
     internal static (int Shared, int Moved) SharedAndMoved(List<string> a, List<string> b)
     {
         var shared = SharedCount(a, b);
+        if (IsSwap(a, b))
+            return (shared, ReorderedWords);
         if (a.Count <= OrderedWords && b.Count <= OrderedWords)
             return (shared, shared - LongestCommonSubsequence(a, b));
         var (firstA, firstB) = (a.Count > OrderedWords ? a[..OrderedWords] : a, b.Count > OrderedWords ? b[..OrderedWords] : b);
         return (shared, SharedCount(firstA, firstB) - LongestCommonSubsequence(firstA, firstB));
     }
+
+    /// <summary>
+    /// Two words that trade places around others, the rest unchanged: "What percentage of terrorists are Muslims?" / "…
+    /// of Muslims are terrorists?", "Do Mexican girls like black guys?" / "Do black girls like Mexican guys?". Both words
+    /// moved, though the longest common subsequence keeps one of them (it counted one). Side by side ("earn money fast
+    /// online" / "online fast", "River Slatina" / "Slatina River") or joined by "and" / "or" ("India and Pakistan") the
+    /// order rarely matters, and a plural on one side is the same word ("Muslim" / "Muslims").
+    /// </summary>
+    internal static bool IsSwap(List<string> a, List<string> b)
+    {
+        if (a.Count != b.Count)
+            return false;
+        int first = -1, second = -1;
+        for (var k = 0; k < a.Count; k++)
+        {
+            if (SameWord(a[k], b[k]))
+                continue;
+            if (first < 0) first = k;
+            else if (second < 0) second = k;
+            else return false;
+        }
+        if (second - first < 2 || !SameWord(a[first], b[second]) || !SameWord(a[second], b[first]))
+            return false;
+        if (FunctionWords.IsFunctionWord(a[first]) && FunctionWords.IsFunctionWord(a[second]))
+            return false;
+        for (var k = first + 1; k < second; k++)
+        {
+            if (a[k] is "and" or "or" or "nor" or "vs" or "versus" or "&")
+                return false;
+        }
+        return true;
+    }
+
+    private static bool SameWord(string x, string y) =>
+        x == y || (x.Length > 3 && y.Length > 3 && (x == y + "s" || y == x + "s" || x == y + "es" || y == x + "es"));
 
     // The models read at most 256 tokens; past this many words the order is not compared.
     private const int OrderedWords = 300;

@@ -21,6 +21,7 @@ public sealed class HitVerifierTests
     [InlineData("How do I convert Celsius to Fahrenheit?", "How do I convert Fahrenheit to Celsius?")]
     [InlineData("How do I learn C?", "How do I learn C++?")]
     [InlineData("What does a = b mean in Python?", "What does a == b mean in Python?")]
+    [InlineData("What percentage of terrorists are Muslim?", "What percentage of Muslims are terrorists?")] // QQP dev, served at 0.984 before the swap rule
     public void Famous_traps_are_refused_even_at_a_cosine_of_0_99(string asked, string stored)
     {
         Assert.False(Verifier().Allows(asked, stored, 0.99));
@@ -35,17 +36,22 @@ public sealed class HitVerifierTests
     public void Texts_equal_but_for_case_spacing_and_punctuation_are_served_whatever_the_model_says() =>
         Assert.True(Verifier().Allows("how do i reset my password", "How do I reset my password?", ShippedMiniLm().Threshold));
 
-    // A review served both once the bar fell to 0.875: "same letters" ignored where words split, and NFKC folded the exponent.
+    // A review served this once the bar fell to 0.875: "same letters" ignored where words split. At its MiniLM cosine the
+    // model refuses it; the rule no longer serves it whatever the model says.
     [Theory]
-    [InlineData("Is this in valid JSON?", "Is this invalid JSON?")]
-    [InlineData("Is it every day?", "Is it everyday?")]
-    [InlineData("Simplify x² + 2x + 1", "Simplify x2 + 2x + 1")]
-    public void Letters_equal_in_other_words_or_with_an_exponent_are_not_the_same_letters(string asked, string stored)
+    [InlineData("Is this in valid JSON?", "Is this invalid JSON?", true)]
+    [InlineData("Is it every day?", "Is it everyday?", true)]
+    [InlineData("Why don't cats swim?", "Why dont cats swim?", false)]               // "n't" is expanded for the guard, not here
+    [InlineData("What is the capital of France ?", "What is the capital of France?", false)]
+    public void Letters_equal_in_other_words_are_not_the_same_letters(string asked, string stored, bool wordsSplit)
     {
         Span<float> features = stackalloc float[HitFeatures.Count];
-        var sameLetters = HitFeatures.ComputeSameLetters(asked, stored, 0.99, features);
-        Assert.False(sameLetters && !HitFeatures.Vetoed(features));
+        Assert.Equal(!wordsSplit, HitFeatures.ComputeSameLetters(asked, stored, 0.99, features));
     }
+
+    [Fact]
+    public void Words_split_differently_are_refused_at_MiniLM_s_cosine() =>
+        Assert.False(Verifier().Allows("Is this in valid JSON?", "Is this invalid JSON?", 0.9127));
 
     [Theory]
     [InlineData("パスワードをリセットする方法は？", "パスワードをリセットする方法は")] // punctuation

@@ -16,6 +16,7 @@ public sealed class LookAlikeGuardTests
     [InlineData("What does 呵呵 mean?", "what does 呵呵 mean")]                                   // the same letters of another script
     [InlineData("東京の天気を教えて", "東京の天気を教えてね")]                                      // mostly Japanese: a particle is a function word
     [InlineData("What is x² + 1 at x = 3?", "What is x^2 + 1 at x = 3?")]                       // an exponent either way
+    [InlineData("Is 10⁻³ small?", "Is 10^-3 small?")]
     public void Rewordings_that_keep_what_matters_are_allowed(string a, string b) =>
         Assert.True(LookAlikeGuard.Allows(a, b));
 
@@ -70,6 +71,7 @@ public sealed class LookAlikeGuardTests
     [InlineData("Is a && b || c true when a is false?", "Is a || b && c true when a is false?")]  // chunks in order
     [InlineData("Is 🍎 healthier than 🍌?", "Is 🍌 healthier than 🍎?")]
     [InlineData("Simplify x² + 2x + 1", "Simplify x2 + 2x + 1")]                                  // NFKC would fold the exponent
+    [InlineData("What is 2ˣ for x = 3?", "What is 2x for x = 3?")]                                // a modifier letter too
     public void Symbols_are_compared_in_order_and_in_place(string a, string b) =>
         Assert.NotEqual(LookAlikeGuard.Analyse(a).Symbols, LookAlikeGuard.Analyse(b).Symbols);
 
@@ -145,6 +147,24 @@ public sealed class LookAlikeGuardTests
     [InlineData("Who is Pelé?", "Who was Pelé?", false)]
     public void Words_with_other_accents_differ(string a, string b, bool differ) =>
         Assert.Equal(differ, LookAlikeGuard.AccentsDiffer(LookAlikeGuard.Analyse(a), LookAlikeGuard.Analyse(b)));
+
+    [Theory]
+    [InlineData("What percentage of terrorists are Muslim?", "What percentage of Muslims are terrorists?", true)]
+    [InlineData("Do Mexican girls like black guys?", "Do black girls like Mexican guys?", true)]
+    [InlineData("Why did Alice leave Bob?", "Why did Bob leave Alice?", true)]
+    [InlineData("How can I earn money fast online?", "How can I earn money online fast?", false)]      // side by side
+    [InlineData("The Bresnic River flows into the Slatina River", "The Bresnic River flows into the River Slatina", false)]
+    [InlineData("Why are India and Pakistan enemies?", "Why are Pakistan and India enemies?", false)]   // joined by "and"
+    [InlineData("Should I learn French or German?", "Should I learn German or French?", false)]
+    [InlineData("Is it what you want?", "Is what it you want?", false)]                                // function words only
+    [InlineData("Why did Alice leave Bob?", "Why did Alice leave Bob?", false)]
+    public void Two_words_that_trade_places_around_others_are_a_swap(string a, string b, bool swap)
+    {
+        var (x, y) = (LookAlikeGuard.Analyse(a).Words, LookAlikeGuard.Analyse(b).Words);
+        Assert.Equal(swap, LookAlikeGuard.IsSwap(x, y));
+        if (swap)
+            Assert.True(LookAlikeGuard.SharedAndMoved(x, y).Moved >= 2); // both moved: the guard and the verifier's veto refuse it
+    }
 
     [Fact]
     public void A_curly_apostrophe_negates_as_a_straight_one_does()
