@@ -35,7 +35,7 @@ internal static class HitFeatures
 
     /// <summary>
     /// <see cref="Compute"/>, and whether the two texts are equal in letters and digits (<see cref="Letters"/>, which the
-    /// trigram feature computes anyway), chunk by chunk between spaces: the hit decision's "same letters" rule.
+    /// trigram feature computes anyway), run by run (<see cref="Runs"/>): the hit decision's "same letters" rule.
     /// </summary>
     public static bool ComputeSameLetters(string asked, string stored, double cosine, Span<float> features) =>
         ComputeSameLetters(new HitText(asked), new HitText(stored), cosine, features);
@@ -72,19 +72,30 @@ internal static class HitFeatures
         features[13] = MathF.Log(1 + Math.Min(x.Words.Count, y.Words.Count));
         features[14] = Math.Min(10, Math.Abs(x.Words.Count - y.Words.Count));
         features[15] = x.Words.Count > 0 && y.Words.Count > 0 && x.Words[0] == y.Words[0] ? 0 : 1;
-        return lettersX == lettersY && SameLettersBetweenSpaces(asked.Text, stored.Text);
+        return lettersX == lettersY && Runs(asked.Text).SequenceEqual(Runs(stored.Text), StringComparer.Ordinal);
     }
 
     /// <summary>
-    /// The letters of each chunk between spaces, chunk by chunk (chunks without letters or digits skipped): "in valid" /
-    /// "invalid" and "every day" / "everyday" are left to the model, while "don't" / "dont" and "France ?" / "France?"
-    /// stay the same letters. Run only when the whole texts' letters are equal, which is rare.
+    /// The letters of each run of letters, digits and apostrophes, run by run: so "in valid" / "invalid" and "every day" /
+    /// "everyday" are left to the model, while "don't" / "dont", "self-harm" / "self harm" and "France ?" / "France?" stay
+    /// the same letters. Compared only when the whole texts' letters are equal, which is rare.
     /// </summary>
-    private static bool SameLettersBetweenSpaces(string a, string b)
+    private static IEnumerable<string> Runs(string text)
     {
-        static IEnumerable<string> Chunks(string text) =>
-            text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(Letters).Where(letters => letters.Length > 0);
-        return Chunks(a).SequenceEqual(Chunks(b), StringComparer.Ordinal);
+        var start = -1;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            var inRun = i < text.Length && (char.IsLetterOrDigit(text[i]) || text[i] is '\'' or '’' || char.GetUnicodeCategory(text[i]) == UnicodeCategory.NonSpacingMark);
+            if (inRun && start < 0)
+                start = i;
+            else if (!inRun && start >= 0)
+            {
+                var letters = Letters(text[start..i]);
+                start = -1;
+                if (letters.Length > 0)
+                    yield return letters;
+            }
+        }
     }
 
     /// <summary>
