@@ -16,7 +16,7 @@ namespace LlmGateway.Bench.Caching;
 /// </summary>
 internal static class CacheVerifierBench
 {
-    private static readonly double[] CandidateBars = [.. Enumerable.Range(0, 19).Select(i => 0.50 + (i * 0.025))];
+    private static readonly double[] CandidateBars = [.. Enumerable.Range(0, 19).Select(i => (500 + (i * 25)) / 1000.0)]; // 0.85, not 0.8500000000000001, in the file
     private static readonly double[] Probabilities = [.. Enumerable.Range(30, 70).Select(i => i / 100.0)];
     private static readonly double?[] ScriptBars = [null, .. Enumerable.Range(0, 30).Select(i => (double?)(0.99 - (i * 0.01)))];
 
