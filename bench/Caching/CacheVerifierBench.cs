@@ -36,7 +36,7 @@ internal static class CacheVerifierBench
         var rate = BenchArgs.With("--learning-rate", VerifierTrainer.LearningRate, "FastTree: learning rate.");
         var write = new Option<bool>("--write") { Description = "Write the decision to proxy/Caching/HitDecisions/<model>.json." };
         var seed = BenchArgs.With("--seed", 12, "Seed of training and of the simulation's draw.");
-        var keep = new Option<bool>("--keep-verifier") { Description = "Do not train: keep the shipped decision file's verifier and choose only its operating point on dev, with today's vetoes and rules (after a rule changed, the trained model stays the same file)." };
+        var keep = new Option<bool>("--keep-verifier") { Description = "Do not train: keep the verifier of the decision embedded in this build (proxy/Caching/HitDecisions/<model>.json) and choose only its operating point on dev, with this build's vetoes and rules." };
         var command = new Command("cache-verifier", "Train the cache's hit verifier, choose its operating point on dev, report held-out precision/recall.")
             { model, maxQqp, qqpBar, pawsBar, jaBar, margin, vectors, learner, trees, leaves, minLeaf, rate, write, seed, keep };
         command.SetAction(p => RunAsync(p.GetValue(model)!, p.GetValue(maxQqp), p.GetValue(qqpBar), p.GetValue(pawsBar), p.GetValue(jaBar), p.GetValue(margin), p.GetValue(vectors)!, p.GetValue(learner)!, new VerifierTrainer.TreeOptions(p.GetValue(trees), p.GetValue(leaves), p.GetValue(minLeaf), p.GetValue(rate)), p.GetValue(write), p.GetValue(seed), p.GetValue(keep)));

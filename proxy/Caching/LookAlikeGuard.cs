@@ -274,7 +274,7 @@ internal static class LookAlikeGuard
             return false;
         for (var k = first + 1; k < second; k++)
         {
-            if (a[k] is "and" or "or" or "nor" or "vs" or "versus" or "&")
+            if (a[k] is "and" or "or" or "nor" or "vs" or "versus")
                 return false;
         }
         return true;
