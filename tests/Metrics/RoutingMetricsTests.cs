@@ -64,14 +64,27 @@ public sealed class RoutingMetricsTests : IAsyncLifetime
     [Fact]
     public async Task A_stream_cut_by_the_provider_counts_as_a_reset_without_a_fallback()
     {
-        await using var gateway = await StartAsync(_fallback.BaseUrl);
+        // The provider's chunk cadence runs on a clock the test moves, so its reset comes only after the client has seen
+        // a chunk. With the cadence in real time a busy machine once read nothing before the reset, which discarded the
+        // unread headers: a connect error and a fallback, not a cut stream.
+        var upstreamClock = new FakeTimeProvider();
+        await using var breaking = await FakeUpstream.StartAsync(new FakeUpstreamOptions { ChunkDelayMs = 100 }, time: upstreamClock);
+        await using var gateway = await StartAsync(breaking.BaseUrl);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Json.Chat("primary", "one two three four", stream: true) };
         request.Headers.Add("x-fake-reset-after-chunks", "2");
         using (var response = await gateway.Client().SendAsync(request, HttpCompletionOption.ResponseHeadersRead))
         {
-            try { await response.Content.ReadAsStringAsync(); }
-            catch (HttpRequestException) { } // the cut reaches the client
-            catch (IOException) { }
+            var body = await response.Content.ReadAsStreamAsync();
+            var events = 0;
+            var reading = Task.Run(async () =>
+            {
+                await foreach (var _ in Sse.ReadDataAsync(body))
+                    Interlocked.Increment(ref events);
+            });
+            await Eventually.ReadAsync(() => Volatile.Read(ref events) > 0 || reading.IsCompleted, seen => seen);
+            Assert.True(Volatile.Read(ref events) > 0); // bytes reached the client before the cut
+            await Eventually.ReadAsync(() => { upstreamClock.Advance(TimeSpan.FromMilliseconds(100)); return reading.IsCompleted; }, ended => ended);
+            Assert.NotNull(await Record.ExceptionAsync(() => reading)); // the cut reaches the client
         }
 
         var m = await MetricsScrape.WhenAsync(gateway, m => m.Sum("llm_gateway_upstream_errors_total") > 0);
