@@ -227,8 +227,10 @@ internal sealed class FakeReply(string id, long created, string model, string an
         if (behaviour.ResetAfterChunks is { } limit && sent >= limit)
         {
             await context.Response.Body.FlushAsync();
-            // Let what was sent reach the wire before the reset: real time, whatever clock the fake runs on.
-            await Task.Delay(100);
+            // Let what was sent reach the wire before the reset (an abort drops what Kestrel has not written yet): real
+            // time, whatever clock the fake runs on; 100 ms once was not enough on a busy CI machine. A test that must be
+            // sure runs the chunk cadence on a clock it moves and waits to see a chunk (RoutingMetricsTests).
+            await Task.Delay(500);
             context.Abort();
             return false;
         }
