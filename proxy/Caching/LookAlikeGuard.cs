@@ -243,7 +243,10 @@ internal static class LookAlikeGuard
         if (IsSwap(a, b))
             return (shared, ReorderedWords);
         if (a.Count <= OrderedWords && b.Count <= OrderedWords)
-            return (shared, shared - LongestCommonSubsequence(a, b));
+        {
+            var moved = shared - LongestCommonSubsequence(a, b);
+            return (shared, moved < ReorderedWords && RolesSwapped(a, b) ? ReorderedWords : moved);
+        }
         var (firstA, firstB) = (a.Count > OrderedWords ? a[..OrderedWords] : a, b.Count > OrderedWords ? b[..OrderedWords] : b);
         return (shared, SharedCount(firstA, firstB) - LongestCommonSubsequence(firstA, firstB));
     }
@@ -279,6 +282,29 @@ internal static class LookAlikeGuard
         }
         return true;
     }
+
+    /// <summary>
+    /// Who does what to whom, swapped along with a pronoun's case: "Should I lend my brother money?" / "Should my brother
+    /// lend me money?", "What should I get her?" / "What should she get me?". Read with "me" as "I", "her" as "she" and so
+    /// on, the words are a swap or two of them moved. Only ever raises the count to the veto's, so the verifier's
+    /// word-order feature is unchanged wherever the verifier decides. A passive rewording is refused too ("someone
+    /// blocked me" / "I was blocked by someone": one right QQP hit in the bench's sets).
+    /// </summary>
+    private static bool RolesSwapped(List<string> a, List<string> b)
+    {
+        if (!a.Exists(SubjectForms.ContainsKey) && !b.Exists(SubjectForms.ContainsKey))
+            return false;
+        var x = a.ConvertAll(SubjectForm);
+        var y = b.ConvertAll(SubjectForm);
+        return IsSwap(x, y) || SharedCount(x, y) - LongestCommonSubsequence(x, y) >= ReorderedWords;
+    }
+
+    private static readonly Dictionary<string, string> SubjectForms = new(StringComparer.Ordinal)
+    {
+        ["me"] = "i", ["him"] = "he", ["her"] = "she", ["us"] = "we", ["them"] = "they", ["whom"] = "who",
+    };
+
+    private static string SubjectForm(string word) => SubjectForms.GetValueOrDefault(word, word);
 
     private static bool SameWord(string x, string y) =>
         x == y || (x.Length > 3 && y.Length > 3 && (x == y + "s" || y == x + "s" || x == y + "es" || y == x + "es"));

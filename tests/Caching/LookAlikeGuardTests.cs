@@ -166,6 +166,18 @@ public sealed class LookAlikeGuardTests
             Assert.True(LookAlikeGuard.SharedAndMoved(x, y).Moved >= 2); // both moved: the guard and the verifier's veto refuse it
     }
 
+    [Theory]
+    [InlineData("Should I lend my brother money?", "Should my brother lend me money?", true)]
+    [InlineData("What should I get her for our anniversary?", "What should she get me for our anniversary?", true)]
+    [InlineData("Did he call them?", "Did they call him?", true)]
+    [InlineData("Can you help me fix my bike?", "Could you help me fix my bike?", false)]
+    [InlineData("How do I tell her I love her?", "How can I tell her that I love her?", false)]
+    public void Roles_swapped_with_a_pronoun_s_case_count_as_two_moved_words(string a, string b, bool swapped)
+    {
+        var (x, y) = (LookAlikeGuard.Analyse(a).Words, LookAlikeGuard.Analyse(b).Words);
+        Assert.Equal(swapped, LookAlikeGuard.SharedAndMoved(x, y).Moved >= 2);
+    }
+
     [Fact]
     public void A_curly_apostrophe_negates_as_a_straight_one_does()
     {
