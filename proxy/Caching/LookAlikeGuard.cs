@@ -292,7 +292,7 @@ internal static class LookAlikeGuard
     /// </summary>
     private static bool RolesSwapped(List<string> a, List<string> b)
     {
-        if (!a.Exists(SubjectForms.ContainsKey) && !b.Exists(SubjectForms.ContainsKey))
+        if (!HasObjectPronoun(a) && !HasObjectPronoun(b))
             return false;
         var x = a.ConvertAll(SubjectForm);
         var y = b.ConvertAll(SubjectForm);
@@ -306,8 +306,22 @@ internal static class LookAlikeGuard
 
     private static string SubjectForm(string word) => SubjectForms.GetValueOrDefault(word, word);
 
-    private static bool SameWord(string x, string y) =>
-        x == y || (x.Length > 3 && y.Length > 3 && (x == y + "s" || y == x + "s" || x == y + "es" || y == x + "es"));
+    // A loop, not List.Exists: a method group on the dictionary would allocate a delegate for every candidate.
+    private static bool HasObjectPronoun(List<string> words)
+    {
+        foreach (var word in words)
+        {
+            if (SubjectForms.ContainsKey(word))
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>Equal, or one is the other with "s" or "es" added (both longer than 3 letters); no string is built.</summary>
+    private static bool SameWord(string x, string y) => x == y || (x.Length > 3 && y.Length > 3 && (PluralOf(x, y) || PluralOf(y, x)));
+
+    private static bool PluralOf(string plural, string word) =>
+        plural.StartsWith(word, StringComparison.Ordinal) && plural.AsSpan(word.Length) is "s" or "es";
 
     // The models read at most 256 tokens; past this many words the order is not compared.
     private const int OrderedWords = 300;
