@@ -144,10 +144,27 @@ internal static class Polarity
         {
             if (y.WordSet.Contains(word))
                 continue;
-            if (OppositesOf.TryGetValue(word, out var opposites) &&
-                opposites.Exists(o => y.WordSet.Contains(o) && !x.WordSet.Contains(o) && NextWord(x.Words, word) == NextWord(y.Words, o)))
+            if (OppositesOf.TryGetValue(word, out var opposites) && OppositeOnOtherSide(word, opposites, x, y))
                 return true;
             if (NegatedOnOtherSide(word, x.WordSet, y.WordSet))
+                return true;
+        }
+        return false;
+    }
+
+    // One of the word's opposites is on the other side only, pointing at the same next word. A loop, not List.Exists with a
+    // lambda: the closure would be allocated for every word on one side, per candidate.
+    private static bool OppositeOnOtherSide(string word, List<string> opposites, LookAlikeGuard.Analysis x, LookAlikeGuard.Analysis y)
+    {
+        string? next = null;
+        var nextFound = false;
+        foreach (var opposite in opposites)
+        {
+            if (!y.WordSet.Contains(opposite) || x.WordSet.Contains(opposite))
+                continue;
+            if (!nextFound)
+                (next, nextFound) = (NextWord(x.Words, word), true);
+            if (next == NextWord(y.Words, opposite))
                 return true;
         }
         return false;

@@ -42,7 +42,9 @@ internal static class SymbolChunks
                 if (!IsInvisible(c) && !(OtherScripts.IsOtherScript(c) && (char.IsLetter(c) || LookAlikeGuard.IsMark(c) || Ignorable.Contains(c))))
                     kept.Append(c);
             }
-            (chunks ??= []).Add(kept.ToString());
+            // Nothing left (a chunk of another script's letters and its punctuation only) is no symbol.
+            if (kept.Length > 0)
+                (chunks ??= []).Add(kept.ToString());
         }
         return chunks is null ? "" : string.Join(' ', chunks);
     }
@@ -81,7 +83,8 @@ internal static class SymbolChunks
         return joined is null ? text : joined.Append(text, copied, text.Length - copied).ToString();
     }
 
-    private static bool IsOperator(char c) => c is '+' or '-' or '*' or '/' or '=' or '<' or '>' or '!' or '&' or '|' or '%' or '^' or '~';
+    // The arrow is Analyse's one token for "->", "⇒" and "➡", so "x -> y" / "x->y" agree as "x + y" / "x+y" do.
+    private static bool IsOperator(char c) => c is '+' or '-' or '*' or '/' or '=' or '<' or '>' or '!' or '&' or '|' or '%' or '^' or '~' || c == Polarity.Arrow[0];
 
     // "u.s", "a.m", "ph.d", "e.g": pieces of one or two letters joined by dots are an abbreviation, not a symbol.
     private static bool IsAbbreviation(ReadOnlySpan<char> chunk)
@@ -115,7 +118,7 @@ internal static class SymbolChunks
         for (var i = 0; i < chunk.Length; i++)
         {
             var c = chunk[i];
-            if (char.IsLetterOrDigit(c) || IsInvisible(c) || char.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark)
+            if (char.IsLetterOrDigit(c) || IsInvisible(c) || LookAlikeGuard.IsMark(c))
                 continue;
             if (Ignorable.IndexOf(c) < 0)
                 return true;

@@ -86,6 +86,8 @@ public sealed class LookAlikeGuardTests
     [InlineData("ジョー・R・キャンパは誰？", "ジョー・R・キャンパは誰")]                          // Japanese punctuation between letters
     [InlineData("What is 2+2?", "What is 2 + 2?")]                               // an operator between spaces joins its operands
     [InlineData("Is x==y true?", "Is x == y true?")]
+    [InlineData("What does x->y mean in C?", "What does x -> y mean in C?")]   // the arrow joins as the other operators do
+    [InlineData("आप कैसे हो भाई", "आप कैसे हैं भाई")]                                   // Devanagari vowel signs are marks, not symbols
     [InlineData("What does 'git push -f' do?", "What does git push -f do?")]     // a quote on one edge of a chunk
     [InlineData("What does “-v” do?", "What does \"-v\" do?")]                  // curly quotes are straight ones
     [InlineData("Is it 9 a.m. in the U.S.?", "Is it 9 am in the US?")]            // abbreviations
