@@ -368,9 +368,9 @@ internal static class CacheVerifierBench
         return (guarded, best.Recall, best.T, best.P);
     }
 
-    private sealed record Cost(double P50, double P99, double Mean, int Calls)
+    private sealed record Cost(double P50, double P99, double Mean, int Calls, long BytesPerCall)
     {
-        public override string ToString() => $"p50 {P50:0.0} µs, p99 {P99:0.0} µs, mean {Mean:0.0} µs ({Calls} calls)";
+        public override string ToString() => $"p50 {P50:0.0} µs, p99 {P99:0.0} µs, mean {Mean:0.0} µs, {BytesPerCall} bytes allocated ({Calls} calls)";
     }
 
     /// <summary>
@@ -406,6 +406,7 @@ internal static class CacheVerifierBench
     private static Cost Timed<T>(List<T> items, Action<T> call)
     {
         var micros = new List<double>(items.Count * 3);
+        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         for (var round = 0; round < 3; round++)
         {
             foreach (var item in items)
@@ -415,8 +416,9 @@ internal static class CacheVerifierBench
                 micros.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
             }
         }
+        var bytesPerCall = (GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / micros.Count;
         micros.Sort();
-        return new Cost(micros[micros.Count / 2], micros[(int)(micros.Count * 0.99)], micros.Average(), micros.Count);
+        return new Cost(micros[micros.Count / 2], micros[(int)(micros.Count * 0.99)], micros.Average(), micros.Count, bytesPerCall);
     }
 
     private static bool VerifierHit(Scored s, double threshold, double minProbability, double? scriptBar) =>

@@ -47,7 +47,7 @@ internal static class HitFeatures
         var y = stored.Analysis;
         var oneSideX = LookAlikeGuard.UnsharedContentWords(x.Words, y.WordSet);
         var oneSideY = LookAlikeGuard.UnsharedContentWords(y.Words, x.WordSet);
-        var (shared, moved) = LookAlikeGuard.SharedAndMoved(x.Words, y.Words);
+        var (shared, moved) = LookAlikeGuard.SharedAndMoved(x, y);
         var longer = Math.Max(x.Words.Count, y.Words.Count);
         var union = x.Words.Count + y.Words.Count - shared;
         features[0] = (float)cosine;
@@ -115,9 +115,12 @@ internal static class HitFeatures
         foreach (var w in words)
         {
             // "what's" asks what "what is" asks.
-            var word = w.EndsWith("'s", StringComparison.Ordinal) ? w[..^2] : w;
-            if (Array.IndexOf(QuestionWords, word) >= 0)
-                return word;
+            var word = w.EndsWith("'s", StringComparison.Ordinal) ? w.AsSpan(0, w.Length - 2) : w;
+            foreach (var question in QuestionWords)
+            {
+                if (word.SequenceEqual(question))
+                    return question;
+            }
         }
         return null;
     }

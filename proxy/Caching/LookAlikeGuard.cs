@@ -41,7 +41,7 @@ internal static class LookAlikeGuard
         // a lexical embedder cannot tell whether it changes the question, so the hit is refused.
         if (UnsharedContentWords(x.Words, y.WordSet) > 0 || UnsharedContentWords(y.Words, x.WordSet) > 0)
             return false;
-        return SharedAndMoved(x.Words, y.Words).Moved < ReorderedWords;
+        return SharedAndMoved(x, y).Moved < ReorderedWords;
     }
 
     // The exact rules, shared with the verifier's veto features (HitFeatures 1, 2, 3).
@@ -63,8 +63,9 @@ internal static class LookAlikeGuard
     /// <param name="Accented">The distinct words with an accented Latin, Greek or Cyrillic letter, sorted (the models strip accents).</param>
     /// <param name="OtherScript">The distinct runs of another script's letters and marks (<see cref="OtherScripts.IsOtherScript"/>), sorted.</param>
     /// <param name="Routed">The text goes to <see cref="OtherScripts"/> (<see cref="OtherScripts.IsRouted"/>).</param>
+    /// <param name="Roles">The words with each object pronoun read in subject case ("me" as "i"), for <see cref="RolesSwapped"/>; null when there is none.</param>
     internal sealed record Analysis(List<string> Words, HashSet<string> WordSet, List<string> Numbers, string Symbols, List<string> Names, int Negations,
-        List<string> OtherScript, bool Routed, Polarity.Pointers Governed, List<string> Accented);
+        List<string> OtherScript, bool Routed, Polarity.Pointers? Governed, List<string> Accented, List<string>? Roles);
 
     /// <summary>
     /// Two texts the other-script rule does not route whose runs of another script differ ("What does 呵呵 mean?" / "What
@@ -139,7 +140,7 @@ internal static class LookAlikeGuard
         List<string> runs = otherScript is null ? [] : [.. otherScript.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
         List<string> accents = accented is null ? [] : [.. accented.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
         return new Analysis(words, new HashSet<string>(words, StringComparer.Ordinal), numbers.Numbers, SymbolChunks.Of(normalized), Names(text),
-            negations, runs, OtherScripts.IsRouted(text), Polarity.Governed(tokens), accents);
+            negations, runs, OtherScripts.IsRouted(text), Polarity.Governed(tokens), accents, HasObjectPronoun(words) ? words.ConvertAll(SubjectForm) : null);
     }
 
     // Latin, Greek or Cyrillic letters with a diacritic ("é" decomposes into "e" and a combining mark), found once.
@@ -218,6 +219,31 @@ internal static class LookAlikeGuard
     /// <summary>How many words the two share, counting repeats (multiset intersection).</summary>
     internal static int SharedCount(List<string> a, List<string> b)
     {
+        if (a.Count > MatchedInPlace || b.Count > MatchedInPlace)
+            return SharedCountByCounting(a, b);
+        // A question's few words are matched in place: no dictionary for every candidate.
+        Span<bool> taken = stackalloc bool[a.Count];
+        var shared = 0;
+        foreach (var w in b)
+        {
+            for (var i = 0; i < a.Count; i++)
+            {
+                if (!taken[i] && a[i] == w)
+                {
+                    taken[i] = true;
+                    shared++;
+                    break;
+                }
+            }
+        }
+        return shared;
+    }
+
+    // Up to this many words a side, SharedCount compares every pair (at most 64², cheaper than a dictionary at question sizes).
+    private const int MatchedInPlace = 64;
+
+    private static int SharedCountByCounting(List<string> a, List<string> b)
+    {
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var w in a) counts[w] = counts.GetValueOrDefault(w) + 1;
         var shared = 0;
@@ -237,15 +263,16 @@ internal static class LookAlikeGuard
     /// longest common subsequence, over the first <see cref="OrderedWords"/> words of each text only, so a long prompt costs
     /// at most that squared.
     /// </summary>
-    internal static (int Shared, int Moved) SharedAndMoved(List<string> a, List<string> b)
+    internal static (int Shared, int Moved) SharedAndMoved(Analysis x, Analysis y)
     {
+        var (a, b) = (x.Words, y.Words);
         var shared = SharedCount(a, b);
         if (IsSwap(a, b))
             return (shared, ReorderedWords);
         if (a.Count <= OrderedWords && b.Count <= OrderedWords)
         {
             var moved = shared - LongestCommonSubsequence(a, b);
-            return (shared, moved < ReorderedWords && RolesSwapped(a, b) ? ReorderedWords : moved);
+            return (shared, moved < ReorderedWords && RolesSwapped(x, y) ? ReorderedWords : moved);
         }
         var (firstA, firstB) = (a.Count > OrderedWords ? a[..OrderedWords] : a, b.Count > OrderedWords ? b[..OrderedWords] : b);
         return (shared, SharedCount(firstA, firstB) - LongestCommonSubsequence(firstA, firstB));
@@ -290,12 +317,11 @@ internal static class LookAlikeGuard
     /// word-order feature is unchanged wherever the verifier decides. A passive rewording is refused too ("someone
     /// blocked me" / "I was blocked by someone": one right QQP hit in the bench's sets).
     /// </summary>
-    private static bool RolesSwapped(List<string> a, List<string> b)
+    private static bool RolesSwapped(Analysis a, Analysis b)
     {
-        if (!HasObjectPronoun(a) && !HasObjectPronoun(b))
+        if (a.Roles is null && b.Roles is null)
             return false;
-        var x = a.ConvertAll(SubjectForm);
-        var y = b.ConvertAll(SubjectForm);
+        var (x, y) = (a.Roles ?? a.Words, b.Roles ?? b.Words);
         return IsSwap(x, y) || SharedCount(x, y) - LongestCommonSubsequence(x, y) >= ReorderedWords;
     }
 
@@ -306,7 +332,6 @@ internal static class LookAlikeGuard
 
     private static string SubjectForm(string word) => SubjectForms.GetValueOrDefault(word, word);
 
-    // A loop, not List.Exists: a method group on the dictionary would allocate a delegate for every candidate.
     private static bool HasObjectPronoun(List<string> words)
     {
         foreach (var word in words)
@@ -328,13 +353,17 @@ internal static class LookAlikeGuard
 
     private static int LongestCommonSubsequence(List<string> a, List<string> b)
     {
-        var previous = new int[b.Count + 1];
-        var current = new int[b.Count + 1];
+        // Two rows of at most OrderedWords + 1 counts: on the stack.
+        var width = b.Count + 1;
+        Span<int> previous = width <= OrderedWords + 1 ? stackalloc int[width] : new int[width];
+        Span<int> current = width <= OrderedWords + 1 ? stackalloc int[width] : new int[width];
         for (var i = 1; i <= a.Count; i++)
         {
             for (var j = 1; j <= b.Count; j++)
                 current[j] = a[i - 1] == b[j - 1] ? previous[j - 1] + 1 : Math.Max(previous[j], current[j - 1]);
-            (previous, current) = (current, previous);
+            var row = previous;
+            previous = current;
+            current = row;
         }
         return previous[b.Count];
     }

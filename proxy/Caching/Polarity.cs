@@ -93,22 +93,20 @@ internal static class Polarity
     /// <summary>
     /// What direction words point at in one text. <paramref name="Pointed"/>: each word pointed at by "to" or "from" (an arrow
     /// counts as "to"), with those directions. <paramref name="Ordered"/>: the words "than" and arrows point at, by direction.
+    /// Dictionaries, not their read-only interface: comparing two texts enumerates them, and an interface's enumerator is
+    /// allocated for every candidate.
     /// </summary>
-    internal sealed record Pointers(IReadOnlyDictionary<string, HashSet<string>> Pointed, IReadOnlyDictionary<string, HashSet<string>> Ordered)
-    {
-        /// <summary>Most questions: no direction word points at anything (shared, read-only).</summary>
-        public static Pointers None { get; } = new(new Dictionary<string, HashSet<string>>(), new Dictionary<string, HashSet<string>>());
-    }
+    internal sealed record Pointers(Dictionary<string, HashSet<string>> Pointed, Dictionary<string, HashSet<string>> Ordered);
 
     /// <summary>Whether the two texts differ by an opposite, a negating prefix or a direction (see the class summary).</summary>
     public static bool Differs(LookAlikeGuard.Analysis x, LookAlikeGuard.Analysis y) =>
         OppositeOnEachSide(x, y) || DirectionDiffers(x, y);
 
     /// <summary>
-    /// What direction words point at: for each, the next token that is not a determiner, when it is a content word.
-    /// <paramref name="tokens"/> are the text's words and arrows in order.
+    /// What direction words point at: for each, the next token that is not a determiner, when it is a content word; null
+    /// when none points at anything (most questions). <paramref name="tokens"/> are the text's words and arrows in order.
     /// </summary>
-    public static Pointers Governed(List<string> tokens)
+    public static Pointers? Governed(List<string> tokens)
     {
         Dictionary<string, HashSet<string>>? pointed = null, ordered = null;
         string? pending = null;
@@ -128,7 +126,7 @@ internal static class Polarity
                 pending = null;
             }
         }
-        return pointed is null && ordered is null ? Pointers.None : new Pointers(pointed ?? [], ordered ?? []);
+        return pointed is null && ordered is null ? null : new Pointers(pointed ?? [], ordered ?? []);
     }
 
     private static void Add(Dictionary<string, HashSet<string>> map, string key, string value)
@@ -182,21 +180,27 @@ internal static class Polarity
     }
 
     // "likely" on this side only and "unlikely" on the other side only, or the reverse. Not when the other side writes the
-    // prefix as a word of its own: "non-profit" / "nonprofit" (the hyphen splits it).
+    // prefix as a word of its own: "non-profit" / "nonprofit" (the hyphen splits it). The prefixed and plain words are looked
+    // up as spans: no string is built per word and candidate.
     private static bool NegatedOnOtherSide(string word, HashSet<string> side, HashSet<string> other)
     {
+        var sideSpans = side.GetAlternateLookup<ReadOnlySpan<char>>();
+        var otherSpans = other.GetAlternateLookup<ReadOnlySpan<char>>();
+        Span<char> negated = word.Length <= 60 ? stackalloc char[64] : new char[word.Length + 4];
         foreach (var prefix in NegatingPrefixes)
         {
             if (word.Length >= ShortestNegatedWord && !side.Contains(prefix))
             {
-                var negated = string.Concat(prefix, word);
-                if (other.Contains(negated) && !side.Contains(negated))
+                prefix.CopyTo(negated);
+                word.CopyTo(negated[prefix.Length..]);
+                var prefixed = negated[..(prefix.Length + word.Length)];
+                if (otherSpans.Contains(prefixed) && !sideSpans.Contains(prefixed))
                     return true;
             }
             if (word.Length >= prefix.Length + ShortestNegatedWord && word.StartsWith(prefix, StringComparison.Ordinal) && !other.Contains(prefix))
             {
-                var plain = word[prefix.Length..];
-                if (other.Contains(plain) && !side.Contains(plain))
+                var plain = word.AsSpan(prefix.Length);
+                if (otherSpans.Contains(plain) && !sideSpans.Contains(plain))
                     return true;
             }
         }
@@ -209,8 +213,7 @@ internal static class Polarity
     // also an infinitive ("access to the data" / "to access the data").
     private static bool DirectionDiffers(LookAlikeGuard.Analysis x, LookAlikeGuard.Analysis y)
     {
-        var (px, py) = (x.Governed, y.Governed);
-        if (px == Pointers.None || py == Pointers.None)
+        if (x.Governed is not { } px || y.Governed is not { } py)
             return false;
         foreach (var (word, fromX) in px.Pointed)
         {
