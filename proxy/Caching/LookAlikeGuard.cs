@@ -144,7 +144,7 @@ internal static class LookAlikeGuard
     }
 
     // Latin, Greek or Cyrillic letters with a diacritic ("é" decomposes into "e" and a combining mark), found once.
-    private const char FirstAccented = '\u00c0', LastAccented = '\u04ff';
+    private const char FirstAccented = '\u00c0', LastAccented = OtherScripts.LastReadLetter;
     private static readonly bool[] Accented = [.. Enumerable.Range(FirstAccented, LastAccented - FirstAccented + 1)
         .Select(c => char.IsLetter((char)c) && ((char)c).ToString().Normalize(NormalizationForm.FormD).Length > 1)];
 

@@ -27,7 +27,10 @@ internal static class OtherScripts
     /// Vietnamese letters with two diacritics (U+1EA0–U+1EF9) and polytonic Greek count too, which only makes the
     /// decision stricter for them.
     /// </summary>
-    public static bool IsOtherScript(char c) => c > '\u04ff';
+    public static bool IsOtherScript(char c) => c > LastReadLetter;
+
+    /// <summary>The last letter of the Latin, Greek and Cyrillic blocks (the end of Cyrillic).</summary>
+    public const char LastReadLetter = '\u04ff';
 
     public static bool IsRouted(string text)
     {

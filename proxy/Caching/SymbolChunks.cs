@@ -14,10 +14,11 @@ namespace LlmGateway.Caching;
 /// </summary>
 internal static class SymbolChunks
 {
-    // Punctuation that does not change what is asked; of it, what ends a sentence, and quotes.
-    private const string Ignorable = ".,?!:;'\"`’‘“”、。？！：；・「」『』…";
-    private const string SentenceEnd = ".,?!:;…、。？！：；";
-    private const string Quotes = "'\"`’‘“”「」『』";
+    // Punctuation that does not change what is asked; of it, what ends a sentence, and quotes. After Analyse's NFKC and quote
+    // folding, so no full-width "？！：；", curly quotes or "…" (three dots by then) are left to list.
+    private const string Ignorable = ".,?!:;'\"`、。・「」『』";
+    private const string SentenceEnd = ".,?!:;、。";
+    private const string Quotes = "'\"`「」『』";
 
     /// <summary>The chunks of <paramref name="normalized"/> (NFKC, lower case) that hold a meaningful symbol, in order, joined by spaces.</summary>
     public static string Of(string normalized)
