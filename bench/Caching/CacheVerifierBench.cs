@@ -174,7 +174,7 @@ internal static class CacheVerifierBench
         {
             var h = Part(set, QualitySplit.Part.HeldOut);
             var verified = Evaluate(h, s => VerifierHit(s, threshold, minProbability, scriptBar));
-            heldOut[set] = Describe(verified);
+            heldOut[set] = Describe(verified) + (set is "paws-ja" or "jsts" ? $"; {Rewordings(h, s => VerifierHit(s, threshold, minProbability, scriptBar))}" : "");
             Console.WriteLine($"| {set} | {Evaluate(h, s => s.Sample.Cosine >= threshold)} | {Evaluate(h, s => s.Sample.Cosine >= threshold && s.Sample.GuardAllows)} | "
                 + $"{Evaluate(h, s => s.Sample.Cosine >= 0.98 && s.Sample.GuardAllows)} | {verified} |");
         }
@@ -330,11 +330,14 @@ internal static class CacheVerifierBench
 
         var qqpDev = Evaluate(qqpDevPairs, s => VerifierHit(s, threshold, minProbability, null));
         var pawsDev = Evaluate(pawsDevPairs, s => VerifierHit(s, threshold, minProbability, null));
-        var jaDev = Evaluate(Part("paws-ja", QualitySplit.Part.Dev), s => VerifierHit(s, threshold, minProbability, scriptBar));
+        var jaDevPairs = Part("paws-ja", QualitySplit.Part.Dev);
+        bool jaHit(Scored s) => VerifierHit(s, threshold, minProbability, scriptBar);
+        var jaDev = Evaluate(jaDevPairs, jaHit);
         var (guarded, best, _, _) = RecallAtGuardPrecision(qqpDevPairs, 0.95);
         var ratio = guarded.Recall == 0 ? double.PositiveInfinity : best / guarded.Recall;
         var decision = HitDecision.For(new HitDecisionData { EmbedderId = "dev", Threshold = threshold, Verifier = verifier, OtherScriptMinBigramDice = scriptBar }, useVerifier: true);
         var simulated = CacheSimulation.At(devSimulation, threshold, (q, c) => decision.Allows(q.Text, c.Text, c.Cosine));
+        var (halfServed, halfThreshold, halfProbability) = BestServingHalf(trained, scriptBar, devSimulation);
         var english = qqpDevPairs.Concat(pawsDevPairs).Where(s => !s.Sample.Routed).ToList();
         var cost = VerifierCost(decision, english);
         // The issue's goals, all on the dev split: only a point that meets every one is on by default (Gateway:Cache:Semantic = auto).
@@ -344,11 +347,53 @@ internal static class CacheVerifierBench
             new("QQP precision >= 0.90 with recall >= 0.20", $"{F(qqpDev.Precision)} / {F(qqpDev.Recall)}", qqpDev.Precision >= 0.90 && qqpDev.Recall >= 0.20),
             new("PAWS-X en precision >= 0.95", F(pawsDev.Precision), pawsDev.Precision >= 0.95),
             new("QQP recall >= 3x cosine 0.95 + guard's at its precision", $"{ratio.ToString("0.0", CultureInfo.InvariantCulture)}x ({F(best)} vs {F(guarded.Recall)} at precision {F(guarded.Precision)})", ratio >= 3),
-            new("simulation hit precision >= 0.98 with >= 50 % served", $"{F(simulated.HitPrecision)} / {simulated.ParaphraseShare:0.0%}", simulated.HitPrecision >= 0.98 && simulated.ParaphraseShare >= 0.50),
-            new("PAWS-X ja precision >= 0.95", $"{F(jaDev.Precision)} ({jaDev.Hits} hits, {jaDev.FalseHits} false)", jaDev.Precision >= 0.95),
+            new("simulation hit precision >= 0.98 with >= 50 % served", $"{F(simulated.HitPrecision)} / {simulated.ParaphraseShare:0.0%}"
+                + (halfServed is null ? "; no point of this verifier serves 50 %" : $"; the most precision any point of this verifier gives with >= 50 % served: {F(halfServed.HitPrecision)} / {halfServed.ParaphraseShare:0.0%} (with clusters {F(halfServed.ClusterPrecision)}; cosine >= {halfThreshold:0.000}, p >= {halfProbability:0.00})"),
+                simulated.HitPrecision >= 0.98 && simulated.ParaphraseShare >= 0.50),
+            new("PAWS-X ja precision >= 0.95", $"{F(jaDev.Precision)} ({jaDev.Hits} hits, {jaDev.FalseHits} false; {Rewordings(jaDevPairs, jaHit)})", jaDev.Precision >= 0.95),
             new("verifier <= 50 µs per candidate (p50)", cost.ToString(), cost.P50 <= 50),
         ];
         return new Candidate(learner, verifier, threshold, scriptBar, qqpDev, pawsDev, goals, all);
+    }
+
+    /// <summary>
+    /// The most hit precision any point of the grid (cosine bar, probability) reaches on the dev simulation while serving at
+    /// least half its paraphrases, the simulation goal's share: how far the goal is from what this embedder and verifier give
+    /// at all, not only at the chosen point. Each candidate is scored once (<see cref="HitDecision.Score(string, string, double)"/>:
+    /// allowed at probability p exactly when its score is ≥ p).
+    /// </summary>
+    private static (CacheSimulation.Outcome? Best, double Threshold, double Probability) BestServingHalf(VerifierData trained, double? scriptBar, List<CacheSimulation.Query> stream)
+    {
+        var decision = HitDecision.For(new HitDecisionData { EmbedderId = "dev", Threshold = 0, Verifier = trained, OtherScriptMinBigramDice = scriptBar }, useVerifier: true);
+        var scores = new Dictionary<CacheSimulation.Candidate, double>(ReferenceEqualityComparer.Instance);
+        double ScoreOf(CacheSimulation.Query q, CacheSimulation.Candidate c)
+        {
+            if (!scores.TryGetValue(c, out var score))
+                scores[c] = score = decision.Score(q.Text, c.Text, c.Cosine);
+            return score;
+        }
+        (CacheSimulation.Outcome? Best, double Threshold, double Probability) best = (null, double.NaN, double.NaN);
+        foreach (var t in CandidateBars)
+        {
+            foreach (var p in Probabilities)
+            {
+                var o = CacheSimulation.At(stream, t, (q, c) => ScoreOf(q, c) >= p);
+                if (o.ParaphraseShare >= 0.5 && (best.Best is null || o.HitPrecision > best.Best.HitPrecision))
+                    best = (o, t, p);
+            }
+        }
+        return best;
+    }
+
+    /// <summary>
+    /// Hits among the pairs whose two texts differ (<see cref="TextGroups.Normalize"/>: not equal after trimming and
+    /// lower-casing). An equal pair is a repeat that the exact tier serves before any semantic decision, whatever its label
+    /// says (PAWS-X ja has equal Japanese texts labelled "different": two English sentences translated alike, or both "NS").
+    /// </summary>
+    private static string Rewordings(List<Scored> pairs, Func<Scored, bool> hits)
+    {
+        var differing = Evaluate(pairs.Where(s => TextGroups.Normalize(s.Sample.Pair.A) != TextGroups.Normalize(s.Sample.Pair.B)), hits);
+        return $"pairs that differ as text: {differing.Hits} hit{(differing.Hits == 1 ? "" : "s")}, {differing.FalseHits} false";
     }
 
     /// <summary>At the precision cosine ≥ <paramref name="guardThreshold"/> + guard has on <paramref name="pairs"/>, the verifier's best recall over the grid.</summary>
