@@ -223,6 +223,7 @@ internal static class LookAlikeGuard
             return SharedCountByCounting(a, b);
         // A question's few words are matched in place: no dictionary for every candidate.
         Span<bool> taken = stackalloc bool[a.Count];
+        taken.Clear(); // zeroed today; kept so under SkipLocalsInit too
         var shared = 0;
         foreach (var w in b)
         {
@@ -357,6 +358,8 @@ internal static class LookAlikeGuard
         var width = b.Count + 1;
         Span<int> previous = width <= OrderedWords + 1 ? stackalloc int[width] : new int[width];
         Span<int> current = width <= OrderedWords + 1 ? stackalloc int[width] : new int[width];
+        previous.Clear(); // the first row and column must be 0, also under SkipLocalsInit
+        current.Clear();
         for (var i = 1; i <= a.Count; i++)
         {
             for (var j = 1; j <= b.Count; j++)

@@ -1,12 +1,9 @@
-using System.Text;
-
 namespace LlmGateway.Caching;
 
 /// <summary>
 /// Text an English-vocabulary model cannot read (Japanese, Chinese, Korean, Thai, Arabic, ...: most of its letters are
 /// not Latin, Greek or Cyrillic). Its cosines are no better than hashing's there, so such a pair is decided on its
-/// characters instead: equal after normalisation (width, case, spacing, punctuation, polite sentence endings, a
-/// loanword's final long mark), or —
+/// characters instead: equal after normalisation (width, case, spacing, punctuation, polite sentence endings), or —
 /// when the bench measured one — character-bigram similarity at a strict bar, with numbers and negation agreeing.
 /// </summary>
 internal static class OtherScripts
@@ -49,42 +46,8 @@ internal static class OtherScripts
         return letters > 0 && other >= RoutedShare * letters;
     }
 
-    /// <summary>What a routed pair is compared on: <see cref="HitFeatures.Letters"/> without a polite ending, and katakana words without a final long mark.</summary>
-    public static string Key(string text) => Comparable(HitFeatures.Letters(text));
-
-    private static string Comparable(string letters) => WithoutFinalLongMarks(WithoutPoliteEnding(letters));
-
-    // A loanword's final long mark is spelled both ways ("ソファ" / "ソファー", "コンピュータ" / "コンピューター": JIS Z 8301 drops
-    // it, newspapers keep it). Only after three katakana, so "スキー" (ski) and "スキ" stay apart, and never inside a word ("ビール"
-    // / "ビル": beer, building).
-    private static string WithoutFinalLongMarks(string letters)
-    {
-        StringBuilder? kept = null;
-        var copied = 0;
-        for (var i = MinLongMarkWord; i < letters.Length; i++)
-        {
-            if (letters[i] != LongMark || (i + 1 < letters.Length && IsKatakana(letters[i + 1])) || !AllKatakana(letters.AsSpan(i - MinLongMarkWord, MinLongMarkWord)))
-                continue;
-            (kept ??= new StringBuilder(letters.Length)).Append(letters, copied, i - copied);
-            copied = i + 1;
-        }
-        return kept is null ? letters : kept.Append(letters, copied, letters.Length - copied).ToString();
-    }
-
-    private const char LongMark = 'ー';
-    private const int MinLongMarkWord = 3;
-
-    private static bool IsKatakana(char c) => c is >= '\u30a1' and <= '\u30fa' or LongMark;
-
-    private static bool AllKatakana(ReadOnlySpan<char> letters)
-    {
-        foreach (var c in letters)
-        {
-            if (!IsKatakana(c))
-                return false;
-        }
-        return true;
-    }
+    /// <summary>What a routed pair is compared on: <see cref="HitFeatures.Letters"/> without a polite ending.</summary>
+    public static string Key(string text) => WithoutPoliteEnding(HitFeatures.Letters(text));
 
     private static string WithoutPoliteEnding(string letters)
     {
@@ -105,8 +68,8 @@ internal static class OtherScripts
     /// <summary><see cref="Allows(string, string, double?)"/> on texts analysed once (<see cref="HitText"/>: the stored side's is kept on its entry).</summary>
     internal static bool Allows(HitText asked, HitText stored, double? minBigramDice)
     {
-        var a = Comparable(asked.Letters);
-        var b = Comparable(stored.Letters);
+        var a = WithoutPoliteEnding(asked.Letters);
+        var b = WithoutPoliteEnding(stored.Letters);
         if (a.Length == 0 || b.Length == 0)
             return false;
         var x = asked.Analysis;

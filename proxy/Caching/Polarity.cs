@@ -67,6 +67,11 @@ internal static class Polarity
 
     private static readonly string[] NegatingPrefixes = ["un", "in", "im", "il", "ir", "dis", "non"];
 
+    private static readonly int LongestNegatingPrefix = NegatingPrefixes.Max(p => p.Length);
+
+    // A prefixed word this long or shorter is built on the stack (NegatedOnOtherSide).
+    private const int PrefixedOnStack = 64;
+
     // A negating prefix counts only before a word this long, so "into" is not "in" + "to".
     private const int ShortestNegatedWord = 4;
 
@@ -186,7 +191,8 @@ internal static class Polarity
     {
         var sideSpans = side.GetAlternateLookup<ReadOnlySpan<char>>();
         var otherSpans = other.GetAlternateLookup<ReadOnlySpan<char>>();
-        Span<char> negated = word.Length <= 60 ? stackalloc char[64] : new char[word.Length + 4];
+        var length = LongestNegatingPrefix + word.Length;
+        Span<char> negated = length <= PrefixedOnStack ? stackalloc char[PrefixedOnStack] : new char[length];
         foreach (var prefix in NegatingPrefixes)
         {
             if (word.Length >= ShortestNegatedWord && !side.Contains(prefix))

@@ -20,7 +20,10 @@ internal static class SymbolChunks
     private const string SentenceEnd = ".,?!:;、。";
     private const string Quotes = "'\"`「」『』";
 
-    /// <summary>The chunks of <paramref name="normalized"/> (NFKC, lower case) that hold a meaningful symbol, in order, joined by spaces.</summary>
+    /// <summary>
+    /// The chunks of <paramref name="normalized"/> (as <see cref="LookAlikeGuard.Analyse"/> prepares it: NFKC, lower case, curly
+    /// quotes folded) that hold a meaningful symbol, in order, joined by spaces.
+    /// </summary>
     public static string Of(string normalized)
     {
         List<string>? chunks = null;
