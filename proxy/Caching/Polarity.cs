@@ -45,6 +45,14 @@ internal static class Polarity
         ("won", "lost"), ("wins", "loses"), ("winning", "losing"), ("enabled", "disabled"), ("open", "closed"), ("opened", "closed"),
         ("increased", "decreased"), ("increases", "decreases"), ("started", "stopped"), ("bought", "sold"), ("buying", "selling"),
         ("added", "removed"), ("adding", "removing"),
+        // A third review (2026-12-03): each served at cosine 0.94-0.99 with the same next word.
+        ("few", "many"), ("still", "ever"), ("this", "next"), ("this", "last"), ("am", "pm"), ("except", "only"), ("by", "about"),
+        ("include", "exclude"), ("included", "excluded"), ("including", "excluding"), ("inner", "outer"), ("leading", "trailing"),
+        ("prefix", "suffix"), ("head", "tail"), ("single", "double"), ("succeed", "fail"), ("succeeded", "failed"),
+        ("success", "failure"), ("pass", "fail"), ("passed", "failed"), ("allowed", "forbidden"), ("allowed", "prohibited"),
+        ("permitted", "forbidden"), ("permitted", "prohibited"), ("allowed", "banned"), ("required", "optional"),
+        ("mandatory", "optional"), ("plaintiff", "defendant"), ("employer", "employee"), ("buyer", "seller"), ("landlord", "tenant"),
+        ("lessor", "lessee"), ("parent", "child"), ("client", "server"), ("sender", "recipient"),
     ];
 
     // Any two units of one kind are opposites too (same rule): "boil an egg for 6 minutes" / "for 6 hours". Each inner array is
