@@ -57,7 +57,7 @@ internal static class LookAlikeGuard
 
     /// <summary>What the guard compares in one text; <see cref="HitFeatures"/> turns two of them into the verifier's features.</summary>
     /// <param name="WordSet">The distinct words, so that comparing two long texts stays linear.</param>
-    /// <param name="Numbers">Numbers in order, each with the side of a bound written before it (<see cref="QuestionNumbers.Bounded"/>).</param>
+    /// <param name="Numbers">Numbers in order (<see cref="QuestionNumbers"/>).</param>
     /// <param name="Symbols">The chunks (between spaces) that hold a meaningful symbol, in order (<see cref="SymbolChunks"/>).</param>
     /// <param name="Governed">What direction words point at, for <see cref="Polarity"/>: "to London", "than Venus".</param>
     /// <param name="Accented">The distinct words with an accented Latin, Greek or Cyrillic letter, sorted (the models strip accents).</param>
@@ -139,7 +139,7 @@ internal static class LookAlikeGuard
             (otherScript ??= []).Add(run.ToString());
         List<string> runs = otherScript is null ? [] : [.. otherScript.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
         List<string> accents = accented is null ? [] : [.. accented.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
-        return new Analysis(words, new HashSet<string>(words, StringComparer.Ordinal), numbers.Bounded(), SymbolChunks.Of(normalized), Names(text),
+        return new Analysis(words, new HashSet<string>(words, StringComparer.Ordinal), numbers.Numbers, SymbolChunks.Of(normalized), Names(text),
             negations, runs, OtherScripts.IsRouted(text), Polarity.Governed(tokens), accents, HasObjectPronoun(words) ? words.ConvertAll(SubjectForm) : null);
     }
 

@@ -46,7 +46,7 @@ internal static class Polarity
         ("increased", "decreased"), ("increases", "decreases"), ("started", "stopped"), ("bought", "sold"), ("buying", "selling"),
         ("added", "removed"), ("adding", "removing"),
         // A third review (2026-12-03): each served at cosine 0.94-0.99 with the same next word.
-        ("few", "many"), ("still", "ever"), ("this", "next"), ("this", "last"), ("am", "pm"), ("except", "only"), ("by", "about"),
+        ("few", "many"), ("still", "ever"), ("this", "next"), ("this", "last"), ("am", "pm"), ("except", "only"),
         ("include", "exclude"), ("included", "excluded"), ("including", "excluding"), ("inner", "outer"), ("leading", "trailing"),
         ("prefix", "suffix"), ("head", "tail"), ("single", "double"), ("succeed", "fail"), ("succeeded", "failed"),
         ("success", "failure"), ("pass", "fail"), ("passed", "failed"), ("allowed", "forbidden"), ("allowed", "prohibited"),
@@ -89,7 +89,7 @@ internal static class Polarity
     /// </summary>
     public const string Arrow = "→";
 
-    private const string To = "to", From = "from", Than = "than";
+    private const string To = "to", From = "from", Than = "than", This = "this";
 
     // Words that point at the next word; synonyms share a class ("to" and "into"), so "convert a PDF to/into Word" agree.
     // Before/after and over/under are opposites instead (above): they are not compared across words.
@@ -175,7 +175,8 @@ internal static class Polarity
                 continue;
             if (!nextFound)
                 (next, nextFound) = (NextWord(x.Words, word), true);
-            if (next == NextWord(y.Words, opposite))
+            // At the end "this" is a pronoun, not a determiner: "What comes next?" / "What comes after this?".
+            if (next == NextWord(y.Words, opposite) && (next is not null || (word != This && opposite != This)))
                 return true;
         }
         return false;

@@ -20,45 +20,11 @@ internal sealed class QuestionNumbers
     };
 
     private bool _afterNumber; // the last word was a number, with only spaces or hyphens since
-    private string? _previous, _beforePrevious; // the last two words read
-    private List<(int Index, char Side)>? _bounds; // numbers with a bound before them; most questions have none
 
     public List<string> Numbers { get; } = [];
 
-    /// <summary>
-    /// <see cref="Numbers"/>, each marked with the side of the bound written before it: "&gt;5" for "more than 5", "over 5",
-    /// "at least 5"; "&lt;5" for "less than 5", "under 5", "up to 5", "at most 5". So "customers with more than 5 orders" /
-    /// "… at most 5 orders" and "a gift over $18,000" / "up to $18,000" differ, while "under $300" / "less than $300" agree.
-    /// </summary>
-    public List<string> Bounded()
-    {
-        if (_bounds is null)
-            return Numbers;
-        var bounded = new List<string>(Numbers);
-        foreach (var (index, side) in _bounds)
-            bounded[index] = side + bounded[index];
-        return bounded;
-    }
-
     /// <summary>Reads one word (lower case); returns whether it holds a number.</summary>
     public bool Read(string word)
-    {
-        var count = Numbers.Count;
-        var holds = ReadNumber(word);
-        if (Numbers.Count > count && BoundBefore() is var side and not NoBound)
-            (_bounds ??= []).Add((count, side));
-        // A currency code between the bound and its number is skipped: "under INR 15000", "under Rs. 15000".
-        if (!CurrencyCodes.Contains(word))
-            (_beforePrevious, _previous) = (_previous, word);
-        return holds;
-    }
-
-    private static readonly HashSet<string> CurrencyCodes = new(StringComparer.Ordinal)
-    {
-        "rs", "inr", "usd", "eur", "gbp", "jpy", "cny", "rmb", "cad", "aud", "chf",
-    };
-
-    private bool ReadNumber(string word)
     {
         if (Spelled.TryGetValue(word, out var value))
         {
@@ -78,18 +44,6 @@ internal sealed class QuestionNumbers
         _afterNumber = digits > 0 || runs;
         return _afterNumber;
     }
-
-    private const char NoBound = '\0';
-
-    // The side of a bound in the one or two words before a number (the equal case is not told apart: "over" / "at least").
-    private char BoundBefore() => (_beforePrevious, _previous) switch
-    {
-        (_, "over" or "above" or "exceeding") => '>',
-        ("more" or "greater" or "higher" or "larger" or "bigger", "than") or ("at", "least") => '>',
-        (_, "under" or "below" or "within") => '<',
-        ("less" or "fewer" or "lower" or "smaller", "than") or ("at", "most") or ("up", "to") => '<',
-        _ => NoBound,
-    };
 
     /// <summary>Something other than a space or a hyphen came after the last word: a number there stands alone.</summary>
     public void Break() => _afterNumber = false;

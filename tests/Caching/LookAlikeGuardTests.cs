@@ -106,13 +106,6 @@ public sealed class LookAlikeGuardTests
     [InlineData("Why do I have two hundred emails?", "Why do I have 200 emails?", true)]
     [InlineData("Meet at 5pm?", "Meet at 5 pm?", true)]                           // a number's suffix
     [InlineData("How much is 1,000 yen?", "How much is 1000 yen?", true)]
-    [InlineData("Which customers have more than 5 orders?", "Which customers have at most 5 orders?", false)] // the bound's side
-    [InlineData("Do I pay tax on a gift over $18,000?", "Do I pay tax on a gift up to $18,000?", false)]
-    [InlineData("How many orders have more than 5 items?", "How many orders have 5 items?", false)]
-    [InlineData("Best phone under $300?", "Best phone for less than $300?", true)]
-    [InlineData("Which is the best smartphone under INR 15000?", "What are the best smartphones below 15000?", true)] // a currency code between
-    [InlineData("Best laptop to buy under 30k?", "Best laptop to buy within 30k?", true)]
-    [InlineData("Is it more than twenty five?", "Is it over 25?", true)]
     public void Numbers_are_compared_in_order_and_spelled_out_ones_as_digits(string a, string b, bool same) =>
         Assert.Equal(same, LookAlikeGuard.Analyse(a).Numbers.SequenceEqual(LookAlikeGuard.Analyse(b).Numbers));
 
@@ -139,9 +132,9 @@ public sealed class LookAlikeGuardTests
     [InlineData("Is Pluto still a planet?", "Was Pluto ever a planet?", true)]
     [InlineData("Run all tests except the integration tests", "Run only the integration tests", true)]
     [InlineData("Are pets permitted in Airbnb listings?", "Are pets prohibited in Airbnb listings?", true)]
-    [InlineData("Songs written by Taylor Swift", "Songs written about Taylor Swift", true)]
     [InlineData("Why do few developers use Haskell?", "Why do many developers use Haskell?", true)]
     [InlineData("What is this function for?", "What is the next function for?", true)]
+    [InlineData("What comes next?", "What comes after this?", false)]                 // "this" at the end is a pronoun
     [InlineData("How many lbs is 5 kg?", "How many pounds is 5 kg?", false)]       // one unit, two spellings
     [InlineData("How long is a metre?", "How long is a meter?", false)]
     [InlineData("How do I start a nonprofit?", "How do I start a non-profit?", false)] // a hyphenated prefix is no negation
