@@ -45,7 +45,8 @@ internal static class Polarity
         ("won", "lost"), ("wins", "loses"), ("winning", "losing"), ("enabled", "disabled"), ("open", "closed"), ("opened", "closed"),
         ("increased", "decreased"), ("increases", "decreases"), ("started", "stopped"), ("bought", "sold"), ("buying", "selling"),
         ("added", "removed"), ("adding", "removing"),
-        // A third review (2026-12-03): each served at cosine 0.94-0.99 with the same next word.
+        // Pairs that flip meaning without being antonyms too (still/ever, am/pm, this/next). A third review (2026-12-03) found
+        // some served at cosine 0.94-0.99 with the same next word; the rest are their kin.
         ("few", "many"), ("still", "ever"), ("this", "next"), ("this", "last"), ("am", "pm"), ("except", "only"),
         ("include", "exclude"), ("included", "excluded"), ("including", "excluding"), ("inner", "outer"), ("leading", "trailing"),
         ("prefix", "suffix"), ("head", "tail"), ("single", "double"), ("succeed", "fail"), ("succeeded", "failed"),
