@@ -338,7 +338,7 @@ internal static class CacheVerifierBench
         var ratio = guarded.Recall == 0 ? double.PositiveInfinity : best / guarded.Recall;
         var decision = HitDecision.For(new HitDecisionData { EmbedderId = "dev", Threshold = threshold, Verifier = verifier, OtherScriptMinBigramDice = scriptBar }, useVerifier: true);
         var simulated = CacheSimulation.At(devSimulation, threshold, (q, c) => decision.Allows(q.Text, c.Text, c.Cosine));
-        var (halfServed, halfThreshold, halfProbability) = BestServingHalf(trained, scriptBar, devSimulation);
+        var (halfServed, halfThreshold, halfProbability) = BestServingHalf(decision, devSimulation);
         var english = qqpDevPairs.Concat(pawsDevPairs).Where(s => !s.Sample.Routed).ToList();
         var cost = VerifierCost(decision, english);
         // The goals, all on the dev split: only a point that meets every one is on by default (Gateway:Cache:Semantic = auto).
@@ -363,9 +363,9 @@ internal static class CacheVerifierBench
     /// at all, not only at the chosen point. Each candidate is scored once (<see cref="HitDecision.Score(string, string, double)"/>:
     /// allowed at probability p exactly when its score is ≥ p).
     /// </summary>
-    private static (CacheSimulation.Outcome? Best, double Threshold, double Probability) BestServingHalf(VerifierData trained, double? scriptBar, List<CacheSimulation.Query> stream)
+    private static (CacheSimulation.Outcome? Best, double Threshold, double Probability) BestServingHalf(HitDecision decision, List<CacheSimulation.Query> stream)
     {
-        var decision = HitDecision.For(new HitDecisionData { EmbedderId = "dev", Threshold = 0, Verifier = trained, OtherScriptMinBigramDice = scriptBar }, useVerifier: true);
+        // Score ignores the decision's own bar and minimum probability: the grid supplies both.
         if (!decision.UsesVerifier)
             throw new InvalidOperationException("the verifier does not match today's features: the sweep would score cosines");
         // Each candidate object belongs to one query of the stream, so it keys that query's score.

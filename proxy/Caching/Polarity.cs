@@ -90,7 +90,7 @@ internal static class Polarity
     /// </summary>
     public const string Arrow = "→";
 
-    private const string To = "to", From = "from", Than = "than", This = "this";
+    private const string To = "to", From = "from", Than = "than";
 
     // Words that point at the next word; synonyms share a class ("to" and "into"), so "convert a PDF to/into Word" agree.
     // Before/after and over/under are opposites instead (above): they are not compared across words.
@@ -176,8 +176,8 @@ internal static class Polarity
                 continue;
             if (!nextFound)
                 (next, nextFound) = (NextWord(x.Words, word), true);
-            // At the end "this" is a pronoun, not a determiner: "What comes next?" / "What comes after this?".
-            if (next == NextWord(y.Words, opposite) && (next is not null || (word != This && opposite != This)))
+            // A determiner with no word after it is a pronoun: "What comes next?" / "What comes after this?".
+            if (next == NextWord(y.Words, opposite) && (next is not null || !(Determiners.Contains(word) || Determiners.Contains(opposite))))
                 return true;
         }
         return false;

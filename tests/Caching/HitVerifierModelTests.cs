@@ -94,7 +94,7 @@ public sealed class HitVerifierModelTests(ITestOutputHelper output)
         Assert.DoesNotContain(unreadable, u => u.Served);
         Assert.All(reviewTraps, t => Assert.True(t.AboveBar));
         Assert.DoesNotContain(reviewTraps, t => t.Served);
-        // The cosine bar (MiniLM 0.875, Arctic 0.95) keeps some freer rewordings out: the verifier decides only above it,
+        // The shipped cosine bar keeps some freer rewordings out: the verifier decides only above it,
         // and there it serves what the guard refused. Not every one: at precision 0.9 it serves about a fifth of QQP's
         // duplicates with MiniLM, an eighth with Arctic (README).
         Assert.Contains(rewordings, r => r.AboveBar);
